@@ -1,0 +1,162 @@
+# sockit - GNU make build.
+#
+#   make                 ./sockit, lib/libsockit.a, lib/libsockit.so, sockit.pc
+#   make check           every test against this build (C library tests, CLI tests)
+#   make check-all       lint, a clang build, check, check under ASan+UBSan,
+#                        the library tests under valgrind: what CI runs
+#   make lint            style check, cppcheck, mandoc -T lint
+#   make bench           benchmarks against peers (bench/)
+#   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
+#   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
+
+VERSION   := 0.1.0
+SOVERSION := 0
+
+CC       ?= cc
+O        ?= .
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+LIBDIR   ?= $(PREFIX)/lib
+INCDIR   ?= $(PREFIX)/include
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wvla
+HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) -Ilib -Icmd
+ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
+LIBS     := -lbsd -lm
+
+LIB_SRC  := $(wildcard lib/*.c)
+CMD_SRC  := $(wildcard cmd/*.c)
+TEST_SRC := $(wildcard tests/lib/test-*.c)
+LIB_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(LIB_SRC))
+CMD_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(CMD_SRC))
+TESTS    := $(patsubst tests/lib/%.c,$(O)/build/tests/%,$(TEST_SRC))
+TEST_COMMON := $(O)/build/tests/tap.o
+
+BIN      := $(O)/sockit
+LIBA     := $(O)/lib/libsockit.a
+LIBSO    := $(O)/lib/libsockit.so
+PC       := $(O)/sockit.pc
+
+MAN1     := $(wildcard man/*.1)
+MAN3     := $(wildcard man/*.3)
+
+.PHONY: all check check-lib check-cli check-all check-asan check-clang \
+        check-valgrind lint bench install uninstall clean tests demo deps
+
+all: $(BIN) $(LIBA) $(LIBSO) $(PC)
+
+$(O)/build/%.o: %.c lib/sockit.h $(wildcard cmd/*.h) $(wildcard tests/lib/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBA): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@
+	ar rcs $@ $^
+
+$(LIBSO): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,libsockit.so.$(SOVERSION) -Wl,-z,relro,-z,now \
+	    $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BIN): $(CMD_OBJ) $(LIBA)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
+
+$(PC): sockit.pc.in Makefile
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
+
+$(O)/build/tests/%: tests/lib/%.c $(TEST_COMMON) $(LIBA)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/lib $(ALL_LDFLAGS) -o $@ $< $(TEST_COMMON) \
+	    $(LIBA) $(LIBS)
+
+tests: $(TESTS)
+
+# The C library tests print TAP; tests/run counts and summarises.
+check: all tests
+	SOCKIT=$(abspath $(BIN)) TESTBIN=$(abspath $(O)/build/tests) tests/run
+
+check-lib: tests
+	TESTBIN=$(abspath $(O)/build/tests) tests/run lib
+
+check-cli: all
+	SOCKIT=$(abspath $(BIN)) tests/run cli
+
+SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+check-asan:
+	$(MAKE) O=build/asan CFLAGS="-O1 -g" EXTRA_CFLAGS="$(SAN)" \
+	    EXTRA_LDFLAGS="$(SAN)" all tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	    SOCKIT=$(abspath build/asan/sockit) \
+	    TESTBIN=$(abspath build/asan/build/tests) tests/run
+
+check-clang:
+	$(MAKE) O=build/clang CC=clang all tests
+	TESTBIN=$(abspath build/clang/build/tests) tests/run lib
+
+check-valgrind: tests
+	TESTBIN=$(abspath $(O)/build/tests) \
+	    TESTWRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" \
+	    tests/run lib
+
+check-all: lint check check-clang check-asan check-valgrind
+	@echo "check-all: every suite passed"
+
+lint:
+	tests/stylecheck
+	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
+	    --inline-suppr --suppress=missingIncludeSystem -Ilib -Icmd lib cmd tests/lib
+	mandoc -T lint -W warning $(MAN1) $(MAN3)
+
+bench: all
+	bench/run
+
+# The main job: for now, a short tour of inet-convert.
+demo: all
+	bench/../tests/demo
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+	    $(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3 \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/sockit
+	for c in $$($(BIN) --list-commands | cut -f1); do \
+	    ln -sf sockit $(DESTDIR)$(BINDIR)/sockit-$$c; done
+	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libsockit.a
+	install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libsockit.so.$(VERSION)
+	ln -sf libsockit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsockit.so.$(SOVERSION)
+	ln -sf libsockit.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsockit.so
+	install -m 644 lib/sockit.h $(DESTDIR)$(INCDIR)/sockit.h
+	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/sockit.pc
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	install -m 644 completions/sockit.bash \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit
+	install -m 644 completions/_sockit $(DESTDIR)$(DATADIR)/zsh/site-functions/_sockit
+	install -m 644 completions/sockit.fish \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit.fish
+
+uninstall:
+	for c in $$($(BIN) --list-commands | cut -f1); do \
+	    rm -f $(DESTDIR)$(BINDIR)/sockit-$$c; done
+	rm -f $(DESTDIR)$(BINDIR)/sockit $(DESTDIR)$(LIBDIR)/libsockit.a \
+	    $(DESTDIR)$(LIBDIR)/libsockit.so $(DESTDIR)$(LIBDIR)/libsockit.so.$(SOVERSION) \
+	    $(DESTDIR)$(LIBDIR)/libsockit.so.$(VERSION) $(DESTDIR)$(INCDIR)/sockit.h \
+	    $(DESTDIR)$(LIBDIR)/pkgconfig/sockit.pc \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit \
+	    $(DESTDIR)$(DATADIR)/zsh/site-functions/_sockit \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit.fish
+	for m in $(notdir $(MAN1)); do rm -f $(DESTDIR)$(MANDIR)/man1/$$m; done
+	for m in $(notdir $(MAN3)); do rm -f $(DESTDIR)$(MANDIR)/man3/$$m; done
+
+clean:
+	rm -rf build sockit lib/libsockit.a lib/libsockit.so sockit.pc

@@ -1,0 +1,11 @@
+/*
+ * commands.h - the one list of sockit's subcommands.
+ *
+ * CMD(identifier, name, one-line summary).  Expanded in main.c into the
+ * declarations of each command's spec and the dispatch table; --help,
+ * --list-commands, argv[0] dispatch, the man page and completion tests all
+ * follow from it.  Adding a subcommand: its cmd/NAME.c defining
+ * cmd_IDENTIFIER, one line here, its man page, its tests.
+ */
+CMD(inet_convert, "inet-convert",
+    "convert addresses and integers: inet_aton, inet_pton, htons, ...")

@@ -1,0 +1,326 @@
+/*
+ * convert.c - the documented conversions: byte order (htons(3) and kin,
+ * with Python's range checks), inet_aton(3), inet_ntoa(3), inet_pton(3),
+ * inet_ntop(3), and the strict number parsers every command line uses.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sockit.h"
+
+/* Python's OverflowError texts for the 16- and 32-bit conversions. */
+static int
+check16(const char *fn, long long x, struct sk_error *err)
+{
+	char msg[SK_ERRMSG_MAX];
+
+	if (x < 0) {
+		(void)snprintf(msg, sizeof(msg), "%s: can't convert negative "
+		    "Python int to C 16-bit unsigned integer", fn);
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE, msg);
+	}
+	if (x > UINT16_MAX) {
+		(void)snprintf(msg, sizeof(msg), "%s: Python int too large to "
+		    "convert to C 16-bit unsigned integer", fn);
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE, msg);
+	}
+	return 0;
+}
+
+static int
+check32(long long x, struct sk_error *err)
+{
+	if (x < 0)
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+		    "can't convert negative value to unsigned int");
+	if (x > (long long)UINT32_MAX)
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+		    "int larger than 32 bits");
+	return 0;
+}
+
+int
+sk_htons(long long x, uint16_t *out, struct sk_error *err)
+{
+	if (check16("htons", x, err) == -1)
+		return -1;
+	*out = htons((uint16_t)x);
+	return 0;
+}
+
+int
+sk_ntohs(long long x, uint16_t *out, struct sk_error *err)
+{
+	if (check16("ntohs", x, err) == -1)
+		return -1;
+	*out = ntohs((uint16_t)x);
+	return 0;
+}
+
+int
+sk_htonl(long long x, uint32_t *out, struct sk_error *err)
+{
+	if (check32(x, err) == -1)
+		return -1;
+	*out = htonl((uint32_t)x);
+	return 0;
+}
+
+int
+sk_ntohl(long long x, uint32_t *out, struct sk_error *err)
+{
+	if (check32(x, err) == -1)
+		return -1;
+	*out = ntohl((uint32_t)x);
+	return 0;
+}
+
+/* Python refuses strings with NUL in them before the C call sees them. */
+static int
+check_nul(const char *text, size_t len, struct sk_error *err)
+{
+	if (memchr(text, '\0', len) != NULL)
+		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+		    "embedded null character");
+	return 0;
+}
+
+int
+sk_inet_aton(const char *text, size_t len, unsigned char out[4],
+    struct sk_error *err)
+{
+	struct in_addr a;
+
+	if (check_nul(text, len, err) == -1)
+		return -1;
+	if (inet_aton(text, &a) == 0)
+		return sk_error_set(err, SK_ERR_OS, EINVAL,
+		    "illegal IP address string passed to inet_aton");
+	memcpy(out, &a, 4);
+	return 0;
+}
+
+int
+sk_inet_ntoa(const unsigned char *packed, size_t len, char *buf, size_t size,
+    struct sk_error *err)
+{
+	if (len != 4)
+		return sk_error_set(err, SK_ERR_OS, EINVAL,
+		    "packed IP wrong length for inet_ntoa");
+	if (size < INET_ADDRSTRLEN)
+		return sk_error_set(err, SK_ERR_OS, ENOSPC, NULL);
+	(void)snprintf(buf, size, "%u.%u.%u.%u", packed[0], packed[1],
+	    packed[2], packed[3]);
+	return 0;
+}
+
+int
+sk_inet_pton(int family, const char *text, size_t len, unsigned char out[16],
+    size_t *outlen, struct sk_error *err)
+{
+	int r;
+
+	if (check_nul(text, len, err) == -1)
+		return -1;
+	if (family != AF_INET && family != AF_INET6)
+		return sk_error_set(err, SK_ERR_OS, EAFNOSUPPORT, NULL);
+	r = inet_pton(family, text, out);
+	if (r != 1)
+		return sk_error_set(err, SK_ERR_OS, EINVAL,
+		    "illegal IP address string passed to inet_pton");
+	*outlen = family == AF_INET ? 4 : 16;
+	return 0;
+}
+
+int
+sk_inet_ntop(int family, const unsigned char *packed, size_t len, char *buf,
+    size_t size, struct sk_error *err)
+{
+	if (family == AF_INET) {
+		if (len != 4)
+			goto badlen;
+	} else if (family == AF_INET6) {
+		if (len != 16)
+			goto badlen;
+	} else
+		return sk_error_set(err, SK_ERR_VALUE, EAFNOSUPPORT,
+		    "unknown address family");
+	if (size > INT_MAX || inet_ntop(family, packed, buf,
+	    (socklen_t)size) == NULL)
+		return sk_error_set(err, SK_ERR_OS, errno, NULL);
+	return 0;
+badlen:
+	return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+	    "invalid length of packed IP address string");
+}
+
+int
+sk_parse_integer(const char *text, long long min, long long max,
+    long long *out, struct sk_error *err)
+{
+	const char *p = text;
+	unsigned long long mag = 0;
+	bool neg = false, any = false;
+	char msg[SK_ERRMSG_MAX];
+
+	if (*p == '-') {
+		neg = true;
+		p++;
+	}
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		for (p += 2; isxdigit((unsigned char)*p); p++) {
+			unsigned d = (unsigned)(isdigit((unsigned char)*p) ?
+			    *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
+
+			if (mag > (ULLONG_MAX - d) / 16)
+				goto range;
+			mag = mag * 16 + d;
+			any = true;
+		}
+	} else {
+		for (; isdigit((unsigned char)*p); p++) {
+			unsigned d = (unsigned)(*p - '0');
+
+			if (mag > (ULLONG_MAX - d) / 10)
+				goto range;
+			mag = mag * 10 + d;
+			any = true;
+		}
+	}
+	if (!any || *p != '\0')
+		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+		    "invalid number");
+	if (neg) {
+		if (mag > (unsigned long long)LLONG_MAX + 1)
+			goto range;
+		*out = mag == (unsigned long long)LLONG_MAX + 1 ? LLONG_MIN :
+		    -(long long)mag;
+	} else {
+		if (mag > (unsigned long long)LLONG_MAX)
+			goto range;
+		*out = (long long)mag;
+	}
+	if (*out < min || *out > max)
+		goto range;
+	return 0;
+range:
+	(void)snprintf(msg, sizeof(msg), "out of range (%lld to %lld)", min,
+	    max);
+	return sk_error_set(err, SK_ERR_VALUE, ERANGE, msg);
+}
+
+int
+sk_parse_port(const char *text, const char *proto, unsigned int *out,
+    struct sk_error *err)
+{
+	long long v;
+	int port;
+
+	if (*text == '\0')
+		return sk_error_set(err, SK_ERR_VALUE, EINVAL, "empty port");
+	if (isdigit((unsigned char)text[0]) || text[0] == '-') {
+		if (sk_parse_integer(text, 0, 65535, &v, err) == -1)
+			return -1;
+		*out = (unsigned int)v;
+		return 0;
+	}
+	if (sk_getservbyname(text, proto, &port, err) == -1)
+		return -1;
+	*out = (unsigned int)port;
+	return 0;
+}
+
+int
+sk_parse_seconds(const char *text, double *out, struct sk_error *err)
+{
+	const char *p;
+	int digits = 0, dots = 0;
+	double v;
+
+	for (p = text; *p != '\0'; p++) {
+		if (isdigit((unsigned char)*p))
+			digits++;
+		else if (*p == '.')
+			dots++;
+		else
+			return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+			    "invalid number of seconds");
+	}
+	if (digits == 0 || dots > 1)
+		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+		    "invalid number of seconds");
+	errno = 0;
+	v = strtod(text, NULL);
+	if (errno != 0 || !isfinite(v) || v > 1e9)
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+		    "out of range (0 to 1000000000 seconds)");
+	*out = v;
+	return 0;
+}
+
+static const char *
+name_or_number(const char *name, int value, char *buf, size_t size)
+{
+	if (name != NULL)
+		return name;
+	(void)snprintf(buf, size, "%d", value);
+	return buf;
+}
+
+const char *
+sk_family_name(int family, char *buf, size_t size)
+{
+	const char *n = NULL;
+
+	switch (family) {
+	case AF_UNSPEC: n = "AF_UNSPEC"; break;
+	case AF_UNIX: n = "AF_UNIX"; break;
+	case AF_INET: n = "AF_INET"; break;
+	case AF_INET6: n = "AF_INET6"; break;
+	case AF_PACKET: n = "AF_PACKET"; break;
+	case AF_NETLINK: n = "AF_NETLINK"; break;
+	}
+	return name_or_number(n, family, buf, size);
+}
+
+const char *
+sk_socktype_name(int type, char *buf, size_t size)
+{
+	const char *n = NULL;
+
+	switch (type) {
+	case SOCK_STREAM: n = "SOCK_STREAM"; break;
+	case SOCK_DGRAM: n = "SOCK_DGRAM"; break;
+	case SOCK_RAW: n = "SOCK_RAW"; break;
+	case SOCK_RDM: n = "SOCK_RDM"; break;
+	case SOCK_SEQPACKET: n = "SOCK_SEQPACKET"; break;
+	}
+	return name_or_number(n, type, buf, size);
+}
+
+const char *
+sk_proto_name(int proto, char *buf, size_t size)
+{
+	const char *n = NULL;
+
+	switch (proto) {
+	case IPPROTO_IP: n = "IPPROTO_IP"; break;
+	case IPPROTO_ICMP: n = "IPPROTO_ICMP"; break;
+	case IPPROTO_TCP: n = "IPPROTO_TCP"; break;
+	case IPPROTO_UDP: n = "IPPROTO_UDP"; break;
+	case IPPROTO_IPV6: n = "IPPROTO_IPV6"; break;
+	case IPPROTO_ICMPV6: n = "IPPROTO_ICMPV6"; break;
+	case IPPROTO_SCTP: n = "IPPROTO_SCTP"; break;
+	case IPPROTO_UDPLITE: n = "IPPROTO_UDPLITE"; break;
+	case IPPROTO_RAW: n = "IPPROTO_RAW"; break;
+	}
+	return name_or_number(n, proto, buf, size);
+}

@@ -1,0 +1,83 @@
+/*
+ * error.c - the documented exception kinds as one caller-owned error value.
+ *
+ * socket.error (an errno, strerror(3)), socket.herror (an h_errno,
+ * hstrerror(3)), socket.gaierror (an EAI_* code, gai_strerror(3)) and
+ * socket.timeout ("timed out"), plus ValueError for argument checks.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "sockit.h"
+
+/* hstrerror(3) is obsolescent and not declared under strict feature macros. */
+extern const char *hstrerror(int);
+
+int
+sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
+    const char *message)
+{
+	if (err == NULL)
+		return -1;
+	err->kind = kind;
+	err->code = code;
+	if (message == NULL) {
+		switch (kind) {
+		case SK_ERR_OS:
+			message = strerror(code);
+			break;
+		case SK_ERR_HERROR:
+			message = hstrerror(code);
+			break;
+		case SK_ERR_GAIERROR:
+			message = gai_strerror(code);
+			break;
+		case SK_ERR_TIMEOUT:
+			message = "timed out";
+			break;
+		case SK_ERR_VALUE:
+			message = code == ERANGE ? "value out of range" :
+			    "invalid value";
+			break;
+		case SK_ERR_NONE:
+		default:
+			message = "";
+			break;
+		}
+	}
+	strlcpy(err->message, message, sizeof(err->message));
+	return -1;
+}
+
+void
+sk_error_clear(struct sk_error *err)
+{
+	if (err == NULL)
+		return;
+	err->kind = SK_ERR_NONE;
+	err->code = 0;
+	err->message[0] = '\0';
+}
+
+const char *
+sk_error_kind_name(enum sk_error_kind kind)
+{
+	switch (kind) {
+	case SK_ERR_NONE:
+		return "none";
+	case SK_ERR_OS:
+		return "error";
+	case SK_ERR_HERROR:
+		return "herror";
+	case SK_ERR_GAIERROR:
+		return "gaierror";
+	case SK_ERR_TIMEOUT:
+		return "timeout";
+	case SK_ERR_VALUE:
+		return "valueerror";
+	}
+	return "unknown";
+}

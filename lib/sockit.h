@@ -1,0 +1,435 @@
+/*
+ * sockit.h - libsockit, the calls documented for Python's socket module, in C.
+ *
+ * The socket object with its three modes (blocking, non-blocking, timeout),
+ * the module functions (resolver, conversions, byte order, default timeout),
+ * the reference's address notation, the Python bytes literal and a small
+ * JSON Lines writer.  Sockets follow POSIX.1-2017 and the Linux socket(7),
+ * ip(7), ipv6(7) and unix(7) pages; addresses follow inet_pton(3),
+ * inet_aton(3) and RFC 4291/5952.
+ *
+ * Conventions: every call that can fail takes a caller-owned struct
+ * sk_error as its last argument, fills it and returns -1 (or NULL); on
+ * success it returns 0 (or a count, or a pointer).  The library never
+ * exits, never prints and never raises a signal.  The error pointer may be
+ * NULL when the caller does not want the detail.
+ */
+#ifndef SOCKIT_H
+#define SOCKIT_H
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define SK_VERSION "0.1.0"
+
+/*
+ * Errors: the four documented exception kinds, plus ValueError for the
+ * argument checks the reference documents (inet_ntop's packed length,
+ * out-of-range integers).
+ */
+enum sk_error_kind {
+	SK_ERR_NONE = 0,
+	SK_ERR_OS,		/* socket.error / OSError: code is an errno */
+	SK_ERR_HERROR,		/* socket.herror: code is an h_errno */
+	SK_ERR_GAIERROR,	/* socket.gaierror: code is an EAI_* value */
+	SK_ERR_TIMEOUT,		/* socket.timeout: code is ETIMEDOUT */
+	SK_ERR_VALUE		/* ValueError / OverflowError: code is EINVAL or ERANGE */
+};
+
+#define SK_ERRMSG_MAX 256
+
+struct sk_error {
+	enum sk_error_kind kind;
+	int code;
+	char message[SK_ERRMSG_MAX];	/* the reason, e.g. strerror(code) */
+};
+
+/* Fill err (if not NULL) and return -1.  message may be NULL for the
+ * system's own text for that kind and code. */
+int sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
+    const char *message);
+/* Clear err to SK_ERR_NONE. */
+void sk_error_clear(struct sk_error *err);
+/* The kind's name as the reference spells it: "error", "gaierror", ... */
+const char *sk_error_kind_name(enum sk_error_kind kind);
+
+/*
+ * Timeouts are seconds as a double.  SK_TIMEOUT_NONE (any negative value)
+ * is Python's None: blocking mode.  0 is non-blocking mode.  A positive
+ * value is timeout mode.
+ */
+#define SK_TIMEOUT_NONE (-1.0)
+
+/* socket.getdefaulttimeout(): the timeout given to new socket objects. */
+double sk_getdefaulttimeout(void);
+/* socket.setdefaulttimeout(): negative means None. */
+void sk_setdefaulttimeout(double timeout);
+
+/*
+ * Addresses: one type for every family, in the spirit of busybox's
+ * len_and_sockaddr.
+ */
+struct sk_addr {
+	socklen_t len;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+		struct sockaddr_un un;
+		struct sockaddr_storage ss;
+	} u;
+};
+
+/* The longest formatted address: an AF_UNIX path shown escaped. */
+#define SK_ADDRSTRLEN (4 * sizeof(((struct sockaddr_un *)0)->sun_path) + 64)
+
+/*
+ * Resolve (HOST, PORT) into the first matching address, as Python does for
+ * a socket address tuple.  HOST "" is INADDR_ANY (in6addr_any for
+ * AF_INET6), "<broadcast>" is INADDR_BROADCAST; an IPv6 literal may carry
+ * a scope ("fe80::1%lo").  PORT is a number or a service name; NULL means
+ * 0.  family is AF_UNSPEC, AF_INET or AF_INET6; socktype SOCK_STREAM,
+ * SOCK_DGRAM or 0.  Returns -1 with SK_ERR_GAIERROR when it does not
+ * resolve.
+ */
+int sk_addr_resolve(struct sk_addr *out, const char *host, const char *port,
+    int family, int socktype, struct sk_error *err);
+/*
+ * Parse one address argument: "HOST:PORT", "[V6]:PORT", "V6" alone is not
+ * accepted without brackets when a port follows; the reference's tuple
+ * notation "('127.0.0.1', 50007)" or "('::1', 80, 0, 0)"; or an AF_UNIX
+ * path (anything with a '/'), "@name" for a Linux abstract name.  Names
+ * are resolved as sk_addr_resolve does.  Returns -1 on a malformed string
+ * (SK_ERR_VALUE) or a failed resolution.
+ */
+int sk_addr_parse(struct sk_addr *out, const char *text, int family,
+    int socktype, struct sk_error *err);
+/* An AF_UNIX address for PATH; a leading '@' makes a Linux abstract name.
+ * Returns -1 (SK_ERR_VALUE) when PATH is too long. */
+int sk_addr_unix(struct sk_addr *out, const char *path, struct sk_error *err);
+/* Fill out from a raw sockaddr of length len.  Returns -1 if it is too long. */
+int sk_addr_from_sockaddr(struct sk_addr *out, const struct sockaddr *sa,
+    socklen_t len, struct sk_error *err);
+/* The address family, AF_UNSPEC for an empty address. */
+int sk_addr_family(const struct sk_addr *addr);
+/* The port (host order), 0 for families without one. */
+unsigned int sk_addr_port(const struct sk_addr *addr);
+/* Set the port of an AF_INET or AF_INET6 address. */
+void sk_addr_set_port(struct sk_addr *addr, unsigned int port);
+/* The host part as text: "127.0.0.1", "fe80::1%lo", the AF_UNIX path.
+ * Returns the length written, or -1 if buf is too small. */
+int sk_addr_host(const struct sk_addr *addr, char *buf, size_t size);
+/*
+ * The reference's notation: ('127.0.0.1', 50007), ('::1', 50007, 0, 0),
+ * '/tmp/s' for a path, b'\x00name' for an abstract name.  Always
+ * NUL-terminates; returns the length it needed (as snprintf does).
+ */
+size_t sk_addr_format(const struct sk_addr *addr, char *buf, size_t size);
+
+/*
+ * The socket object.
+ */
+struct sk_socket {
+	int fd;			/* -1 once closed or detached */
+	int family;
+	int type;
+	int proto;
+	double timeout;		/* SK_TIMEOUT_NONE, 0 or seconds */
+};
+
+/* socket.socket(family, type, proto): a new socket in the default timeout
+ * mode.  Returns -1 (SK_ERR_OS) on failure; s->fd is then -1. */
+int sk_socket_open(struct sk_socket *s, int family, int type, int proto,
+    struct sk_error *err);
+/* socket.fromfd(): a socket object over dup(fd), in blocking mode. */
+int sk_socket_fromfd(struct sk_socket *s, int fd, int family, int type,
+    int proto, struct sk_error *err);
+/* socket.socketpair(): family AF_UNSPEC means AF_UNIX, type 0 SOCK_STREAM. */
+int sk_socketpair(struct sk_socket pair[2], int family, int type, int proto,
+    struct sk_error *err);
+
+/* accept(): conn gets the new socket (in the default timeout mode, as
+ * Python gives it), peer its address (peer may be NULL). */
+int sk_socket_accept(struct sk_socket *s, struct sk_socket *conn,
+    struct sk_addr *peer, struct sk_error *err);
+int sk_socket_bind(struct sk_socket *s, const struct sk_addr *addr,
+    struct sk_error *err);
+/* close(): idempotent; returns -1 only when close(2) reports an error. */
+int sk_socket_close(struct sk_socket *s, struct sk_error *err);
+/* connect(): subject to the timeout mode (non-blocking connect and poll). */
+int sk_socket_connect(struct sk_socket *s, const struct sk_addr *addr,
+    struct sk_error *err);
+/* connect_ex(): 0 or the errno value of the failed connect; EWOULDBLOCK in
+ * timeout mode when the timeout passed. */
+int sk_socket_connect_ex(struct sk_socket *s, const struct sk_addr *addr);
+/* detach(): the fd, leaving the object closed without closing the fd. */
+int sk_socket_detach(struct sk_socket *s);
+/* fileno(): the fd, -1 once closed. */
+int sk_socket_fileno(const struct sk_socket *s);
+int sk_socket_getpeername(struct sk_socket *s, struct sk_addr *addr,
+    struct sk_error *err);
+int sk_socket_getsockname(struct sk_socket *s, struct sk_addr *addr,
+    struct sk_error *err);
+/* getsockopt(level, opt, buflen): *len in, bytes stored out. */
+int sk_socket_getsockopt(struct sk_socket *s, int level, int opt, void *buf,
+    socklen_t *len, struct sk_error *err);
+/* getsockopt(level, opt): the integer form. */
+int sk_socket_getsockopt_int(struct sk_socket *s, int level, int opt,
+    int *value, struct sk_error *err);
+int sk_socket_setsockopt(struct sk_socket *s, int level, int opt,
+    const void *buf, socklen_t len, struct sk_error *err);
+int sk_socket_setsockopt_int(struct sk_socket *s, int level, int opt,
+    int value, struct sk_error *err);
+int sk_socket_listen(struct sk_socket *s, int backlog, struct sk_error *err);
+/* makefile(mode): a stdio stream over dup(fd).  The socket must be in
+ * blocking mode (SK_ERR_VALUE otherwise).  Returns NULL on failure. */
+FILE *sk_socket_makefile(struct sk_socket *s, const char *mode,
+    struct sk_error *err);
+
+/* A received buffer owned by the caller (free with sk_bytes_free). */
+struct sk_bytes {
+	unsigned char *data;
+	size_t len;
+};
+void sk_bytes_free(struct sk_bytes *b);
+
+/* recv(bufsize, flags): allocates out->data.  out->len 0 means EOF. */
+ssize_t sk_socket_recv(struct sk_socket *s, size_t bufsize, int flags,
+    struct sk_bytes *out, struct sk_error *err);
+/* recvfrom(bufsize, flags): as recv, and the sender's address. */
+ssize_t sk_socket_recvfrom(struct sk_socket *s, size_t bufsize, int flags,
+    struct sk_bytes *out, struct sk_addr *from, struct sk_error *err);
+/* recv_into(buffer, nbytes, flags): returns bytes stored, 0 at EOF. */
+ssize_t sk_socket_recv_into(struct sk_socket *s, void *buf, size_t nbytes,
+    int flags, struct sk_error *err);
+/* recvfrom_into(buffer, nbytes, flags). */
+ssize_t sk_socket_recvfrom_into(struct sk_socket *s, void *buf, size_t nbytes,
+    int flags, struct sk_addr *from, struct sk_error *err);
+/* send(): the bytes sent, possibly fewer than len. */
+ssize_t sk_socket_send(struct sk_socket *s, const void *buf, size_t len,
+    int flags, struct sk_error *err);
+/* sendall(): everything or -1; in timeout mode the timeout bounds the
+ * whole call, as in Python 3.5 and later. */
+int sk_socket_sendall(struct sk_socket *s, const void *buf, size_t len,
+    int flags, struct sk_error *err);
+ssize_t sk_socket_sendto(struct sk_socket *s, const void *buf, size_t len,
+    int flags, const struct sk_addr *to, struct sk_error *err);
+/* setblocking(flag): same as settimeout(None) or settimeout(0). */
+int sk_socket_setblocking(struct sk_socket *s, bool flag, struct sk_error *err);
+/* settimeout(value): negative is None.  Timeout mode sets O_NONBLOCK. */
+int sk_socket_settimeout(struct sk_socket *s, double timeout,
+    struct sk_error *err);
+/* gettimeout(): SK_TIMEOUT_NONE, 0 or seconds. */
+double sk_socket_gettimeout(const struct sk_socket *s);
+int sk_socket_shutdown(struct sk_socket *s, int how, struct sk_error *err);
+
+/*
+ * Module functions: the resolver.
+ */
+
+/* socket.create_connection((host, port), timeout, source_address): tries
+ * every address getaddrinfo returns, in order; the last error is
+ * reported.  timeout SK_TIMEOUT_DEFAULT uses getdefaulttimeout().
+ * source_host and source_port may be NULL. */
+#define SK_TIMEOUT_DEFAULT (-2.0)
+int sk_create_connection(struct sk_socket *s, const char *host,
+    const char *port, double timeout, const char *source_host,
+    const char *source_port, int family, struct sk_error *err);
+
+/* One getaddrinfo() 5-tuple. */
+struct sk_addrinfo {
+	int family;
+	int type;
+	int proto;
+	char *canonname;	/* "" when there is none */
+	struct sk_addr addr;
+};
+
+/* getaddrinfo(host, port, family, type, proto, flags): *out is an array of
+ * the results (free with sk_addrinfo_free); returns their count or -1
+ * (SK_ERR_GAIERROR, or SK_ERR_OS for EAI_SYSTEM).  host or port may be
+ * NULL, as Python's None. */
+ssize_t sk_getaddrinfo(const char *host, const char *port, int family,
+    int type, int proto, int flags, struct sk_addrinfo **out,
+    struct sk_error *err);
+void sk_addrinfo_free(struct sk_addrinfo *ai, size_t n);
+
+/* getnameinfo(sockaddr, flags): host and service as text. */
+int sk_getnameinfo(const struct sk_addr *addr, int flags, char *host,
+    size_t hostlen, char *serv, size_t servlen, struct sk_error *err);
+
+/* The (hostname, aliaslist, ipaddrlist) triple. */
+struct sk_hostent {
+	char *name;
+	char **aliases;
+	size_t naliases;
+	char **addrs;		/* as text */
+	size_t naddrs;
+};
+void sk_hostent_free(struct sk_hostent *h);
+
+/* gethostbyname(name): the first IPv4 address, as text, into buf. */
+int sk_gethostbyname(const char *name, char *buf, size_t size,
+    struct sk_error *err);
+/* gethostbyname_ex(name): IPv4 only, as documented. */
+int sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
+    struct sk_error *err);
+/* gethostbyaddr(ip_address): IPv4 or IPv6; a name is resolved first. */
+int sk_gethostbyaddr(const char *address, struct sk_hostent *out,
+    struct sk_error *err);
+/* getfqdn(name): the first name with a period among the hostname and
+ * aliases gethostbyaddr gives, else the hostname; "" means this host.
+ * Never fails for a name that does not resolve (it returns the name). */
+int sk_getfqdn(const char *name, char *buf, size_t size, struct sk_error *err);
+int sk_gethostname(char *buf, size_t size, struct sk_error *err);
+/* getservbyname(name, proto): proto NULL matches any. */
+int sk_getservbyname(const char *name, const char *proto, int *port,
+    struct sk_error *err);
+/* getservbyport(port, proto). */
+int sk_getservbyport(int port, const char *proto, char *buf, size_t size,
+    struct sk_error *err);
+/* getprotobyname(name), and the number-to-name direction. */
+int sk_getprotobyname(const char *name, int *proto, struct sk_error *err);
+int sk_getprotobynumber(int proto, char *buf, size_t size,
+    struct sk_error *err);
+/* has_ipv6: whether this system can make an AF_INET6 socket. */
+bool sk_has_ipv6(void);
+
+/*
+ * Module functions: conversions.
+ */
+
+/* htons/ntohs/htonl/ntohl with Python's range checks: x must fit the
+ * unsigned type, else -1 with SK_ERR_VALUE (OverflowError). */
+int sk_htons(long long x, uint16_t *out, struct sk_error *err);
+int sk_ntohs(long long x, uint16_t *out, struct sk_error *err);
+int sk_htonl(long long x, uint32_t *out, struct sk_error *err);
+int sk_ntohl(long long x, uint32_t *out, struct sk_error *err);
+
+/* inet_aton(ip_string): what inet_aton(3) accepts ("127.1").  text[len]
+ * must be the terminating NUL; a NUL before it is refused (ValueError). */
+int sk_inet_aton(const char *text, size_t len, unsigned char out[4],
+    struct sk_error *err);
+/* inet_ntoa(packed): len must be 4 (SK_ERR_OS otherwise, as documented).
+ * buf needs 16 bytes. */
+int sk_inet_ntoa(const unsigned char *packed, size_t len, char *buf,
+    size_t size, struct sk_error *err);
+/* inet_pton(family, ip_string): *outlen gets 4 or 16; out needs 16.
+ * text[len] must be the terminating NUL, as for sk_inet_aton. */
+int sk_inet_pton(int family, const char *text, size_t len,
+    unsigned char out[16], size_t *outlen, struct sk_error *err);
+/* inet_ntop(family, packed): len must fit the family (SK_ERR_VALUE). */
+int sk_inet_ntop(int family, const unsigned char *packed, size_t len,
+    char *buf, size_t size, struct sk_error *err);
+
+/*
+ * Numbers and names from the command line (strtonum-style, never atoi).
+ */
+
+/* A decimal or 0x-hex integer in [min, max]. */
+int sk_parse_integer(const char *text, long long min, long long max,
+    long long *out, struct sk_error *err);
+/* A port: a number 0..65535 or a service name (for proto, NULL any). */
+int sk_parse_port(const char *text, const char *proto, unsigned int *out,
+    struct sk_error *err);
+/* Seconds: a non-negative decimal number, at most 10^9. */
+int sk_parse_seconds(const char *text, double *out, struct sk_error *err);
+
+/*
+ * Bytes and text.
+ */
+
+/* Python's repr(bytes): b'...' with Python's choice of quotes and escapes.
+ * Always NUL-terminates; returns the length it needed (at most 4n+3). */
+size_t sk_bytes_repr(const void *data, size_t n, char *buf, size_t size);
+/* Parse a bytes literal (b'\x7f\x00...') as sk_bytes_repr writes it, and
+ * the other escapes Python accepts in one.  Returns bytes stored, or -1
+ * (SK_ERR_VALUE). */
+ssize_t sk_bytes_unrepr(const char *text, size_t len, unsigned char *out,
+    size_t size, struct sk_error *err);
+/* Lowercase hex of n bytes; buf needs 2n+1.  Returns 2n. */
+size_t sk_hex_encode(const void *data, size_t n, char *buf);
+/* Hex digits, with an optional 0x prefix, into out.  Returns bytes stored
+ * or -1 (SK_ERR_VALUE: odd length, bad digit, too long). */
+ssize_t sk_hex_decode(const char *text, size_t len, unsigned char *out,
+    size_t size, struct sk_error *err);
+/* Whether the n bytes are valid UTF-8 (RFC 3629). */
+bool sk_utf8_valid(const void *data, size_t n);
+
+/*
+ * A growable byte buffer.
+ */
+struct sk_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+};
+/* Append; returns -1 (errno ENOMEM) when memory runs out. */
+int sk_buf_append(struct sk_buf *b, const void *data, size_t n);
+int sk_buf_putc(struct sk_buf *b, char c);
+int sk_buf_printf(struct sk_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void sk_buf_reset(struct sk_buf *b);
+void sk_buf_free(struct sk_buf *b);
+
+/*
+ * A JSON Lines writer: one object per line, built in a buffer.
+ *	sk_json_begin(&j); sk_json_str(&j, "input", s); sk_json_end(&j);
+ * then write j.buf.data/j.buf.len (it ends with '\n').  Nested objects
+ * with sk_json_object/sk_json_close.  Strings are escaped per RFC 8259;
+ * invalid UTF-8 becomes U+FFFD.  A failed allocation is sticky and
+ * reported by sk_json_end.
+ */
+struct sk_json {
+	struct sk_buf buf;
+	int depth;
+	bool need_comma;
+	bool failed;
+};
+void sk_json_begin(struct sk_json *j);
+void sk_json_str(struct sk_json *j, const char *key, const char *value);
+void sk_json_strn(struct sk_json *j, const char *key, const char *value,
+    size_t n);
+void sk_json_int(struct sk_json *j, const char *key, long long value);
+void sk_json_uint(struct sk_json *j, const char *key, unsigned long long value);
+void sk_json_double(struct sk_json *j, const char *key, double value);
+void sk_json_bool(struct sk_json *j, const char *key, bool value);
+void sk_json_null(struct sk_json *j, const char *key);
+/* "data_b64" always, and "data" when the bytes are valid UTF-8. */
+void sk_json_bytes(struct sk_json *j, const void *data, size_t n);
+/* An address object {"family":..,"host":..,"port":..} or {"family":
+ * "AF_UNIX","path":..}. */
+void sk_json_addr(struct sk_json *j, const char *key,
+    const struct sk_addr *addr);
+void sk_json_object(struct sk_json *j, const char *key);
+void sk_json_array(struct sk_json *j, const char *key);
+/* An array element string (key NULL in the calls above does the same). */
+void sk_json_close_object(struct sk_json *j);
+void sk_json_close_array(struct sk_json *j);
+/* Close the top-level object and add '\n'.  Returns -1 if any append
+ * failed (ENOMEM). */
+int sk_json_end(struct sk_json *j);
+void sk_json_free(struct sk_json *j);
+
+/* Names of constants as the reference spells them ("AF_INET",
+ * "SOCK_STREAM", "IPPROTO_TCP"), or the number as text in buf. */
+const char *sk_family_name(int family, char *buf, size_t size);
+const char *sk_socktype_name(int type, char *buf, size_t size);
+const char *sk_proto_name(int proto, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SOCKIT_H */
