@@ -35,7 +35,7 @@ TEST_SRC := $(wildcard tests/lib/test-*.c)
 LIB_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(LIB_SRC))
 CMD_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(CMD_SRC))
 TESTS    := $(patsubst tests/lib/%.c,$(O)/build/tests/%,$(TEST_SRC))
-TEST_COMMON := $(O)/build/tests/tap.o
+TEST_COMMON := $(O)/build/tests/lib/tap.o
 
 BIN      := $(O)/sockit
 LIBA     := $(O)/lib/libsockit.a
@@ -120,7 +120,7 @@ bench: all
 
 # The main job: for now, a short tour of inet-convert.
 demo: all
-	bench/../tests/demo
+	tests/demo
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \

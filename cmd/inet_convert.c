@@ -60,12 +60,12 @@ const struct cli_command cmd_inet_convert = {
 	"  ntoa   packed IPv4 (7f000001, 0x7f000001 or b'...') -> dotted quad\n"
 	"  pton   IPv4 or IPv6 text -> packed (inet_pton(3))\n"
 	"  ntop   packed IPv4 (4 bytes) or IPv6 (16 bytes) -> text\n"
-	"  htons, ntohs   a 16-bit integer, byte order swapped to/from network\n"
+	"  htons, ntohs   a 16-bit integer to/from network byte order\n"
 	"  htonl, ntohl   a 32-bit integer, likewise\n"
-	"Packed addresses print as lowercase hex; integers are read in decimal\n"
-	"or 0x hex and print in decimal.  With no VALUE, each line of stdin is\n"
-	"one value; a bad value is reported on stderr, the rest go on, and the\n"
-	"exit status is 1.  Write a negative VALUE after '--'.",
+	"Packed addresses print as lowercase hex; integers are read in\n"
+	"decimal or 0x hex and print in decimal.  With no VALUE, each line\n"
+	"of stdin is one value; a bad value is reported on stderr, the rest\n"
+	"go on, and the exit status is 1.  Write a negative VALUE after '--'.",
 	options,
 	main_inet_convert
 };
@@ -211,11 +211,12 @@ flush_out(struct conv *c)
 }
 
 /*
- * Convert one value and queue its line of output.  where names the value
- * in an error message ("line 3").  Returns -1 only when output fails.
+ * Convert one value and queue its line of output.  An error message names
+ * the value by its line number, or quotes it when lineno is 0 (an
+ * argument).  Returns -1 only when output fails.
  */
 static int
-one(struct conv *c, const char *text, size_t len, const char *where)
+one(struct conv *c, const char *text, size_t len, unsigned long long lineno)
 {
 	struct sk_error err;
 	char res[128];
@@ -241,9 +242,15 @@ one(struct conv *c, const char *text, size_t len, const char *where)
 			return -1;
 		}
 	} else if (ok == -1) {
+		char q[96];
+
 		if (flush_out(c) == -1)
 			return -1;
-		cli_warn("%s: %s", where, err.message);
+		if (lineno > 0)
+			cli_warn("line %llu: %s", lineno, err.message);
+		else
+			cli_warn("%s: %s", cli_quote(text, len, q, sizeof(q)),
+			    err.message);
 		return 0;
 	} else {
 		int r;
@@ -276,7 +283,7 @@ batch(struct conv *c)
 	size_t cap = 64 * 1024, have = 0, start;
 	unsigned long long lineno = 0;
 	bool skipping = false, eof = false;
-	char where[48], *buf;
+	char *buf;
 	int status = 0;
 
 	if ((buf = malloc(cap + 1)) == NULL) {
@@ -292,13 +299,12 @@ batch(struct conv *c)
 			break;
 		}
 		if (have == cap) {
-			/* A line longer than the buffer: grow, up to a bound. */
+			/* A line longer than the buffer: grow it, up to
+			 * a bound. */
 			if (cap >= MAX_LINE) {
 				lineno++;
-				(void)snprintf(where, sizeof(where),
-				    "line %llu", lineno);
-				cli_warn("%s: line longer than %d bytes",
-				    where, MAX_LINE);
+				cli_warn("line %llu: line longer than %d bytes",
+				    lineno, MAX_LINE);
 				c->bad++;
 				skipping = true;
 				have = 0;
@@ -343,9 +349,7 @@ batch(struct conv *c)
 			if (len > 0 && buf[start + len - 1] == '\r')
 				len--;
 			buf[start + len] = '\0';
-			(void)snprintf(where, sizeof(where), "line %llu",
-			    lineno);
-			if (one(c, buf + start, len, where) == -1) {
+			if (one(c, buf + start, len, lineno) == -1) {
 				status = -1;
 				eof = true;
 				break;
@@ -401,12 +405,8 @@ main_inet_convert(int argc, char **argv)
 		status = batch(&c);
 	else {
 		status = 0;
-		for (i = first; i < argc && status == 0; i++) {
-			size_t len = strlen(argv[i]);
-
-			status = one(&c, argv[i], len, cli_quote(argv[i], len,
-			    q, sizeof(q)));
-		}
+		for (i = first; i < argc && status == 0; i++)
+			status = one(&c, argv[i], strlen(argv[i]), 0);
 		if (status == 0)
 			status = flush_out(&c);
 	}

@@ -49,7 +49,8 @@ sk_addr_unix(struct sk_addr *out, const char *path, struct sk_error *err)
 	if (path[0] == '@') {
 		/* A Linux abstract name: a leading NUL, no terminator. */
 		out->u.un.sun_path[0] = '\0';
-		out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n);
+		out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
+		    n);
 	} else
 		out->len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 		    n + 1);
@@ -228,7 +229,8 @@ parse_tuple(struct sk_addr *out, const char *text, int family, int socktype,
 			out->u.in6.sin6_flowinfo = htonl((uint32_t)v);
 		}
 		if (scope[0] != '\0') {
-			if (sk_parse_integer(scope, 0, UINT32_MAX, &v, err) == -1)
+			if (sk_parse_integer(scope, 0, UINT32_MAX, &v,
+			    err) == -1)
 				return -1;
 			out->u.in6.sin6_scope_id = (uint32_t)v;
 		}

@@ -110,10 +110,12 @@ sk_bytes_unrepr(const char *text, size_t len, unsigned char *out, size_t size,
 			case 't': c = '\t'; break;
 			case 'v': c = '\v'; break;
 			case 'x':
-				if (i + 2 >= len - 1 || hexval(text[i + 1]) < 0 ||
+				if (i + 2 >= len - 1 ||
+				    hexval(text[i + 1]) < 0 ||
 				    hexval(text[i + 2]) < 0)
 					return sk_error_set(err, SK_ERR_VALUE,
-					    EINVAL, "bad \\x escape in bytes literal");
+					    EINVAL, "bad \\x escape in bytes "
+					    "literal");
 				c = (unsigned char)(hexval(text[i + 1]) << 4 |
 				    hexval(text[i + 2]));
 				i += 2;
@@ -143,7 +145,8 @@ sk_bytes_unrepr(const char *text, size_t len, unsigned char *out, size_t size,
 	}
 	return (ssize_t)n;
 toolong:
-	return sk_error_set(err, SK_ERR_VALUE, ERANGE, "bytes literal too long");
+	return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+	    "bytes literal too long");
 }
 
 size_t
@@ -170,8 +173,6 @@ sk_hex_decode(const char *text, size_t len, unsigned char *out, size_t size,
 		text += 2;
 		len -= 2;
 	}
-	if (len == 0)
-		return sk_error_set(err, SK_ERR_VALUE, EINVAL, "no hex digits");
 	if (len % 2 != 0)
 		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
 		    "odd number of hex digits");

@@ -22,6 +22,13 @@ check16(const char *fn, long long x, struct sk_error *err)
 {
 	char msg[SK_ERRMSG_MAX];
 
+	/* Python 3 takes a C int first, then checks the 16-bit range. */
+	if (x < INT_MIN)
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+		    "signed integer is less than minimum");
+	if (x > INT_MAX)
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+		    "signed integer is greater than maximum");
 	if (x < 0) {
 		(void)snprintf(msg, sizeof(msg), "%s: can't convert negative "
 		    "Python int to C 16-bit unsigned integer", fn);

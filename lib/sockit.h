@@ -44,7 +44,7 @@ enum sk_error_kind {
 	SK_ERR_HERROR,		/* socket.herror: code is an h_errno */
 	SK_ERR_GAIERROR,	/* socket.gaierror: code is an EAI_* value */
 	SK_ERR_TIMEOUT,		/* socket.timeout: code is ETIMEDOUT */
-	SK_ERR_VALUE		/* ValueError / OverflowError: code is EINVAL or ERANGE */
+	SK_ERR_VALUE		/* ValueError, OverflowError: EINVAL, ERANGE */
 };
 
 #define SK_ERRMSG_MAX 256
@@ -360,8 +360,9 @@ ssize_t sk_bytes_unrepr(const char *text, size_t len, unsigned char *out,
     size_t size, struct sk_error *err);
 /* Lowercase hex of n bytes; buf needs 2n+1.  Returns 2n. */
 size_t sk_hex_encode(const void *data, size_t n, char *buf);
-/* Hex digits, with an optional 0x prefix, into out.  Returns bytes stored
- * or -1 (SK_ERR_VALUE: odd length, bad digit, too long). */
+/* Hex digits, with an optional 0x prefix, into out ("" is no bytes).
+ * Returns bytes stored or -1 (SK_ERR_VALUE: odd length, bad digit, too
+ * long). */
 ssize_t sk_hex_decode(const char *text, size_t len, unsigned char *out,
     size_t size, struct sk_error *err);
 /* Whether the n bytes are valid UTF-8 (RFC 3629). */

@@ -1,0 +1,30 @@
+# helpers.bash - shared set-up for sockit's bats tests (bats-core >= 1.5).
+#
+# $SOCKIT is the binary under test (an absolute path; tests/run and the
+# Makefile set it, so the same tests run against the plain and the
+# sanitizer builds).  Oracles are Debian's /usr/bin/python3 and getent.
+bats_require_minimum_version 1.5.0
+
+: "${SOCKIT:?set SOCKIT to the sockit binary under test}"
+PYTHON=${PYTHON:-/usr/bin/python3}
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+
+sockit() {
+	"$SOCKIT" "$@"
+}
+
+# The commands the binary lists, one per line.
+list_commands() {
+	"$SOCKIT" --list-commands | cut -f1
+}
+
+# The long options of command $1, one per line, without the dashes.
+list_long_options() {
+	"$SOCKIT" "$1" --list-options | cut -f1 | sed 's/^--//'
+}
+
+# Fail with a message.
+fail() {
+	printf '%s\n' "$*" >&2
+	return 1
+}
