@@ -1,0 +1,351 @@
+#!/usr/bin/env bats
+#
+# completions.bats - the shell completions know every command and option the
+# binary has, and nothing it lacks (STYLE point 11, CONTRACT section 6).
+#
+# The truth is the binary: `$SOCKIT --list-commands` and
+# `$SOCKIT COMMAND --list-options`.  bash completion is driven for real
+# (bash-completion's own bash_completion sourced, _comp_cmd_sockit called
+# with COMP_WORDS); fish through `complete -C`; zsh through a pty when the
+# zsh/zpty module is there.  Needs: bash-completion (required), fish and zsh
+# (their tests are skipped without them).
+#
+# Run: SOCKIT=$PWD/sockit bats tests/completions.bats
+
+bats_require_minimum_version 1.5.0
+
+BASH_COMPLETION=/usr/share/bash-completion/bash_completion
+
+setup_file() {
+	if [[ -z ${SOCKIT-} || $SOCKIT != /* || ! -x $SOCKIT ]]; then
+		echo "SOCKIT must be the absolute path of a built sockit" >&2
+		return 1
+	fi
+	COMPLETIONS=$(cd "$BATS_TEST_DIRNAME/../completions" && pwd)
+	export COMPLETIONS
+
+	# sockit, and the sockit-COMMAND links `make install` makes, on PATH.
+	local bin=$BATS_FILE_TMPDIR/bin c
+	mkdir -p "$bin"
+	ln -s "$SOCKIT" "$bin/sockit"
+	for c in $("$SOCKIT" --list-commands | cut -f1); do
+		ln -s "$SOCKIT" "$bin/sockit-$c"
+	done
+	export SOCKIT_TEST_BIN=$bin
+}
+
+setup() {
+	PATH=$SOCKIT_TEST_BIN:$PATH
+	# Keep fish and zsh away from the user's files.
+	export HOME=$BATS_TEST_TMPDIR/home XDG_CONFIG_HOME=$BATS_TEST_TMPDIR/config
+	export XDG_DATA_HOME=$BATS_TEST_TMPDIR/data XDG_CACHE_HOME=$BATS_TEST_TMPDIR/cache
+	mkdir -p "$HOME"
+}
+
+# The commands, one per line.
+commands() {
+	"$SOCKIT" --list-commands | cut -f1
+}
+
+# Field $2 (1 long, 2 short, 3 argument name, 4 choices) of each option of
+# command $1, one per line; empty fields are left out.
+option_field() {
+	"$SOCKIT" "$1" --list-options | awk -F '\t' -v f="$2" '$f != "" { print $f }'
+}
+
+# The "long<TAB>choices" of each option of command $1 that has choices.
+option_choices() {
+	"$SOCKIT" "$1" --list-options | awk -F '\t' '$4 != "" { print $1 "\t" $4 }'
+}
+
+# Whether the line $1 is among the lines of $2.
+has_line() {
+	grep -qxF -- "$1" <<<"$2"
+}
+
+# What bash completion offers for the command line $1 (cursor at its end),
+# one per line.
+bash_complete() {
+	bash --norc --noprofile -c '
+		source "$1" || exit 3
+		source "$2" || exit 4
+		line=$3
+		read -ra COMP_WORDS <<<"$line"
+		[[ -z $line || $line == *" " ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		COMP_LINE=$line
+		COMP_POINT=${#line}
+		COMPREPLY=()
+		_comp_cmd_sockit "${COMP_WORDS[0]}" "${COMP_WORDS[COMP_CWORD]}" \
+		    "${COMP_WORDS[COMP_CWORD - 1]}" || exit 5
+		((${#COMPREPLY[@]})) && printf "%s\n" "${COMPREPLY[@]}"
+		exit 0
+	' bash "$BASH_COMPLETION" "$COMPLETIONS/sockit.bash" "$1"
+}
+
+# What fish offers for the command line $1: the candidates, without their
+# descriptions.  The completions directory is laid out as `make install`
+# should: sockit.fish, and sockit-COMMAND.fish links to it.
+fish_complete() {
+	local dir=$BATS_TEST_TMPDIR/fish c
+	if [[ ! -d $dir ]]; then
+		mkdir -p "$dir"
+		ln -s "$COMPLETIONS/sockit.fish" "$dir/sockit.fish"
+		for c in $(commands); do
+			ln -s sockit.fish "$dir/sockit-$c.fish"
+		done
+	fi
+	fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C $argv[2]' \
+	    "$dir" "$1" | cut -f1
+}
+
+# What zsh offers for the command line $1, one per line: an interactive zsh
+# in a pty, compinit with our directory first on fpath, compadd watched.
+zsh_complete() {
+	local out=$BATS_TEST_TMPDIR/zsh.out
+	: >"$out"
+	zsh -f -c '
+		zmodload zsh/zpty || exit 3
+		zpty z zsh -f -i
+		zpty -w z "PS1= PROMPT= RPROMPT=; unsetopt zle_bracketed_paste 2>/dev/null"
+		zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
+		zpty -w z "compadd() { if (( \${@[(I)-[OAD]*]} == 0 )); then local -a m; builtin compadd -O m \"\$@\"; print -rl -- \$m >>${(q)2}; fi; builtin compadd \"\$@\"; }"
+		zpty -w z "t() { zle complete-word; print -r -- ___DONE___ >>${(q)2}; }; zle -N t; bindkey ^T t"
+		zpty -w z "$3"$'"'"'\x14'"'"'
+		integer i
+		for (( i = 0; i < 200; i++ )); do
+			grep -q ___DONE___ $2 && break
+			sleep 0.05
+		done
+		zpty -d z
+		grep -q ___DONE___ $2 || exit 4
+	' zsh "$COMPLETIONS" "$out" "$1" || return
+	grep -vx -e ___DONE___ -e '' "$out" | sort -u
+}
+
+@test "the binary lists at least one command, each with options" {
+	run --separate-stderr "$SOCKIT" --list-commands
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	local c
+	for c in $(commands); do
+		run --separate-stderr "$SOCKIT" "$c" --list-options
+		[ "$status" -eq 0 ]
+		[[ $output == *--help* ]]
+	done
+}
+
+@test "bash: bash-completion is installed" {
+	[ -r "$BASH_COMPLETION" ] || {
+		echo "$BASH_COMPLETION missing: apt-get install bash-completion" >&2
+		return 1
+	}
+}
+
+@test "bash: the file defines _comp_cmd_sockit and registers sockit and its links" {
+	run --separate-stderr bash --norc --noprofile -c '
+		source "$1" && source "$2" || exit 3
+		declare -F _comp_cmd_sockit >/dev/null || exit 4
+		complete -p sockit
+		for c in $("$SOCKIT" --list-commands | cut -f1); do
+			complete -p "sockit-$c"
+		done' bash "$BASH_COMPLETION" "$COMPLETIONS/sockit.bash"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	has_line "complete -F _comp_cmd_sockit sockit" "$output"
+	local c
+	for c in $(commands); do
+		has_line "complete -F _comp_cmd_sockit sockit-$c" "$output"
+	done
+}
+
+@test "bash: every command is offered after sockit and after sockit help" {
+	local c missing=()
+	run --separate-stderr bash_complete "sockit "
+	[ "$status" -eq 0 ]
+	local top=$output
+	run --separate-stderr bash_complete "sockit help "
+	[ "$status" -eq 0 ]
+	local help=$output
+	for c in $(commands); do
+		has_line "$c" "$top" || missing+=("sockit $c")
+		has_line "$c" "$help" || missing+=("sockit help $c")
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
+	# And nothing that is not a command.
+	local w
+	for w in $top; do
+		[ "$w" = help ] || has_line "$w" "$(commands)"
+	done
+}
+
+@test "bash: every option of every command is offered, long and short" {
+	local c o missing=() extra=()
+	for c in $(commands); do
+		run --separate-stderr bash_complete "sockit $c -"
+		[ "$status" -eq 0 ]
+		local offered=$output all
+		all=$(option_field "$c" 1; option_field "$c" 2)
+		for o in $all; do
+			has_line "$o" "$offered" || missing+=("sockit $c $o")
+		done
+		for o in $offered; do
+			has_line "$o" "$all" || extra+=("sockit $c $o")
+		done
+		# A long option completes from its own full name.
+		for o in $(option_field "$c" 1); do
+			run --separate-stderr bash_complete "sockit $c $o"
+			has_line "$o" "$output" || missing+=("sockit $c $o (from itself)")
+		done
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
+	[ ${#extra[@]} -eq 0 ] || { printf 'offered but unknown: %s\n' "${extra[@]}" >&2; return 1; }
+}
+
+@test "bash: the sockit-COMMAND links complete as sockit COMMAND does" {
+	local c o missing=() direct
+	for c in $(commands); do
+		run --separate-stderr bash_complete "sockit-$c -"
+		[ "$status" -eq 0 ]
+		for o in $(option_field "$c" 1); do
+			has_line "$o" "$output" || missing+=("sockit-$c $o")
+		done
+		# The first operand too.
+		run --separate-stderr bash_complete "sockit $c "
+		direct=$output
+		run --separate-stderr bash_complete "sockit-$c "
+		[ "$output" = "$direct" ] ||
+		    missing+=("sockit-$c: '$output' instead of '$direct'")
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
+}
+
+@test "bash: options with choices offer exactly their choices" {
+	local c line long choices short ch missing=() n=0
+	for c in $(commands); do
+		while IFS=$'\t' read -r long choices; do
+			short=$("$SOCKIT" "$c" --list-options | awk -F '\t' -v l="$long" '$1 == l { print $2 }')
+			local forms=("sockit $c $long " "sockit $c $long=")
+			[[ $short ]] && forms+=("sockit $c $short ")
+			local form
+			for form in "${forms[@]}"; do
+				run --separate-stderr bash_complete "$form"
+				[ "$status" -eq 0 ]
+				for ch in $choices; do
+					has_line "$ch" "$output" || missing+=("'$form' -> $ch")
+				done
+				[ "$(wc -w <<<"$output")" -eq "$(wc -w <<<"$choices")" ] ||
+				    missing+=("'$form' offers: $output")
+				n=$((n + 1))
+			done
+		done < <(option_choices "$c")
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf '%s\n' "${missing[@]}" >&2; return 1; }
+	[ "$n" -gt 0 ] || skip "no option has choices"
+}
+
+@test "bash: inet-convert offers exactly the operations the binary accepts" {
+	has_line inet-convert "$(commands)" || skip "no inet-convert command"
+	# The binary names its operations in its usage error.
+	run --separate-stderr "$SOCKIT" inet-convert no-such-operation
+	[ "$status" -eq 2 ]
+	local ops
+	ops=$(sed -n 's/.*unknown operation .* (\(.*\))$/\1/p' <<<"$stderr" | tr -d ,)
+	[ -n "$ops" ]
+	run --separate-stderr bash_complete "sockit inet-convert "
+	[ "$status" -eq 0 ]
+	local offered=$output op
+	for op in $ops; do
+		has_line "$op" "$offered"
+	done
+	[ "$(wc -l <<<"$offered")" -eq "$(wc -w <<<"$ops")" ]
+	# Each one offered runs (with no value: stdin, empty here).
+	for op in $offered; do
+		run --separate-stderr "$SOCKIT" inet-convert "$op" </dev/null
+		[ "$status" -eq 0 ]
+	done
+	# Once the operation is there, it is not offered again.
+	run --separate-stderr bash_complete "sockit inet-convert aton "
+	[ -z "$output" ]
+	# An option and its argument before it do not count as the operation.
+	run --separate-stderr bash_complete "sockit inet-convert -f hex "
+	has_line aton "$output"
+}
+
+@test "fish: every command, option and choice is offered" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	local c o missing=() long choices ch
+	run --separate-stderr fish_complete "sockit "
+	[ "$status" -eq 0 ]
+	local top=$output
+	for c in $(commands); do
+		has_line "$c" "$top" || missing+=("sockit $c")
+		run --separate-stderr fish_complete "sockit $c -"
+		[ "$status" -eq 0 ]
+		for o in $(option_field "$c" 1) $(option_field "$c" 2); do
+			has_line "$o" "$output" || missing+=("sockit $c $o")
+		done
+		run --separate-stderr fish_complete "sockit-$c --"
+		[ "$status" -eq 0 ]
+		for o in $(option_field "$c" 1); do
+			has_line "$o" "$output" || missing+=("sockit-$c $o")
+		done
+		while IFS=$'\t' read -r long choices; do
+			run --separate-stderr fish_complete "sockit $c $long "
+			for ch in $choices; do
+				has_line "$ch" "$output" || missing+=("sockit $c $long $ch")
+			done
+		done < <(option_choices "$c")
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
+}
+
+@test "fish: inet-convert offers its operations first, then none" {
+	command -v fish >/dev/null || skip "fish is not installed"
+	has_line inet-convert "$(commands)" || skip "no inet-convert command"
+	run --separate-stderr fish_complete "sockit inet-convert "
+	[ "$status" -eq 0 ]
+	has_line aton "$output"
+	has_line ntohl "$output"
+	run --separate-stderr fish_complete "sockit inet-convert aton "
+	if has_line ntoa "$output"; then return 1; fi
+}
+
+@test "zsh: the file asks the binary and passes zsh -n" {
+	local f=$COMPLETIONS/_sockit
+	[ "$(head -n 1 "$f" | cut -d' ' -f1-2)" = "#compdef sockit" ]
+	grep -qF -- '--list-commands' "$f"
+	grep -qF -- '--list-options' "$f"
+	grep -qF -- "'1: :->cmd'" "$f"
+	grep -qF -- "'*:: :->args'" "$f"
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	run --separate-stderr zsh -n "$f"
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+}
+
+@test "zsh: every command, option and choice is offered" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -f -c 'zmodload zsh/zpty' 2>/dev/null || skip "no zsh/zpty module"
+	local c o missing=() long choices ch
+	run --separate-stderr zsh_complete "sockit "
+	[ "$status" -eq 0 ]
+	for c in $(commands); do
+		has_line "$c" "$output" || missing+=("sockit $c")
+	done
+	for c in $(commands); do
+		run --separate-stderr zsh_complete "sockit $c -"
+		[ "$status" -eq 0 ]
+		for o in $(option_field "$c" 1) $(option_field "$c" 2); do
+			has_line "$o" "$output" || missing+=("sockit $c $o")
+		done
+		while IFS=$'\t' read -r long choices; do
+			run --separate-stderr zsh_complete "sockit $c $long "
+			for ch in $choices; do
+				has_line "$ch" "$output" || missing+=("sockit $c $long $ch")
+			done
+		done < <(option_choices "$c")
+	done
+	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
+}

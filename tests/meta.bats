@@ -1,0 +1,105 @@
+#!/usr/bin/env bats
+# meta.bats - the parts that must not drift apart (STYLE 13): every listed
+# command answers --help and refuses a bogus option; its man page exists,
+# lints, and documents exactly the options the binary has; the library's
+# man pages document every public function; long options are spelled in
+# full in the docs and the tests.
+
+load helpers
+
+@test "every command: --help exits 0 on stdout, stderr empty" {
+	for c in $(list_commands); do
+		run --separate-stderr sockit "$c" --help
+		[ "$status" -eq 0 ] || fail "$c --help exited $status"
+		[ -n "$output" ]
+		[ -z "$stderr" ]
+		# Every option from the table is in the help text.
+		for o in $(list_long_options "$c"); do
+			[[ "$output" == *"--$o"* ]] || fail "$c --help lacks --$o"
+		done
+	done
+}
+
+@test "every command: a bogus option exits 2 with the command's prefix" {
+	for c in $(list_commands); do
+		run --separate-stderr sockit "$c" --no-such-option-really
+		[ "$status" -eq 2 ] || fail "$c exited $status"
+		[ -z "$output" ]
+		[[ "$stderr" == "sockit $c: unrecognized option '--no-such-option-really'"* ]]
+		[[ "$stderr" == *"Try 'sockit $c --help'"* ]]
+	done
+}
+
+@test "every command has a man page that lints clean" {
+	for c in $(list_commands); do
+		m=$TOP/man/sockit-$c.1
+		[ -f "$m" ] || fail "no $m"
+		run mandoc -T lint -W warning "$m"
+		[ "$status" -eq 0 ] || fail "$m: $output"
+		[ -z "$output" ] || fail "$m: $output"
+	done
+	run mandoc -T lint -W warning "$TOP/man/sockit.1"
+	[ "$status" -eq 0 ] && [ -z "$output" ]
+}
+
+@test "every man page documents exactly the command's long options" {
+	for c in $(list_commands); do
+		m=$TOP/man/sockit-$c.1
+		documented=$(grep -oE 'Fl -[a-z0-9][a-z0-9-]*' "$m" |
+			sed 's/^Fl -//' | sort -u)
+		actual=$( (list_long_options "$c"; ) | sort -u)
+		for o in $actual; do
+			[ "$o" = help ] && continue
+			grep -qx -- "$o" <<<"$documented" || fail "$m lacks --$o"
+		done
+		for o in $documented; do
+			grep -qx -- "$o" <<<"$actual" || fail "$m documents --$o, which $c does not have"
+		done
+		grep -q '^\.Sh EXIT STATUS' "$m" || fail "$m: no EXIT STATUS"
+		grep -q '^\.Sh EXAMPLES' "$m" || fail "$m: no EXAMPLES"
+	done
+}
+
+@test "sockit(1) names every command and every exit status" {
+	m=$TOP/man/sockit.1
+	for c in $(list_commands); do
+		grep -q "sockit-$c" "$m" || fail "sockit.1 does not name $c"
+	done
+	for s in 0 1 2 3 4 5; do
+		grep -qE "^\.It $s\b|^\.It Li $s\b" "$m" || fail "sockit.1: no exit status $s"
+	done
+}
+
+@test "the library's man pages document every public function and lint" {
+	funcs=$(grep -oE '^[a-z_ *]*\<(sk_[a-z0-9_]+)\(' "$TOP/lib/sockit.h" |
+		grep -oE 'sk_[a-z0-9_]+' | sort -u)
+	[ "$(wc -l <<<"$funcs")" -gt 50 ]
+	pages=("$TOP"/man/*.3)
+	[ -f "${pages[0]}" ] || fail "no section 3 pages"
+	run mandoc -T lint -W warning "${pages[@]}"
+	[ "$status" -eq 0 ] && [ -z "$output" ] || fail "$output"
+	for f in $funcs; do
+		grep -qE "^\.(Fn|Fo) $f\b" "${pages[@]}" || fail "no man page documents $f"
+	done
+}
+
+@test "docs, completions and tests spell long options in full" {
+	# getopt_long accepts an unambiguous prefix of an option ("form" for
+	# "format", written with its dashes);
+	# a test or a doc that relies on one hides a future clash.  Any --word
+	# that is a prefix of a real option, and not itself one, is an error.
+	all=$(for c in $(list_commands); do list_long_options "$c"; done |
+		sort -u)
+	all+=$'\nversion\nlist-commands'
+	for f in "$TOP"/man/*.[13] "$TOP"/tests/*.bats "$TOP"/README.md \
+		"$TOP"/completions/*; do
+		[ -f "$f" ] || continue
+		for w in $(grep -oE -- '--[a-z][a-z0-9-]+' "$f" | sed 's/^--//' |
+			sort -u); do
+			grep -qx -- "$w" <<<"$all" && continue
+			if grep -q -- "^$w" <<<"$all"; then
+				fail "$f: --$w abbreviates an option"
+			fi
+		done
+	done
+}
