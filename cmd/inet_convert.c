@@ -117,10 +117,11 @@ read_packed(const char *text, size_t len, unsigned char *buf, size_t size,
 }
 
 /*
- * Convert one value.  On success the result is text in res (for packed
- * results, in the chosen format) or an integer in *num with *is_num set.
+ * Convert one value.  On success the result is NUL-terminated text in res
+ * (for packed results, in the chosen format) and its length is returned,
+ * or it is an integer in *num with *is_num set.  Returns -1 on failure.
  */
-static int
+static ssize_t
 convert(const struct conv *c, const char *text, size_t len, char *res,
     size_t size, unsigned long long *num, bool *is_num, struct sk_error *err)
 {
@@ -146,16 +147,20 @@ convert(const struct conv *c, const char *text, size_t len, char *res,
 		break;
 	case OP_NTOA:
 		if ((n = read_packed(text, len, packed, sizeof(packed),
-		    err)) == -1)
+		    err)) == -1 ||
+		    sk_inet_ntoa(packed, (size_t)n, res, size, err) == -1)
 			return -1;
-		return sk_inet_ntoa(packed, (size_t)n, res, size, err);
+		return (ssize_t)strlen(res);
 	case OP_NTOP:
 		if ((n = read_packed(text, len, packed, sizeof(packed),
 		    err)) == -1)
 			return -1;
 		if (family == AF_UNSPEC)
 			family = n == 16 ? AF_INET6 : AF_INET;
-		return sk_inet_ntop(family, packed, (size_t)n, res, size, err);
+		if (sk_inet_ntop(family, packed, (size_t)n, res, size,
+		    err) == -1)
+			return -1;
+		return (ssize_t)strlen(res);
 	default:
 		if (memchr(text, '\0', len) != NULL)
 			return sk_error_set(err, SK_ERR_VALUE, EINVAL,
@@ -178,13 +183,11 @@ convert(const struct conv *c, const char *text, size_t len, char *res,
 				return -1;
 			*num = r;
 		}
-		return 0;
+		return snprintf(res, size, "%llu", *num);
 	}
 	if (c->format == FMT_PYTHON)
-		(void)sk_bytes_repr(packed, plen, res, size);
-	else
-		(void)sk_hex_encode(packed, plen, res);
-	return 0;
+		return (ssize_t)sk_bytes_repr(packed, plen, res, size);
+	return (ssize_t)sk_hex_encode(packed, plen, res);
 }
 
 static int
@@ -210,38 +213,47 @@ flush_out(struct conv *c)
 	return 0;
 }
 
+/* Room for any one result: a 16-byte bytes literal is 4 * 16 + 3. */
+#define RES_MAX 96
+
 /*
- * Convert one value and queue its line of output.  An error message names
- * the value by its line number, or quotes it when lineno is 0 (an
- * argument).  Returns -1 only when output fails.
+ * Convert one value and queue its line of output.  The result is written
+ * straight into the output buffer.  An error message names the value by
+ * its line number, or quotes it when lineno is 0 (an argument).  Returns
+ * -1 only when output fails.
  */
 static int
 one(struct conv *c, const char *text, size_t len, unsigned long long lineno)
 {
 	struct sk_error err;
-	char res[128];
 	unsigned long long num = 0;
 	bool is_num;
-	int ok;
+	ssize_t n;
+	char *res;
 
-	ok = convert(c, text, len, res, sizeof(res), &num, &is_num, &err);
-	if (ok == -1)
+	if (sk_buf_reserve(&c->out, RES_MAX + 2) == -1) {
+		cli_warn("%s", strerror(ENOMEM));
+		return -1;
+	}
+	res = c->out.data + c->out.len;
+	n = convert(c, text, len, res, RES_MAX, &num, &is_num, &err);
+	if (n < 0)
 		c->bad++;
 	if (c->json) {
 		sk_json_begin(&c->j);
 		sk_json_strn(&c->j, "input", text, len);
-		if (ok == -1)
+		if (n < 0)
 			sk_json_str(&c->j, "error", err.message);
 		else if (is_num)
 			sk_json_uint(&c->j, "output", num);
 		else
-			sk_json_str(&c->j, "output", res);
+			sk_json_strn(&c->j, "output", res, (size_t)n);
 		if (sk_json_end(&c->j) == -1 || sk_buf_append(&c->out,
 		    c->j.buf.data, c->j.buf.len) == -1) {
 			cli_warn("%s", strerror(ENOMEM));
 			return -1;
 		}
-	} else if (ok == -1) {
+	} else if (n < 0) {
 		char q[96];
 
 		if (flush_out(c) == -1)
@@ -253,20 +265,9 @@ one(struct conv *c, const char *text, size_t len, unsigned long long lineno)
 			    err.message);
 		return 0;
 	} else {
-		int r;
-
-		if (is_num)
-			r = sk_buf_printf(&c->out, "%llu\n", num);
-		else {
-			size_t n = strlen(res);
-
-			res[n] = '\n';
-			r = sk_buf_append(&c->out, res, n + 1);
-		}
-		if (r == -1) {
-			cli_warn("%s", strerror(ENOMEM));
-			return -1;
-		}
+		res[n] = '\n';
+		res[n + 1] = '\0';
+		c->out.len += (size_t)n + 1;
 	}
 	return c->out.len >= OUT_FLUSH ? flush_out(c) : 0;
 }

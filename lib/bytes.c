@@ -62,16 +62,18 @@ sk_bytes_repr(const void *data, size_t n, char *buf, size_t size)
 	return pos;
 }
 
-static int
+/* A hex digit's value plus one; 0 for anything else. */
+static const unsigned char hexvals[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16
+};
+
+static inline int
 hexval(int c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return hexvals[(unsigned char)c] - 1;
 }
 
 ssize_t
@@ -152,13 +154,21 @@ toolong:
 size_t
 sk_hex_encode(const void *data, size_t n, char *buf)
 {
+	/* Every byte's two digits, so each byte is one two-byte copy. */
+	static const char pairs[] =
+	    "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+	    "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+	    "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+	    "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+	    "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+	    "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+	    "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+	    "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
 	const unsigned char *p = data;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		buf[2 * i] = hexdigits[p[i] >> 4];
-		buf[2 * i + 1] = hexdigits[p[i] & 0xf];
-	}
+	for (i = 0; i < n; i++)
+		memcpy(buf + 2 * i, pairs + 2 * p[i], 2);
 	buf[2 * n] = '\0';
 	return 2 * n;
 }
@@ -231,8 +241,8 @@ sk_utf8_valid(const void *data, size_t n)
 	return true;
 }
 
-static int
-buf_reserve(struct sk_buf *b, size_t more)
+int
+sk_buf_reserve(struct sk_buf *b, size_t more)
 {
 	size_t cap;
 	char *p;
@@ -248,6 +258,7 @@ buf_reserve(struct sk_buf *b, size_t more)
 		cap *= 2;
 	if ((p = realloc(b->data, cap)) == NULL)
 		return -1;
+	p[b->len] = '\0';	/* a new buffer is terminated too */
 	b->data = p;
 	b->cap = cap;
 	return 0;
@@ -256,7 +267,7 @@ buf_reserve(struct sk_buf *b, size_t more)
 int
 sk_buf_append(struct sk_buf *b, const void *data, size_t n)
 {
-	if (buf_reserve(b, n) == -1)
+	if (sk_buf_reserve(b, n) == -1)
 		return -1;
 	if (n > 0)
 		memcpy(b->data + b->len, data, n);
@@ -280,7 +291,7 @@ sk_buf_printf(struct sk_buf *b, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	if (n < 0 || buf_reserve(b, (size_t)n) == -1)
+	if (n < 0 || sk_buf_reserve(b, (size_t)n) == -1)
 		return -1;
 	va_start(ap, fmt);
 	(void)vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);

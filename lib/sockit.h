@@ -376,7 +376,11 @@ struct sk_buf {
 	size_t len;
 	size_t cap;
 };
-/* Append; returns -1 (errno ENOMEM) when memory runs out. */
+/* Make room for more bytes beyond len (and a NUL), so that a caller may
+ * write into data + len directly; returns -1 (errno ENOMEM) on failure. */
+int sk_buf_reserve(struct sk_buf *b, size_t more);
+/* Append; returns -1 (errno ENOMEM) when memory runs out.  After each
+ * sk_buf call, data is NUL-terminated at len. */
 int sk_buf_append(struct sk_buf *b, const void *data, size_t n);
 int sk_buf_putc(struct sk_buf *b, char c);
 int sk_buf_printf(struct sk_buf *b, const char *fmt, ...)
