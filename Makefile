@@ -136,18 +136,37 @@ install: all
 	ln -sf libsockit.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsockit.so.$(SOVERSION)
 	ln -sf libsockit.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsockit.so
 	install -m 644 lib/sockit.h $(DESTDIR)$(INCDIR)/sockit.h
-	install -m 644 $(PC) $(DESTDIR)$(LIBDIR)/pkgconfig/sockit.pc
+	# sockit.pc names the PREFIX of this install, not of the build.
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
+	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' sockit.pc.in \
+	    > $(DESTDIR)$(LIBDIR)/pkgconfig/sockit.pc
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/
 	install -m 644 $(MAN3) $(DESTDIR)$(MANDIR)/man3/
+	# man FUNCTION: each function's name links to the page of its group.
+	for m in $(MAN3); do p=$$(basename $$m); \
+	    for f in $$(sed -n 's/^\.Nm \([a-z_0-9]*\).*/\1/p' $$m); do \
+	    [ "$$f.3" = "$$p" ] || ln -sf $$p $(DESTDIR)$(MANDIR)/man3/$$f.3; \
+	    done; done
 	install -m 644 completions/sockit.bash \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit
 	install -m 644 completions/_sockit $(DESTDIR)$(DATADIR)/zsh/site-functions/_sockit
 	install -m 644 completions/sockit.fish \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit.fish
+	for c in $$($(BIN) --list-commands | cut -f1); do \
+	    ln -sf sockit $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit-$$c; \
+	    ln -sf sockit.fish \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit-$$c.fish; \
+	    done
 
 uninstall:
 	for c in $$($(BIN) --list-commands | cut -f1); do \
-	    rm -f $(DESTDIR)$(BINDIR)/sockit-$$c; done
+	    rm -f $(DESTDIR)$(BINDIR)/sockit-$$c \
+	    $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit-$$c \
+	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit-$$c.fish; done
+	for m in $(MAN3); do p=$$(basename $$m); \
+	    for f in $$(sed -n 's/^\.Nm \([a-z_0-9]*\).*/\1/p' $$m); do \
+	    [ "$$f.3" = "$$p" ] || rm -f $(DESTDIR)$(MANDIR)/man3/$$f.3; \
+	    done; done
 	rm -f $(DESTDIR)$(BINDIR)/sockit $(DESTDIR)$(LIBDIR)/libsockit.a \
 	    $(DESTDIR)$(LIBDIR)/libsockit.so $(DESTDIR)$(LIBDIR)/libsockit.so.$(SOVERSION) \
 	    $(DESTDIR)$(LIBDIR)/libsockit.so.$(VERSION) $(DESTDIR)$(INCDIR)/sockit.h \
