@@ -27,7 +27,7 @@ HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) -Ilib -Icmd
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS     := -lbsd -lm
+LIBS     := -lbsd -lm -pthread
 
 LIB_SRC  := $(wildcard lib/*.c)
 CMD_SRC  := $(wildcard cmd/*.c)
@@ -77,6 +77,9 @@ $(O)/build/tests/%: tests/lib/%.c $(TEST_COMMON) $(LIBA)
 	    $(LIBA) $(LIBS)
 
 tests: $(TESTS)
+
+# Keep the TAP helper's object, so the tests do not relink every time.
+.SECONDARY: $(TEST_COMMON)
 
 # The C library tests print TAP; tests/run counts and summarises.
 check: all tests

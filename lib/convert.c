@@ -129,18 +129,21 @@ byte_mask(uint64_t m)
 static inline bool
 dotted_quad(const char *text, size_t len, unsigned char out[4])
 {
-	/* "000" in front, so that a short part reads zeros before it. */
+	/* "000" in front, so that a short part reads zeros before it; a
+	 * zero word behind, for b[start] after a part that ran to the end. */
 	union {
-		unsigned char b[24];
-		uint64_t w[3];
+		unsigned char b[32];
+		uint64_t w[4];
 	} u;
 	const unsigned char *b = u.b + 8;
 	unsigned dots, fail, n, k;
 	int start = 0, end;
 
-	if (len < 7 || len > 15)
+	/* The byte masks below take the first byte as the lowest. */
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || len < 7 || len > 15)
 		return false;
 	u.w[0] = 0x3030303030303030ULL;
+	u.w[3] = 0;
 	memcpy(&u.w[1], text, 8);	/* len >= 7: text[7] is text or NUL */
 	if (len > 8) {
 		uint64_t hi;
