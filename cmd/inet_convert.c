@@ -272,6 +272,30 @@ one(struct conv *c, const char *text, size_t len, unsigned long long lineno)
 	return c->out.len >= OUT_FLUSH ? flush_out(c) : 0;
 }
 
+/* A line over MAX_LINE: reported, in JSON too, and skipped. */
+static int
+too_long(struct conv *c, unsigned long long lineno)
+{
+	char msg[64];
+
+	c->bad++;
+	(void)snprintf(msg, sizeof(msg), "line longer than %d bytes",
+	    MAX_LINE);
+	if (!c->json) {
+		cli_warn("line %llu: %s", lineno, msg);
+		return 0;
+	}
+	sk_json_begin(&c->j);
+	sk_json_uint(&c->j, "line", lineno);
+	sk_json_str(&c->j, "error", msg);
+	if (sk_json_end(&c->j) == -1 || sk_buf_append(&c->out, c->j.buf.data,
+	    c->j.buf.len) == -1) {
+		cli_warn("%s", strerror(ENOMEM));
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Stdin, one value per line ("\n" or "\r\n"), read in large blocks.
  * Output is flushed before each read, so an interactive user or a
@@ -304,9 +328,10 @@ batch(struct conv *c)
 			 * a bound. */
 			if (cap >= MAX_LINE) {
 				lineno++;
-				cli_warn("line %llu: line longer than %d bytes",
-				    lineno, MAX_LINE);
-				c->bad++;
+				if (too_long(c, lineno) == -1) {
+					status = -1;
+					break;
+				}
 				skipping = true;
 				have = 0;
 			} else {

@@ -152,6 +152,11 @@ load helpers
 	[ "$status" -eq 1 ]
 	[ "$output" = $'01020304\n05060708' ]
 	[ "$stderr" = "sockit inet-convert: line 2: line longer than 1048576 bytes" ]
+	run --separate-stderr sockit inet-convert aton --json <"$BATS_TEST_TMPDIR/in"
+	[ "$status" -eq 1 ]
+	[ "${lines[1]}" = '{"line":2,"error":"line longer than 1048576 bytes"}' ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ -z "$stderr" ]
 }
 
 @test "--json: one object per input, errors included, valid JSON" {
