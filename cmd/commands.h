@@ -9,3 +9,5 @@
  */
 CMD(inet_convert, "inet-convert",
     "convert addresses and integers: inet_aton, inet_pton, htons, ...")
+CMD(resolve, "resolve",
+    "every documented resolver call: getaddrinfo, gethostbyaddr, ...")

@@ -1,0 +1,1056 @@
+/*
+ * resolve.c - sockit resolve: every resolver call documented for Python's
+ * socket module, from the command line.  getaddrinfo(3) (RFC 3493) by
+ * default; getnameinfo(3), gethostbyaddr, gethostbyname(_ex), getfqdn,
+ * gethostname, getservbyname(3), getservbyport(3) and getprotobyname(3)
+ * as modes.  Answers print as readable lines, as JSON Lines, or in the
+ * reference's own notation (--python).  With no NAME, names are read from
+ * stdin one per line and resolved by a small pool of POSIX threads,
+ * answers printed strictly in input order.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <netdb.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bsd/string.h>
+
+#include "cli.h"
+
+enum mode { M_ADDRINFO, M_REVERSE, M_NAMEINFO, M_BYNAME, M_EX, M_FQDN,
+	M_HOSTNAME, M_SERVICE, M_SERVICE_PORT, M_PROTOCOL, NMODES };
+
+static const char *const mode_names[NMODES] = { "getaddrinfo", "--reverse",
+	"--nameinfo", "--byname", "--ex", "--fqdn", "--hostname", "--service",
+	"--service-port", "--protocol" };
+
+enum {
+	OPT_REVERSE = OPT_FIRST_PRIVATE, OPT_NAMEINFO, OPT_BYNAME, OPT_EX,
+	OPT_FQDN, OPT_HOSTNAME, OPT_SERVICE, OPT_SERVICE_PORT, OPT_PROTOCOL,
+	OPT_TYPE, OPT_PROTO, OPT_CANONNAME, OPT_NUMERIC_HOST, OPT_PASSIVE,
+	OPT_ADDRCONFIG, OPT_V4MAPPED, OPT_ALL, OPT_NUMERIC_SERV, OPT_NAMEREQD,
+	OPT_DGRAM, OPT_EVERY, OPT_PYTHON, OPT_JOBS
+};
+
+#define BIT(m)		(1u << (m))
+#define ALL_MODES	(BIT(NMODES) - 1)
+/* The modes whose NAME may come from stdin, one per line. */
+#define BATCH_MODES	(BIT(M_ADDRINFO) | BIT(M_REVERSE) | BIT(M_NAMEINFO) | \
+	BIT(M_BYNAME) | BIT(M_EX) | BIT(M_SERVICE) | BIT(M_SERVICE_PORT) | \
+	BIT(M_PROTOCOL))
+
+/* Which modes each option applies to; the rest are usage errors. */
+static const struct {
+	int val;
+	unsigned int modes;
+} applies[] = {
+	{ '4', BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
+	{ '6', BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
+	{ OPT_TYPE, BIT(M_ADDRINFO) },
+	{ OPT_PROTO, BIT(M_ADDRINFO) | BIT(M_SERVICE) | BIT(M_SERVICE_PORT) },
+	{ OPT_CANONNAME, BIT(M_ADDRINFO) },
+	{ OPT_NUMERIC_HOST, BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
+	{ OPT_PASSIVE, BIT(M_ADDRINFO) },
+	{ OPT_ADDRCONFIG, BIT(M_ADDRINFO) },
+	{ OPT_V4MAPPED, BIT(M_ADDRINFO) },
+	{ OPT_ALL, BIT(M_ADDRINFO) },
+	{ OPT_NUMERIC_SERV, BIT(M_NAMEINFO) },
+	{ OPT_NAMEREQD, BIT(M_NAMEINFO) },
+	{ OPT_DGRAM, BIT(M_NAMEINFO) },
+	{ OPT_EVERY, BIT(M_ADDRINFO) },
+	{ OPT_JOBS, BATCH_MODES },
+	{ OPT_JSON, ALL_MODES },
+	{ OPT_PYTHON, ALL_MODES },
+};
+
+#define NAPPLIES (sizeof(applies) / sizeof(applies[0]))
+
+#define JOBS_DEFAULT	16
+#define JOBS_MAX	256
+#define MAX_NAME	1024	/* a longer stdin line is refused */
+
+static const struct cli_option options[] = {
+	CLI_OPT_IPV4("IPv4 only (getaddrinfo, --nameinfo)"),
+	CLI_OPT_IPV6("IPv6 only (getaddrinfo, --nameinfo)"),
+	{ OPT_REVERSE, "reverse", no_argument, NULL,
+	    "gethostbyaddr ADDR: hostname, aliases, addresses", NULL },
+	{ OPT_NAMEINFO, "nameinfo", no_argument, NULL,
+	    "getnameinfo ADDR [PORT]: host and service names", NULL },
+	{ OPT_BYNAME, "byname", no_argument, NULL,
+	    "gethostbyname NAME: one IPv4 address", NULL },
+	{ OPT_EX, "ex", no_argument, NULL,
+	    "gethostbyname_ex NAME: hostname, aliases, IPv4 addresses", NULL },
+	{ OPT_FQDN, "fqdn", no_argument, NULL,
+	    "getfqdn [NAME]: the fully qualified domain name", NULL },
+	{ OPT_HOSTNAME, "hostname", no_argument, NULL,
+	    "gethostname: this host's name", NULL },
+	{ OPT_SERVICE, "service", no_argument, NULL,
+	    "getservbyname NAME: the port of a service", NULL },
+	{ OPT_SERVICE_PORT, "service-port", no_argument, NULL,
+	    "getservbyport PORT: the service on a port", NULL },
+	{ OPT_PROTOCOL, "protocol", no_argument, NULL,
+	    "getprotobyname NAME: its number (a number: its name)", NULL },
+	{ OPT_TYPE, "type", required_argument, "TYPE",
+	    "getaddrinfo: socket type stream, dgram or raw",
+	    "stream dgram raw" },
+	{ OPT_PROTO, "proto", required_argument, "PROTO",
+	    "protocol name or number (--service, --service-port: tcp, udp)",
+	    NULL },
+	{ OPT_CANONNAME, "canonname", no_argument, NULL,
+	    "getaddrinfo AI_CANONNAME: show the canonical name", NULL },
+	{ OPT_NUMERIC_HOST, "numeric-host", no_argument, NULL,
+	    "AI_NUMERICHOST, or NI_NUMERICHOST with --nameinfo", NULL },
+	{ OPT_PASSIVE, "passive", no_argument, NULL,
+	    "getaddrinfo AI_PASSIVE: HOST '' is the wildcard address", NULL },
+	{ OPT_ADDRCONFIG, "addrconfig", no_argument, NULL,
+	    "getaddrinfo AI_ADDRCONFIG: families configured here only", NULL },
+	{ OPT_V4MAPPED, "v4mapped", no_argument, NULL,
+	    "getaddrinfo AI_V4MAPPED (with -6): IPv4 as ::ffff:a.b.c.d",
+	    NULL },
+	{ OPT_ALL, "all", no_argument, NULL,
+	    "getaddrinfo AI_ALL (with --v4mapped): IPv6 and mapped IPv4",
+	    NULL },
+	{ OPT_NUMERIC_SERV, "numeric-serv", no_argument, NULL,
+	    "--nameinfo NI_NUMERICSERV: the port as a number", NULL },
+	{ OPT_NAMEREQD, "namereqd", no_argument, NULL,
+	    "--nameinfo NI_NAMEREQD: fail if the address has no name", NULL },
+	{ OPT_DGRAM, "dgram", no_argument, NULL,
+	    "--nameinfo NI_DGRAM: the service is a datagram service", NULL },
+	{ OPT_EVERY, "every", no_argument, NULL,
+	    "getaddrinfo: every tuple, family, type and protocol", NULL },
+	{ OPT_PYTHON, "python", no_argument, NULL,
+	    "print the return value in the reference's notation", NULL },
+	{ OPT_JOBS, "jobs", required_argument, "N",
+	    "names from stdin: resolve N at a time (default 16)", NULL },
+	CLI_OPT_JSON,
+	CLI_OPT_END
+};
+
+static int main_resolve(int, char **);
+
+const struct cli_command cmd_resolve = {
+	"[-4|-6] [MODE] [OPTION]... [NAME [PORT]]",
+	"With no MODE, getaddrinfo(HOST, PORT): one line per distinct address\n"
+	"(--every: one per tuple).  MODE is one of --reverse, --nameinfo,\n"
+	"--byname, --ex, --fqdn, --hostname, --service, --service-port and\n"
+	"--protocol, one per documented call.  With no NAME, each line of\n"
+	"stdin is one NAME, resolved concurrently and answered in order; a\n"
+	"name that fails is reported and the rest go on.  A name or service\n"
+	"that is not known exits 3 (at the end of a batch).",
+	options,
+	main_resolve
+};
+
+struct opts {
+	enum mode mode;
+	bool mode_set;
+	unsigned int given_modes;
+	int family;
+	int socktype;
+	int proto;		/* getaddrinfo's protocol number */
+	const char *proto_name;	/* as given */
+	int ai_flags;
+	int ni_flags;
+	bool every, json, python;
+	bool v4, v6;
+	long long jobs;
+	const char *port;	/* getaddrinfo's PORT, or NULL */
+	unsigned int ni_port;
+	int given[NAPPLIES];	/* which options were given */
+	const char *given_name[NAPPLIES];
+};
+
+/* One answer: its stdout text, its message for stderr, its exit status. */
+struct result {
+	struct sk_buf out;
+	struct sk_buf err;
+	int status;
+};
+
+static int
+on_option(void *ctx, int val, const char *arg)
+{
+	struct opts *o = ctx;
+	const struct cli_option *co;
+	long long n;
+	size_t i;
+	char q[96];
+
+	for (i = 0; i < NAPPLIES; i++)
+		if (applies[i].val == val) {
+			o->given[i] = 1;
+			for (co = options; co->name != NULL; co++)
+				if (co->val == val)
+					o->given_name[i] = co->name;
+		}
+	if (val >= OPT_REVERSE && val <= OPT_PROTOCOL) {
+		enum mode m = (enum mode)(val - OPT_REVERSE + M_REVERSE);
+
+		if (o->mode_set && o->mode != m) {
+			(void)cli_usage("cannot use %s with %s",
+			    mode_names[o->mode], mode_names[m]);
+			return -1;
+		}
+		o->mode = m;
+		o->mode_set = true;
+		return 0;
+	}
+	switch (val) {
+	case '4':
+		o->v4 = true;
+		break;
+	case '6':
+		o->v6 = true;
+		break;
+	case OPT_TYPE:
+		if (strcmp(arg, "stream") == 0)
+			o->socktype = SOCK_STREAM;
+		else if (strcmp(arg, "dgram") == 0)
+			o->socktype = SOCK_DGRAM;
+		else if (strcmp(arg, "raw") == 0)
+			o->socktype = SOCK_RAW;
+		else {
+			(void)cli_usage("--type: %s: expected stream, dgram or "
+			    "raw", cli_quote(arg, strlen(arg), q, sizeof(q)));
+			return -1;
+		}
+		break;
+	case OPT_PROTO:
+		o->proto_name = arg;
+		break;
+	case OPT_CANONNAME:
+		o->ai_flags |= AI_CANONNAME;
+		break;
+	case OPT_NUMERIC_HOST:
+		o->ai_flags |= AI_NUMERICHOST;
+		o->ni_flags |= NI_NUMERICHOST;
+		break;
+	case OPT_PASSIVE:
+		o->ai_flags |= AI_PASSIVE;
+		break;
+	case OPT_ADDRCONFIG:
+		o->ai_flags |= AI_ADDRCONFIG;
+		break;
+	case OPT_V4MAPPED:
+		o->ai_flags |= AI_V4MAPPED;
+		break;
+	case OPT_ALL:
+		o->ai_flags |= AI_ALL;
+		break;
+	case OPT_NUMERIC_SERV:
+		o->ni_flags |= NI_NUMERICSERV;
+		break;
+	case OPT_NAMEREQD:
+		o->ni_flags |= NI_NAMEREQD;
+		break;
+	case OPT_DGRAM:
+		o->ni_flags |= NI_DGRAM;
+		break;
+	case OPT_EVERY:
+		o->every = true;
+		break;
+	case OPT_PYTHON:
+		o->python = true;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_JOBS:
+		if (cli_number("--jobs", arg, 1, JOBS_MAX, &n) == -1)
+			return -1;
+		o->jobs = n;
+		break;
+	default:
+		return -1;
+	}
+	return 0;
+}
+
+/* Python's repr() of a str: quotes chosen as Python chooses them. */
+static void
+py_str(struct sk_buf *b, const char *s)
+{
+	const unsigned char *p;
+	char quote = '\'';
+
+	if (strchr(s, '\'') != NULL && strchr(s, '"') == NULL)
+		quote = '"';
+	(void)sk_buf_putc(b, quote);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\\' || *p == (unsigned char)quote)
+			(void)sk_buf_printf(b, "\\%c", *p);
+		else if (*p == '\n')
+			(void)sk_buf_append(b, "\\n", 2);
+		else if (*p == '\r')
+			(void)sk_buf_append(b, "\\r", 2);
+		else if (*p == '\t')
+			(void)sk_buf_append(b, "\\t", 2);
+		else if (*p < 0x20 || *p == 0x7f)
+			(void)sk_buf_printf(b, "\\x%02x", *p);
+		else
+			(void)sk_buf_putc(b, (char)*p);
+	}
+	(void)sk_buf_putc(b, quote);
+}
+
+/*
+ * A sockaddr tuple as Python 3.7 and later print it: the scope id in the
+ * tuple only, never as "%lo" in the host.
+ */
+static void
+py_sockaddr(const struct sk_addr *a, char *buf, size_t size)
+{
+	char host[96], *pct;
+
+	if (sk_addr_family(a) != AF_INET6 ||
+	    sk_addr_host(a, host, sizeof(host)) < 0) {
+		(void)sk_addr_format(a, buf, size);
+		return;
+	}
+	if ((pct = strchr(host, '%')) != NULL)
+		*pct = '\0';
+	(void)snprintf(buf, size, "('%s', %u, %u, %u)", host, sk_addr_port(a),
+	    ntohl(a->u.in6.sin6_flowinfo), a->u.in6.sin6_scope_id);
+}
+
+/* A Python list of str. */
+static void
+py_list(struct sk_buf *b, char **v, size_t n)
+{
+	size_t i;
+
+	(void)sk_buf_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			(void)sk_buf_append(b, ", ", 2);
+		py_str(b, v[i]);
+	}
+	(void)sk_buf_putc(b, ']');
+}
+
+/* Append a finished JSON object to b. */
+static void
+json_out(struct sk_buf *b, struct sk_json *j)
+{
+	if (sk_json_end(j) == 0)
+		(void)sk_buf_append(b, j->buf.data, j->buf.len);
+	sk_json_free(j);
+}
+
+/* Text safe to print as a name: printable ASCII, no blanks, not empty. */
+static const char *
+shown(const char *text, char *buf, size_t size)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)text; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 0x7f || *p == '\'' || *p == '\\')
+			break;
+	if (*p == '\0' && p != (const unsigned char *)text)
+		return text;
+	return cli_quote(text, strlen(text), buf, size);
+}
+
+static bool
+temporary(const struct sk_error *err)
+{
+	return (err->kind == SK_ERR_GAIERROR && err->code == EAI_AGAIN) ||
+	    (err->kind == SK_ERR_HERROR && err->code == TRY_AGAIN);
+}
+
+/*
+ * The exit status of a failed lookup: the resolver's own errors, and
+ * "service/proto not found" and the like (an OSError without an errno
+ * in Python), are "name or service not known": 3.  Other OS errors 1.
+ */
+static int
+fail_status(const struct sk_error *err)
+{
+	if (err->kind == SK_ERR_OS && err->code == 0)
+		return EXIT_ADDR;
+	return cli_exit_status(err->kind);
+}
+
+static void
+set_error(const struct opts *o, struct result *r, const char *input,
+    const char *extra, const struct sk_error *err)
+{
+	char q[96], q2[96];
+	struct sk_json j = { 0 };
+
+	r->status = fail_status(err);
+	if (o->json) {
+		sk_json_begin(&j);
+		sk_json_str(&j, "input", input);
+		sk_json_str(&j, "error", err->message);
+		sk_json_str(&j, "kind", sk_error_kind_name(err->kind));
+		sk_json_int(&j, "code", err->code);
+		sk_json_bool(&j, "temporary", temporary(err));
+		json_out(&r->out, &j);
+		return;
+	}
+	(void)sk_buf_printf(&r->err, "%s%s%s: %s%s",
+	    shown(input, q, sizeof(q)), extra != NULL ? " " : "",
+	    extra != NULL ? shown(extra, q2, sizeof(q2)) : "", err->message,
+	    err->kind == SK_ERR_HERROR && temporary(err) ?
+	    " (temporary failure, try again)" : "");
+}
+
+/* Whether ai[i]'s address already appeared among ai[0..i-1]. */
+static bool
+seen(const struct sk_addrinfo *ai, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (ai[k].addr.len == ai[i].addr.len &&
+		    memcmp(&ai[k].addr.u, &ai[i].addr.u, ai[i].addr.len) == 0)
+			return true;
+	return false;
+}
+
+static void
+do_addrinfo(const struct opts *o, const char *host, bool batch,
+    struct result *r)
+{
+	struct sk_addrinfo *ai;
+	struct sk_error err;
+	struct sk_json j = { 0 };
+	char text[SK_ADDRSTRLEN], f[32], t[32], p[32];
+	const char *h = host;
+	ssize_t n;
+	size_t i;
+
+	if (host[0] == '\0' && (o->ai_flags & AI_PASSIVE))
+		h = NULL;	/* Python's None: the wildcard address */
+	n = sk_getaddrinfo(h, o->port, o->family, o->socktype, o->proto,
+	    o->ai_flags, &ai, &err);
+	if (n < 0) {
+		set_error(o, r, host, o->port, &err);
+		return;
+	}
+	if (o->python) {
+		(void)sk_buf_putc(&r->out, '[');
+		for (i = 0; i < (size_t)n; i++) {
+			py_sockaddr(&ai[i].addr, text, sizeof(text));
+			(void)sk_buf_printf(&r->out, "%s(%d, %d, %d, ",
+			    i > 0 ? ", " : "", ai[i].family, ai[i].type,
+			    ai[i].proto);
+			py_str(&r->out, ai[i].canonname);
+			(void)sk_buf_printf(&r->out, ", %s)", text);
+		}
+		(void)sk_buf_append(&r->out, "]\n", 2);
+		sk_addrinfo_free(ai, (size_t)n);
+		return;
+	}
+	if (!o->json && (o->ai_flags & AI_CANONNAME))
+		for (i = 0; i < (size_t)n; i++)
+			if (ai[i].canonname[0] != '\0') {
+				(void)sk_buf_printf(&r->out,
+				    "canonname: %s\n", ai[i].canonname);
+				break;
+			}
+	for (i = 0; i < (size_t)n; i++) {
+		if (!o->every && seen(ai, i))
+			continue;
+		if (o->json) {
+			sk_json_begin(&j);
+			if (batch)
+				sk_json_str(&j, "input", host);
+			sk_json_str(&j, "family", sk_family_name(ai[i].family,
+			    f, sizeof(f)));
+			sk_json_str(&j, "type", sk_socktype_name(ai[i].type,
+			    t, sizeof(t)));
+			sk_json_str(&j, "proto", sk_proto_name(ai[i].proto,
+			    p, sizeof(p)));
+			sk_json_str(&j, "canonname", ai[i].canonname);
+			sk_json_addr(&j, "address", &ai[i].addr);
+			json_out(&r->out, &j);
+		} else if (o->every) {
+			(void)sk_addr_format(&ai[i].addr, text, sizeof(text));
+			(void)sk_buf_printf(&r->out, "%s %s %s %s\n",
+			    sk_family_name(ai[i].family, f, sizeof(f)),
+			    sk_socktype_name(ai[i].type, t, sizeof(t)),
+			    sk_proto_name(ai[i].proto, p, sizeof(p)), text);
+		} else {
+			if (o->port != NULL)
+				(void)sk_addr_format(&ai[i].addr, text,
+				    sizeof(text));
+			else if (sk_addr_host(&ai[i].addr, text,
+			    sizeof(text)) < 0)
+				text[0] = '\0';
+			(void)sk_buf_printf(&r->out, "%s\n", text);
+		}
+	}
+	sk_addrinfo_free(ai, (size_t)n);
+}
+
+/* The (hostname, aliaslist, ipaddrlist) triple of --reverse and --ex. */
+static void
+print_hostent(const struct opts *o, const char *input,
+    const struct sk_hostent *h, struct result *r)
+{
+	struct sk_json j = { 0 };
+	size_t i;
+
+	if (o->python) {
+		(void)sk_buf_putc(&r->out, '(');
+		py_str(&r->out, h->name);
+		(void)sk_buf_append(&r->out, ", ", 2);
+		py_list(&r->out, h->aliases, h->naliases);
+		(void)sk_buf_append(&r->out, ", ", 2);
+		py_list(&r->out, h->addrs, h->naddrs);
+		(void)sk_buf_append(&r->out, ")\n", 2);
+	} else if (o->json) {
+		sk_json_begin(&j);
+		sk_json_str(&j, "input", input);
+		sk_json_str(&j, "hostname", h->name);
+		sk_json_array(&j, "aliases");
+		for (i = 0; i < h->naliases; i++)
+			sk_json_str(&j, NULL, h->aliases[i]);
+		sk_json_close_array(&j);
+		sk_json_array(&j, "addresses");
+		for (i = 0; i < h->naddrs; i++)
+			sk_json_str(&j, NULL, h->addrs[i]);
+		sk_json_close_array(&j);
+		json_out(&r->out, &j);
+	} else {
+		(void)sk_buf_printf(&r->out, "hostname: %s\naliases:",
+		    h->name);
+		for (i = 0; i < h->naliases; i++)
+			(void)sk_buf_printf(&r->out, " %s", h->aliases[i]);
+		(void)sk_buf_append(&r->out, "\naddresses:", 11);
+		for (i = 0; i < h->naddrs; i++)
+			(void)sk_buf_printf(&r->out, " %s", h->addrs[i]);
+		(void)sk_buf_putc(&r->out, '\n');
+	}
+}
+
+/* One name as a string answer: --byname, --fqdn, --hostname. */
+static void
+print_name(const struct opts *o, const char *input, const char *key,
+    const char *value, struct result *r)
+{
+	struct sk_json j = { 0 };
+
+	if (o->python) {
+		py_str(&r->out, value);
+		(void)sk_buf_putc(&r->out, '\n');
+	} else if (o->json) {
+		sk_json_begin(&j);
+		if (input != NULL)
+			sk_json_str(&j, "input", input);
+		sk_json_str(&j, key, value);
+		json_out(&r->out, &j);
+	} else
+		(void)sk_buf_printf(&r->out, "%s\n", value);
+}
+
+static void
+do_nameinfo(const struct opts *o, const char *addr, struct result *r)
+{
+	struct sk_addrinfo *ai;
+	struct sk_error err;
+	struct sk_json j = { 0 };
+	char host[NI_MAXHOST], serv[NI_MAXSERV], port[8];
+	ssize_t n;
+
+	/* As CPython does: the host must be numeric, one address only. */
+	(void)snprintf(port, sizeof(port), "%u", o->ni_port);
+	n = sk_getaddrinfo(addr, port, o->family, SOCK_DGRAM, 0,
+	    AI_NUMERICHOST, &ai, &err);
+	if (n < 0) {
+		set_error(o, r, addr, NULL, &err);
+		return;
+	}
+	if (n != 1) {
+		sk_addrinfo_free(ai, (size_t)n);
+		(void)sk_error_set(&err, SK_ERR_OS, 0,
+		    "sockaddr resolved to multiple addresses");
+		set_error(o, r, addr, NULL, &err);
+		return;
+	}
+	if (sk_getnameinfo(&ai[0].addr, o->ni_flags, host, sizeof(host),
+	    serv, sizeof(serv), &err) == -1) {
+		sk_addrinfo_free(ai, (size_t)n);
+		set_error(o, r, addr, NULL, &err);
+		return;
+	}
+	sk_addrinfo_free(ai, (size_t)n);
+	if (o->python) {
+		(void)sk_buf_putc(&r->out, '(');
+		py_str(&r->out, host);
+		(void)sk_buf_append(&r->out, ", ", 2);
+		py_str(&r->out, serv);
+		(void)sk_buf_append(&r->out, ")\n", 2);
+	} else if (o->json) {
+		sk_json_begin(&j);
+		sk_json_str(&j, "input", addr);
+		sk_json_uint(&j, "port", o->ni_port);
+		sk_json_str(&j, "host", host);
+		sk_json_str(&j, "service", serv);
+		json_out(&r->out, &j);
+	} else
+		(void)sk_buf_printf(&r->out, "%s %s\n", host, serv);
+}
+
+static void
+do_service(const struct opts *o, const char *input, struct result *r)
+{
+	struct sk_error err;
+	struct sk_json j = { 0 };
+	char name[256];
+	long long v;
+	int port;
+
+	if (o->mode == M_SERVICE) {
+		if (sk_getservbyname(input, o->proto_name, &port, &err) == -1) {
+			set_error(o, r, input, NULL, &err);
+			return;
+		}
+		(void)strlcpy(name, input, sizeof(name));
+	} else {
+		if (sk_parse_integer(input, 0, 65535, &v, &err) == -1) {
+			set_error(o, r, input, NULL, &err);
+			return;
+		}
+		port = (int)v;
+		if (sk_getservbyport(port, o->proto_name, name, sizeof(name),
+		    &err) == -1) {
+			set_error(o, r, input, NULL, &err);
+			return;
+		}
+	}
+	if (o->python) {
+		if (o->mode == M_SERVICE)
+			(void)sk_buf_printf(&r->out, "%d", port);
+		else
+			py_str(&r->out, name);
+		(void)sk_buf_putc(&r->out, '\n');
+	} else if (o->json) {
+		sk_json_begin(&j);
+		sk_json_str(&j, "input", input);
+		sk_json_str(&j, "service", name);
+		sk_json_int(&j, "port", port);
+		if (o->proto_name != NULL)
+			sk_json_str(&j, "proto", o->proto_name);
+		else
+			sk_json_null(&j, "proto");
+		json_out(&r->out, &j);
+	} else if (o->mode == M_SERVICE)
+		(void)sk_buf_printf(&r->out, "%d\n", port);
+	else
+		(void)sk_buf_printf(&r->out, "%s\n", name);
+}
+
+static void
+do_protocol(const struct opts *o, const char *input, struct result *r)
+{
+	struct sk_error err;
+	struct sk_json j = { 0 };
+	char name[256];
+	long long v;
+	bool by_number;
+	int num;
+
+	by_number = input[0] >= '0' && input[0] <= '9';
+	if (by_number) {
+		if (sk_parse_integer(input, 0, INT_MAX, &v, &err) == -1) {
+			set_error(o, r, input, NULL, &err);
+			return;
+		}
+		num = (int)v;
+	} else if (sk_getprotobyname(input, &num, &err) == -1) {
+		set_error(o, r, input, NULL, &err);
+		return;
+	}
+	if (sk_getprotobynumber(num, name, sizeof(name), &err) == -1) {
+		if (by_number) {
+			set_error(o, r, input, NULL, &err);
+			return;
+		}
+		(void)strlcpy(name, input, sizeof(name));
+	}
+	if (o->python) {
+		if (by_number)
+			py_str(&r->out, name);
+		else
+			(void)sk_buf_printf(&r->out, "%d", num);
+		(void)sk_buf_putc(&r->out, '\n');
+	} else if (o->json) {
+		sk_json_begin(&j);
+		sk_json_str(&j, "input", input);
+		sk_json_str(&j, "protocol", name);
+		sk_json_int(&j, "number", num);
+		json_out(&r->out, &j);
+	} else if (by_number)
+		(void)sk_buf_printf(&r->out, "%s\n", name);
+	else
+		(void)sk_buf_printf(&r->out, "%d\n", num);
+}
+
+/* Answer one NAME into r; safe to call from several threads at once. */
+static void
+resolve_one(const struct opts *o, const char *input, bool batch,
+    struct result *r)
+{
+	struct sk_hostent h;
+	struct sk_error err;
+	char buf[1024];
+
+	r->status = EXIT_OK;
+	switch (o->mode) {
+	case M_ADDRINFO:
+		do_addrinfo(o, input, batch, r);
+		break;
+	case M_REVERSE:
+	case M_EX:
+		if ((o->mode == M_REVERSE ? sk_gethostbyaddr(input, &h, &err) :
+		    sk_gethostbyname_ex(input, &h, &err)) == -1) {
+			set_error(o, r, input, NULL, &err);
+			break;
+		}
+		print_hostent(o, input, &h, r);
+		sk_hostent_free(&h);
+		break;
+	case M_NAMEINFO:
+		do_nameinfo(o, input, r);
+		break;
+	case M_BYNAME:
+		if (sk_gethostbyname(input, buf, sizeof(buf), &err) == -1)
+			set_error(o, r, input, NULL, &err);
+		else
+			print_name(o, input, "address", buf, r);
+		break;
+	case M_FQDN:
+		if (sk_getfqdn(input, buf, sizeof(buf), &err) == -1)
+			set_error(o, r, input, NULL, &err);
+		else
+			print_name(o, input, "fqdn", buf, r);
+		break;
+	case M_HOSTNAME:
+		if (sk_gethostname(buf, sizeof(buf), &err) == -1)
+			set_error(o, r, "gethostname", NULL, &err);
+		else
+			print_name(o, NULL, "hostname", buf, r);
+		break;
+	case M_SERVICE:
+	case M_SERVICE_PORT:
+		do_service(o, input, r);
+		break;
+	case M_PROTOCOL:
+		do_protocol(o, input, r);
+		break;
+	case NMODES:
+		break;
+	}
+}
+
+/* Write one answer: stdout first, then its message.  -1 if stdout fails. */
+static int
+emit(struct result *r)
+{
+	if (r->out.len > 0 &&
+	    fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len)
+		return -1;
+	if (r->err.len > 0)
+		cli_warn("%s", r->err.data);
+	return ferror(stdout) ? -1 : 0;
+}
+
+/*
+ * The batch: a reader thread puts stdin's lines into a ring of slots, a
+ * pool of workers resolves them, and the main thread prints each slot's
+ * answer as soon as it and every one before it are done.  The ring bounds
+ * memory whatever the input's size.
+ */
+struct slot {
+	char *name;		/* NULL: refused by the reader (r.err set) */
+	struct result r;
+	bool done;
+};
+
+struct batch {
+	const struct opts *o;
+	pthread_mutex_t lock;
+	pthread_cond_t work;	/* a slot to resolve, or the end */
+	pthread_cond_t done;	/* the head slot is done, or the end */
+	pthread_cond_t space;	/* the ring has room, or the printer quit */
+	struct slot *ring;
+	size_t size;
+	unsigned long long head, next, tail;	/* print, assign, fill */
+	bool eof;
+	bool quit;		/* the printer gave up: stop reading */
+	int read_errno;
+};
+
+static void *
+worker(void *arg)
+{
+	struct batch *b = arg;
+	struct slot *s;
+
+	(void)pthread_mutex_lock(&b->lock);
+	for (;;) {
+		while (b->next == b->tail && !b->eof && !b->quit)
+			(void)pthread_cond_wait(&b->work, &b->lock);
+		if (b->next == b->tail || b->quit)
+			break;
+		s = &b->ring[b->next++ % b->size];
+		if (s->done)
+			continue;	/* refused by the reader */
+		(void)pthread_mutex_unlock(&b->lock);
+		resolve_one(b->o, s->name, true, &s->r);
+		(void)pthread_mutex_lock(&b->lock);
+		s->done = true;
+		(void)pthread_cond_signal(&b->done);
+	}
+	(void)pthread_mutex_unlock(&b->lock);
+	return NULL;
+}
+
+static void *
+reader(void *arg)
+{
+	struct batch *b = arg;
+	struct sk_error err;
+	struct slot *s;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	for (;;) {
+		n = getline(&line, &cap, stdin);
+		(void)pthread_mutex_lock(&b->lock);
+		while (b->tail - b->head >= b->size && !b->quit)
+			(void)pthread_cond_wait(&b->space, &b->lock);
+		if (n < 0 || b->quit) {
+			if (n < 0 && ferror(stdin))
+				b->read_errno = errno;
+			b->eof = true;
+			(void)pthread_cond_broadcast(&b->work);
+			(void)pthread_cond_broadcast(&b->done);
+			(void)pthread_mutex_unlock(&b->lock);
+			break;
+		}
+		s = &b->ring[b->tail % b->size];
+		memset(s, 0, sizeof(*s));
+		if (n > 0 && line[n - 1] == '\n')
+			line[--n] = '\0';
+		if (n > 0 && line[n - 1] == '\r')
+			line[--n] = '\0';
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			(void)sk_error_set(&err, SK_ERR_VALUE, EINVAL,
+			    "embedded null character");
+			set_error(b->o, &s->r, line, NULL, &err);
+		} else if (n > MAX_NAME) {
+			(void)sk_error_set(&err, SK_ERR_VALUE, EINVAL,
+			    "line too long");
+			line[64] = '\0';
+			set_error(b->o, &s->r, line, NULL, &err);
+		} else if ((s->name = strdup(line)) == NULL) {
+			(void)sk_error_set(&err, SK_ERR_OS, ENOMEM, NULL);
+			set_error(b->o, &s->r, line, NULL, &err);
+		}
+		s->done = s->name == NULL;
+		b->tail++;
+		(void)pthread_cond_signal(&b->work);
+		(void)pthread_mutex_unlock(&b->lock);
+	}
+	free(line);
+	return NULL;
+}
+
+/* Fold a slot's status into the batch's: 3 beats 1 beats 0. */
+static int
+worse(int a, int b)
+{
+	if (a == EXIT_ADDR || b == EXIT_ADDR)
+		return EXIT_ADDR;
+	return a != EXIT_OK ? a : b;
+}
+
+static int
+batch(const struct opts *o)
+{
+	/*
+	 * Static: when stdout fails, the reader may still be in getline(3)
+	 * as the program exits, and must not find its state gone.
+	 */
+	static struct batch b;
+	static pthread_t threads[JOBS_MAX], rd;
+	size_t i, nthreads = 0;
+	struct slot *s;
+	int status = EXIT_OK;
+	bool out_failed = false;
+
+	b.o = o;
+	b.size = (size_t)o->jobs * 8 < 64 ? 64 : (size_t)o->jobs * 8;
+	if ((b.ring = calloc(b.size, sizeof(*b.ring))) == NULL) {
+		cli_warn("%s", strerror(errno));
+		return EXIT_OSERR;
+	}
+	(void)pthread_mutex_init(&b.lock, NULL);
+	(void)pthread_cond_init(&b.work, NULL);
+	(void)pthread_cond_init(&b.done, NULL);
+	(void)pthread_cond_init(&b.space, NULL);
+	for (i = 0; i < (size_t)o->jobs; i++) {
+		if (pthread_create(&threads[i], NULL, worker, &b) != 0)
+			break;
+		nthreads++;
+	}
+	if (nthreads == 0 || pthread_create(&rd, NULL, reader, &b) != 0) {
+		cli_warn("cannot start threads: %s", strerror(errno));
+		(void)pthread_mutex_lock(&b.lock);
+		b.quit = true;
+		(void)pthread_cond_broadcast(&b.work);
+		(void)pthread_mutex_unlock(&b.lock);
+		for (i = 0; i < nthreads; i++)
+			(void)pthread_join(threads[i], NULL);
+		free(b.ring);
+		return EXIT_OSERR;
+	}
+
+	(void)pthread_mutex_lock(&b.lock);
+	for (;;) {
+		if (b.head == b.tail) {
+			if (b.eof)
+				break;
+			(void)pthread_cond_wait(&b.done, &b.lock);
+			continue;
+		}
+		s = &b.ring[b.head % b.size];
+		if (!s->done) {
+			(void)pthread_cond_wait(&b.done, &b.lock);
+			continue;
+		}
+		(void)pthread_mutex_unlock(&b.lock);
+		if (!out_failed && emit(&s->r) == -1)
+			out_failed = true;
+		status = worse(status, s->r.status);
+		free(s->name);
+		sk_buf_free(&s->r.out);
+		sk_buf_free(&s->r.err);
+		(void)pthread_mutex_lock(&b.lock);
+		b.head++;
+		if (out_failed)
+			b.quit = true;
+		(void)pthread_cond_signal(&b.space);
+		if (b.quit) {
+			(void)pthread_cond_broadcast(&b.work);
+			break;
+		}
+	}
+	(void)pthread_mutex_unlock(&b.lock);
+	/* On a failed stdout the reader may sit in getline: leave it. */
+	if (!out_failed)
+		(void)pthread_join(rd, NULL);
+	for (i = 0; i < nthreads; i++)
+		(void)pthread_join(threads[i], NULL);
+	if (out_failed)
+		return EXIT_OSERR;
+	/* Slots still queued when the printer stopped. */
+	for (; b.head != b.tail; b.head++) {
+		s = &b.ring[b.head % b.size];
+		free(s->name);
+		sk_buf_free(&s->r.out);
+		sk_buf_free(&s->r.err);
+	}
+	free(b.ring);
+	if (b.read_errno != 0) {
+		cli_warn("stdin: %s", strerror(b.read_errno));
+		status = worse(status, EXIT_OSERR);
+	}
+	return status;
+}
+
+/* Check the combination of options; returns 0 or a usage error's status. */
+static int
+validate(struct opts *o, int nargs, char **args)
+{
+	struct sk_error err;
+	long long v;
+	size_t i;
+	int hi, pnum;
+	char q[96];
+
+	for (i = 0; i < NAPPLIES; i++)
+		if (o->given[i] && !(applies[i].modes & BIT(o->mode))) {
+			if (o->mode == M_ADDRINFO)
+				return cli_usage("--%s does not apply to "
+				    "getaddrinfo, the default mode",
+				    o->given_name[i]);
+			return cli_usage("cannot use --%s with %s",
+			    o->given_name[i], mode_names[o->mode]);
+		}
+	if (o->v4 && o->v6)
+		return cli_usage("cannot use --ipv4 with --ipv6");
+	if (o->json && o->python)
+		return cli_usage("cannot use --json with --python");
+	o->family = o->v4 ? AF_INET : o->v6 ? AF_INET6 : AF_UNSPEC;
+
+	switch (o->mode) {
+	case M_ADDRINFO:
+	case M_NAMEINFO:
+		hi = 2;
+		break;
+	case M_HOSTNAME:
+		hi = 0;
+		break;
+	default:
+		hi = 1;
+		break;
+	}
+	if (nargs > hi)
+		return cli_usage("too many arguments for %s",
+		    mode_names[o->mode]);
+	if (o->mode == M_ADDRINFO && nargs == 2)
+		o->port = args[1];
+	if (o->mode == M_NAMEINFO && nargs == 2) {
+		if (cli_number("PORT", args[1], 0, 65535, &v) == -1)
+			return EXIT_USAGE;
+		o->ni_port = (unsigned int)v;
+	}
+	if (o->mode == M_SERVICE_PORT && nargs == 1 &&
+	    cli_number("PORT", args[0], 0, 65535, &v) == -1)
+		return EXIT_USAGE;
+	if (o->mode == M_ADDRINFO && (o->ai_flags & AI_ALL) &&
+	    !(o->ai_flags & AI_V4MAPPED))
+		return cli_usage("--all needs --v4mapped");
+	if (o->mode == M_ADDRINFO && o->proto_name != NULL) {
+		if (sk_parse_integer(o->proto_name, 0, 255, &v, NULL) == 0)
+			o->proto = (int)v;
+		else if (sk_getprotobyname(o->proto_name, &pnum, &err) == 0)
+			o->proto = pnum;
+		else
+			return cli_usage("--proto: %s: %s",
+			    cli_quote(o->proto_name, strlen(o->proto_name), q,
+			    sizeof(q)), err.message);
+	}
+	return EXIT_OK;
+}
+
+static int
+main_resolve(int argc, char **argv)
+{
+	struct opts o = { .mode = M_ADDRINFO, .jobs = JOBS_DEFAULT };
+	struct result r;
+	int first, status;
+
+	first = cli_parse(argc, argv, on_option, &o);
+	if ((status = validate(&o, argc - first, argv + first)) != EXIT_OK)
+		return status;
+	if (first == argc && (BATCH_MODES & BIT(o.mode)))
+		return batch(&o);
+
+	memset(&r, 0, sizeof(r));
+	resolve_one(&o, first < argc ? argv[first] : "", false, &r);
+	if (emit(&r) == -1)
+		r.status = EXIT_OSERR;
+	sk_buf_free(&r.out);
+	sk_buf_free(&r.err);
+	return r.status;
+}
