@@ -607,6 +607,68 @@ sk_gethostname(char *buf, size_t size, struct sk_error *err)
 	return copy_out(buf, size, name, err);
 }
 
+/* The getserv and getproto lookups, which share one retry loop. */
+enum netdb_query { Q_SERV_NAME, Q_SERV_PORT, Q_PROTO_NAME, Q_PROTO_NUMBER };
+
+union netdb_ent {
+	struct servent se;
+	struct protoent pe;
+};
+
+/*
+ * One getserv*_r or getproto*_r call, its buffer grown on ERANGE.  The
+ * answer is in *ent, pointing into *bufp, which the caller frees.
+ * Returns 0, or -1 with SK_ERR_OS notfound (code 0: CPython's errno is
+ * None) or SK_ERR_OS ENOMEM/ERANGE.
+ */
+static int
+netdb_lookup(enum netdb_query q, const char *name, int number,
+    const char *proto, union netdb_ent *ent, char **bufp,
+    const char *notfound, struct sk_error *err)
+{
+	size_t size = NETDB_BUF_START;
+	char *buf;
+	int rc;
+
+	if ((buf = malloc(size)) == NULL)
+		return no_memory(err);
+	for (;;) {
+		struct servent *sp = NULL;
+		struct protoent *pp = NULL;
+
+		switch (q) {
+		case Q_SERV_NAME:
+			rc = getservbyname_r(name, proto, &ent->se, buf, size,
+			    &sp);
+			break;
+		case Q_SERV_PORT:
+			rc = getservbyport_r(number, proto, &ent->se, buf,
+			    size, &sp);
+			break;
+		case Q_PROTO_NAME:
+			rc = getprotobyname_r(name, &ent->pe, buf, size, &pp);
+			break;
+		case Q_PROTO_NUMBER:
+		default:
+			rc = getprotobynumber_r(number, &ent->pe, buf, size,
+			    &pp);
+			break;
+		}
+		if (sp != NULL || pp != NULL) {
+			*bufp = buf;
+			return 0;
+		}
+		if (rc != ERANGE)
+			break;
+		if (grow_buffer(&buf, &size, err) == -1) {
+			free(buf);
+			return -1;
+		}
+	}
+	free(buf);
+	return sk_error_set(err, SK_ERR_OS, NO_ERRNO, notfound);
+}
+
 /*
  * socket.getservbyname(): the port (host order) of service NAME for
  * PROTO (NULL for any).  Returns -1 with SK_ERR_OS "service/proto not
@@ -616,33 +678,15 @@ int
 sk_getservbyname(const char *name, const char *proto, int *port,
     struct sk_error *err)
 {
-	struct servent se, *sp;
+	union netdb_ent ent;
 	char *buf;
-	size_t size;
-	int rc;
 
 	if (name == NULL || port == NULL)
 		return null_argument(err);
-	size = NETDB_BUF_START;
-	if ((buf = malloc(size)) == NULL)
-		return no_memory(err);
-	for (;;) {
-		sp = NULL;
-		rc = getservbyname_r(name, proto, &se, buf, size, &sp);
-		if (sp != NULL)
-			break;
-		if (rc == ERANGE) {
-			if (grow_buffer(&buf, &size, err) == -1) {
-				free(buf);
-				return -1;
-			}
-			continue;
-		}
-		free(buf);
-		return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
-		    "service/proto not found");
-	}
-	*port = ntohs((uint16_t)sp->s_port);
+	if (netdb_lookup(Q_SERV_NAME, name, 0, proto, &ent, &buf,
+	    "service/proto not found", err) == -1)
+		return -1;
+	*port = ntohs((uint16_t)ent.se.s_port);
 	free(buf);
 	return 0;
 }
@@ -657,35 +701,17 @@ int
 sk_getservbyport(int port, const char *proto, char *buf, size_t size,
     struct sk_error *err)
 {
-	struct servent se, *sp;
+	union netdb_ent ent;
 	char *sbuf;
-	size_t ssize;
 	int rc;
 
 	if (port < 0 || port > 0xffff)
 		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
 		    "getservbyport: port must be 0-65535.");
-	ssize = NETDB_BUF_START;
-	if ((sbuf = malloc(ssize)) == NULL)
-		return no_memory(err);
-	for (;;) {
-		sp = NULL;
-		rc = getservbyport_r(htons((uint16_t)port), proto, &se, sbuf,
-		    ssize, &sp);
-		if (sp != NULL)
-			break;
-		if (rc == ERANGE) {
-			if (grow_buffer(&sbuf, &ssize, err) == -1) {
-				free(sbuf);
-				return -1;
-			}
-			continue;
-		}
-		free(sbuf);
-		return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
-		    "port/proto not found");
-	}
-	rc = copy_out(buf, size, sp->s_name, err);
+	if (netdb_lookup(Q_SERV_PORT, NULL, htons((uint16_t)port), proto,
+	    &ent, &sbuf, "port/proto not found", err) == -1)
+		return -1;
+	rc = copy_out(buf, size, ent.se.s_name, err);
 	free(sbuf);
 	return rc;
 }
@@ -697,33 +723,15 @@ sk_getservbyport(int port, const char *proto, char *buf, size_t size,
 int
 sk_getprotobyname(const char *name, int *proto, struct sk_error *err)
 {
-	struct protoent pe, *pp;
+	union netdb_ent ent;
 	char *buf;
-	size_t size;
-	int rc;
 
 	if (name == NULL || proto == NULL)
 		return null_argument(err);
-	size = NETDB_BUF_START;
-	if ((buf = malloc(size)) == NULL)
-		return no_memory(err);
-	for (;;) {
-		pp = NULL;
-		rc = getprotobyname_r(name, &pe, buf, size, &pp);
-		if (pp != NULL)
-			break;
-		if (rc == ERANGE) {
-			if (grow_buffer(&buf, &size, err) == -1) {
-				free(buf);
-				return -1;
-			}
-			continue;
-		}
-		free(buf);
-		return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
-		    "protocol not found");
-	}
-	*proto = pp->p_proto;
+	if (netdb_lookup(Q_PROTO_NAME, name, 0, NULL, &ent, &buf,
+	    "protocol not found", err) == -1)
+		return -1;
+	*proto = ent.pe.p_proto;
 	free(buf);
 	return 0;
 }
@@ -736,31 +744,14 @@ sk_getprotobyname(const char *name, int *proto, struct sk_error *err)
 int
 sk_getprotobynumber(int proto, char *buf, size_t size, struct sk_error *err)
 {
-	struct protoent pe, *pp;
+	union netdb_ent ent;
 	char *pbuf;
-	size_t psize;
 	int rc;
 
-	psize = NETDB_BUF_START;
-	if ((pbuf = malloc(psize)) == NULL)
-		return no_memory(err);
-	for (;;) {
-		pp = NULL;
-		rc = getprotobynumber_r(proto, &pe, pbuf, psize, &pp);
-		if (pp != NULL)
-			break;
-		if (rc == ERANGE) {
-			if (grow_buffer(&pbuf, &psize, err) == -1) {
-				free(pbuf);
-				return -1;
-			}
-			continue;
-		}
-		free(pbuf);
-		return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
-		    "protocol not found");
-	}
-	rc = copy_out(buf, size, pp->p_name, err);
+	if (netdb_lookup(Q_PROTO_NUMBER, NULL, proto, NULL, &ent, &pbuf,
+	    "protocol not found", err) == -1)
+		return -1;
+	rc = copy_out(buf, size, ent.pe.p_name, err);
 	free(pbuf);
 	return rc;
 }
