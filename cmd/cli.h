@@ -85,6 +85,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * naming the option; returns 0 or -1. */
 int cli_number(const char *option, const char *arg, long long min,
     long long max, long long *out);
+/* An option argument as seconds (sk_parse_seconds), or a usage error
+ * naming the option; returns 0 or -1. */
+int cli_seconds(const char *option, const char *arg, double *out);
 /* Quote untrusted text for a message: C-style escapes, cut at 64 bytes. */
 const char *cli_quote(const char *text, size_t len, char *buf, size_t size);
 

@@ -11,3 +11,7 @@ CMD(inet_convert, "inet-convert",
     "convert addresses and integers: inet_aton, inet_pton, htons, ...")
 CMD(resolve, "resolve",
     "every documented resolver call: getaddrinfo, gethostbyaddr, ...")
+CMD(echo_server, "echo-server",
+    "the reference's echo server: many clients, IPv4 and IPv6, --once")
+CMD(echo_client, "echo-client",
+    "the reference's echo client: verified echo, TCP ping, netcat mode")

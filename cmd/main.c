@@ -187,6 +187,19 @@ cli_number(const char *option, const char *arg, long long min, long long max,
 	return -1;
 }
 
+int
+cli_seconds(const char *option, const char *arg, double *out)
+{
+	struct sk_error err;
+	char q[96];
+
+	if (sk_parse_seconds(arg, out, &err) == 0)
+		return 0;
+	(void)cli_usage("%s: %s: %s", option,
+	    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
+	return -1;
+}
+
 const char *
 cli_quote(const char *text, size_t len, char *buf, size_t size)
 {

@@ -22,6 +22,7 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -432,6 +433,139 @@ void sk_json_free(struct sk_json *j);
 const char *sk_family_name(int family, char *buf, size_t size);
 const char *sk_socktype_name(int type, char *buf, size_t size);
 const char *sk_proto_name(int proto, char *buf, size_t size);
+
+/*
+ * The event loop (in the shape of redis's ae): descriptors with a read
+ * and write interest, timers, signals through signalfd(2), and a stop
+ * that any thread may call.  Level-triggered unless SK_LOOP_EDGE.
+ */
+#define SK_LOOP_READABLE	0x1
+#define SK_LOOP_WRITABLE	0x2
+#define SK_LOOP_EDGE		0x4	/* sk_loop_add: edge-triggered */
+#define SK_LOOP_ERROR		0x8	/* callback: error or hang-up too */
+
+struct sk_loop;
+typedef void sk_loop_fd_fn(struct sk_loop *loop, int fd, void *data,
+    int events);
+/* Returns the milliseconds until it runs again, or -1 to be removed. */
+typedef long long sk_loop_timer_fn(struct sk_loop *loop, long long id,
+    void *data);
+typedef void sk_loop_signal_fn(struct sk_loop *loop, int signo, void *data);
+
+struct sk_loop *sk_loop_new(struct sk_error *err);
+void sk_loop_free(struct sk_loop *loop);
+/* Watch fd for mask (replacing an earlier mask for fd). */
+int sk_loop_add(struct sk_loop *loop, int fd, int mask, sk_loop_fd_fn *fn,
+    void *data, struct sk_error *err);
+void sk_loop_del(struct sk_loop *loop, int fd);
+/* A timer in ms from now; returns its id (> 0) or -1. */
+long long sk_loop_timer_add(struct sk_loop *loop, long long ms,
+    sk_loop_timer_fn *fn, void *data, struct sk_error *err);
+void sk_loop_timer_del(struct sk_loop *loop, long long id);
+/* Deliver the signals in set (which the caller has blocked) to fn. */
+int sk_loop_signal(struct sk_loop *loop, const sigset_t *set,
+    sk_loop_signal_fn *fn, void *data, struct sk_error *err);
+/* The loop's clock: CLOCK_MONOTONIC in ms, read once per turn. */
+long long sk_loop_now(const struct sk_loop *loop);
+/* Run until sk_loop_stop; returns 0, or -1 if epoll_wait failed. */
+int sk_loop_run(struct sk_loop *loop, struct sk_error *err);
+/* Make sk_loop_run return after the current callback; any thread. */
+void sk_loop_stop(struct sk_loop *loop);
+
+/*
+ * The echo server: the reference's, made real.  Every byte a client
+ * sends comes back; after its EOF the rest comes back and the connection
+ * is closed.  Many clients at once on an event loop per worker thread,
+ * with splice(2) through a pipe (or a bounded buffer) per active
+ * connection, so a client that does not read stops being read from.
+ */
+enum sk_echo_event {
+	SK_ECHO_LISTENING,	/* addr: a listening socket's address */
+	SK_ECHO_CONNECTED,	/* addr: the peer */
+	SK_ECHO_CLOSED,		/* addr, bytes; error if it ended in one */
+	SK_ECHO_REFUSED,	/* addr: over max_conns, closed at once */
+	SK_ECHO_IDLE,		/* addr, bytes: closed after idle_timeout */
+	SK_ECHO_WARNING		/* error: e.g. accept paused on EMFILE */
+};
+
+struct sk_echo_info {
+	enum sk_echo_event event;
+	const struct sk_addr *addr;
+	unsigned long long bytes;	/* echoed on this connection */
+	const struct sk_error *error;	/* NULL unless it ended in one */
+};
+
+/* Called for each event; the server serializes the calls. */
+typedef void sk_echo_event_fn(const struct sk_echo_info *info, void *data);
+
+struct sk_echo_config {
+	const char *host;	/* NULL or "": all interfaces, both families */
+	const char *port;	/* number or service; "0": any free port */
+	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
+	const char *unix_path;	/* a stream AF_UNIX socket instead */
+	bool once;		/* serve one client, then return */
+	unsigned int max_conns;	/* 0: SK_ECHO_MAX_CONNS */
+	double idle_timeout;	/* seconds; <= 0: none */
+	unsigned int workers;	/* 0: one */
+	bool no_splice;		/* copy through a buffer instead */
+	size_t buffer;		/* per-connection bound; 0: 64 KiB */
+	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
+	sk_echo_event_fn *on_event;
+	void *data;
+};
+
+#define SK_ECHO_MAX_CONNS	16384
+#define SK_ECHO_WORKERS_MAX	64
+
+struct sk_echo_stats {
+	unsigned long long connections;	/* accepted and served */
+	unsigned long long bytes;	/* echoed */
+	unsigned long long refused;	/* over max_conns */
+	unsigned long long idle;	/* closed for idleness */
+};
+
+struct sk_echo_server;
+/* Bind and listen (SK_ECHO_LISTENING for each socket).  Returns NULL
+ * with err on failure; nothing is left open. */
+struct sk_echo_server *sk_echo_server_new(const struct sk_echo_config *cfg,
+    struct sk_error *err);
+/* Serve until sk_echo_server_stop, a stop signal, or (once) the one
+ * client is done.  Returns 0 or -1. */
+int sk_echo_server_run(struct sk_echo_server *srv, struct sk_error *err);
+/* Any thread. */
+void sk_echo_server_stop(struct sk_echo_server *srv);
+void sk_echo_server_stats(const struct sk_echo_server *srv,
+    struct sk_echo_stats *st);
+/* The port the listening sockets share (0 for AF_UNIX). */
+unsigned int sk_echo_server_port(const struct sk_echo_server *srv);
+/* Close everything (the AF_UNIX socket file is removed). */
+void sk_echo_server_free(struct sk_echo_server *srv);
+
+/*
+ * Both ways at once on one socket (relay.c).  Each wait for progress is
+ * bounded by the socket's timeout (SK_ERR_TIMEOUT); None waits for ever.
+ */
+/* Send all of out while reading into in until inlen bytes came or EOF;
+ * returns the bytes read (fewer than inlen: EOF came first), or -1. */
+ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
+    size_t outlen, void *in, size_t inlen, struct sk_error *err);
+
+struct sk_relay_stats {
+	unsigned long long in_bytes;	/* read from the input */
+	unsigned long long sent;	/* sent to the socket */
+	unsigned long long received;	/* received from the socket */
+	bool input_done;	/* the input ended and all of it was sent */
+	size_t unsent;		/* input read but not sent when it ended */
+};
+/* Where received bytes go when not to a descriptor; 0 or -1 with err. */
+typedef int sk_relay_out_fn(void *ctx, const void *data, size_t n,
+    struct sk_error *err);
+/* netcat: in_fd (-1: none) to the socket, the socket to out (or, when out
+ * is NULL, to out_fd), until the peer's EOF; the input's EOF half-closes
+ * the socket (SHUT_WR).  Returns 0 at the peer's EOF, or -1. */
+int sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
+    sk_relay_out_fn *out, void *ctx, struct sk_relay_stats *st,
+    struct sk_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,877 @@
+/*
+ * echo.c - the reference's echo server, made real: every byte a client
+ * sends comes back, in order; after the client's EOF the rest comes back
+ * and the server closes the connection.
+ *
+ * Each worker thread runs its own event loop (loop.c) over its own
+ * listening sockets, which share the port with SO_REUSEPORT when there
+ * is more than one worker (the kernel spreads new connections over them).
+ * With the default host the server listens on IPv4 and IPv6 both, with
+ * two sockets and IPV6_V6ONLY, so an IPv4 client is never a mapped
+ * ::ffff: address.
+ *
+ * Connections are edge-triggered.  A connection that has bytes to send
+ * back holds a pipe from the worker's pool and moves them with splice(2)
+ * socket -> pipe -> socket, so they never enter user space; without
+ * splice (or without a free descriptor for a pipe) it uses a buffer.
+ * Either way at most `buffer` bytes wait per connection: while they
+ * cannot be written, the client is not read from, so its own buffers fill
+ * and it is the one that waits (backpressure), and other clients do not
+ * notice.  When accept(2) runs out of descriptors the listeners are
+ * paused (not spun on) until a connection closes or 100 ms pass.
+ */
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <netdb.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sockit.h"
+
+#define MAX_LISTENERS	16	/* addresses one -b name may resolve to */
+#define PIPE_POOL	32	/* idle pipes a worker keeps for reuse */
+#define ACCEPT_BATCH	64	/* accepts per readiness, for fairness */
+#define PAUSE_MS	100	/* retry accept after EMFILE */
+#define DEFAULT_BUFFER	(64 * 1024)
+
+struct worker;
+
+struct conn {
+	int fd;
+	int pipe[2];		/* held while bytes wait; -1 otherwise */
+	char *buf;		/* the buffer path */
+	size_t head, pending;	/* buf: start and length of waiting bytes */
+	unsigned long long bytes;
+	long long last;		/* loop time of the last activity */
+	bool can_read, can_write, eof;
+	struct sk_addr peer;
+	struct worker *w;
+	TAILQ_ENTRY(conn) link;	/* the worker's list, oldest activity first */
+};
+
+TAILQ_HEAD(conn_list, conn);
+
+struct listener {
+	int fd;
+	struct sk_addr addr;
+};
+
+struct worker {
+	struct sk_echo_server *srv;
+	struct sk_loop *loop;
+	struct listener ls[MAX_LISTENERS];
+	size_t nls;
+	bool owns_listeners;	/* false when sharing worker 0's (AF_UNIX) */
+	bool paused;
+	long long pause_timer;
+	struct conn_list conns;
+	size_t nconns;
+	int pool[PIPE_POOL][2];
+	size_t npool;
+	bool no_splice;
+	pthread_t thread;
+	bool started;
+	struct sk_error err;	/* why the loop failed */
+	int status;
+};
+
+struct sk_echo_server {
+	struct sk_echo_config cfg;
+	size_t buffer;
+	long long idle_ms;
+	unsigned int max_conns;
+	unsigned int nworkers;
+	struct worker *workers;
+	char *unix_path;	/* to remove at the end */
+	unsigned int port;
+	pthread_mutex_t event_lock;
+	atomic_uint active;
+	atomic_ullong connections, bytes, refused, idle;
+	atomic_bool once_taken;
+	atomic_bool stopping;
+};
+
+static void conn_close(struct conn *c, enum sk_echo_event ev,
+    const struct sk_error *error);
+
+static void
+emit(struct sk_echo_server *srv, enum sk_echo_event event,
+    const struct sk_addr *addr, unsigned long long bytes,
+    const struct sk_error *error)
+{
+	struct sk_echo_info info = { event, addr, bytes, error };
+
+	if (srv->cfg.on_event == NULL)
+		return;
+	(void)pthread_mutex_lock(&srv->event_lock);
+	srv->cfg.on_event(&info, srv->cfg.data);
+	(void)pthread_mutex_unlock(&srv->event_lock);
+}
+
+/*
+ * Listening sockets.
+ */
+
+static int
+listen_one(struct listener *l, const struct sk_addr *addr, bool reuseport,
+    struct sk_error *err)
+{
+	int family = sk_addr_family(addr), one = 1;
+	socklen_t len = sizeof(l->addr.u);
+
+	l->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (l->fd == -1)
+		return sk_error_set(err, SK_ERR_OS, errno, NULL);
+	if ((family != AF_UNIX && setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR,
+	    &one, sizeof(one)) == -1) ||
+	    (reuseport && setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one,
+	    sizeof(one)) == -1) ||
+	    (family == AF_INET6 && setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY,
+	    &one, sizeof(one)) == -1) ||
+	    bind(l->fd, &addr->u.sa, addr->len) == -1 ||
+	    listen(l->fd, SOMAXCONN) == -1 ||
+	    getsockname(l->fd, &l->addr.u.sa, &len) == -1) {
+		int e = errno;
+
+		(void)close(l->fd);
+		l->fd = -1;
+		return sk_error_set(err, SK_ERR_OS, e, NULL);
+	}
+	l->addr.len = len;
+	return 0;
+}
+
+static void
+close_listeners(struct worker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->nls; i++) {
+		if (w->loop != NULL)
+			sk_loop_del(w->loop, w->ls[i].fd);
+		if (w->owns_listeners && w->ls[i].fd != -1)
+			(void)close(w->ls[i].fd);
+		w->ls[i].fd = -1;
+	}
+	w->nls = 0;
+}
+
+/*
+ * The AF_UNIX socket file: a stale one (nothing accepts on it) is
+ * removed; one that a server answers on is "address in use".
+ */
+static int
+unix_prepare(const struct sk_addr *addr, struct sk_error *err)
+{
+	struct stat st;
+	int fd, rc, e;
+
+	if (addr->u.un.sun_path[0] == '\0')
+		return 0;	/* abstract: nothing on disk */
+	if (lstat(addr->u.un.sun_path, &st) == -1)
+		return errno == ENOENT ? 0 : sk_error_set(err, SK_ERR_OS, errno,
+		    NULL);
+	if (!S_ISSOCK(st.st_mode))
+		return sk_error_set(err, SK_ERR_OS, EEXIST, NULL);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return sk_error_set(err, SK_ERR_OS, errno, NULL);
+	rc = connect(fd, &addr->u.sa, addr->len);
+	e = errno;
+	(void)close(fd);
+	if (rc == 0)
+		return sk_error_set(err, SK_ERR_OS, EADDRINUSE, NULL);
+	if (e != ECONNREFUSED)
+		return sk_error_set(err, SK_ERR_OS, e, NULL);
+	if (unlink(addr->u.un.sun_path) == -1 && errno != ENOENT)
+		return sk_error_set(err, SK_ERR_OS, errno, NULL);
+	return 0;
+}
+
+/* Worker 0's sockets: every address HOST resolves to, one port. */
+static int
+listen_first(struct sk_echo_server *srv, struct worker *w,
+    struct sk_error *err)
+{
+	const struct sk_echo_config *cfg = &srv->cfg;
+	struct sk_addrinfo *ai = NULL;
+	struct sk_addr a;
+	struct sk_error e = { 0 };
+	ssize_t n, i, j;
+	unsigned int port = 0;
+	int attempt;
+	bool any_port, ok;
+
+	if (cfg->unix_path != NULL) {
+		if (sk_addr_unix(&a, cfg->unix_path, err) == -1 ||
+		    unix_prepare(&a, err) == -1 ||
+		    listen_one(&w->ls[0], &a, false, err) == -1)
+			return -1;
+		w->nls = 1;
+		if ((srv->unix_path = strdup(cfg->unix_path)) == NULL)
+			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		return 0;
+	}
+	n = sk_getaddrinfo(cfg->host == NULL || cfg->host[0] == '\0' ? NULL :
+	    cfg->host, cfg->port, cfg->family, SOCK_STREAM, IPPROTO_TCP,
+	    AI_PASSIVE, &ai, err);
+	if (n < 0)
+		return -1;
+	any_port = n > 0 && sk_addr_port(&ai[0].addr) == 0;
+	/* With port 0 the first socket picks it and the others must get the
+	 * same; if another program holds it in the second family, retry. */
+	for (attempt = 0; ; attempt++) {
+		ok = true;
+		port = 0;
+		for (i = 0; i < n && w->nls < MAX_LISTENERS; i++) {
+			for (j = 0; j < i; j++)	/* duplicates across types */
+				if (ai[j].addr.len == ai[i].addr.len &&
+				    memcmp(&ai[j].addr.u, &ai[i].addr.u,
+				    ai[i].addr.len) == 0)
+					break;
+			if (j < i)
+				continue;
+			a = ai[i].addr;
+			if (port != 0)
+				sk_addr_set_port(&a, port);
+			if (listen_one(&w->ls[w->nls], &a, srv->nworkers > 1,
+			    &e) == -1) {
+				/* No IPv6 here: the wildcard is IPv4 only. */
+				if (e.code == EAFNOSUPPORT && n > 1)
+					continue;
+				ok = false;
+				break;
+			}
+			port = sk_addr_port(&w->ls[w->nls].addr);
+			w->nls++;
+		}
+		if (ok && w->nls > 0)
+			break;
+		close_listeners(w);
+		if (ok)
+			(void)sk_error_set(&e, SK_ERR_OS, EADDRNOTAVAIL, NULL);
+		if (ok || !any_port || e.code != EADDRINUSE || attempt == 16) {
+			sk_addrinfo_free(ai, (size_t)n);
+			if (err != NULL)
+				*err = e;
+			return -1;
+		}
+	}
+	sk_addrinfo_free(ai, (size_t)n);
+	srv->port = port;
+	return 0;
+}
+
+/* The other workers: the same addresses, the port shared. */
+static int
+listen_more(struct sk_echo_server *srv, struct worker *w, struct sk_error *err)
+{
+	const struct worker *first = &srv->workers[0];
+	size_t i;
+
+	w->owns_listeners = srv->unix_path == NULL;
+	for (i = 0; i < first->nls; i++) {
+		if (!w->owns_listeners) {
+			w->ls[i] = first->ls[i];
+		} else if (listen_one(&w->ls[i], &first->ls[i].addr, true,
+		    err) == -1) {
+			w->nls = i;
+			return -1;
+		}
+	}
+	w->nls = first->nls;
+	return 0;
+}
+
+/*
+ * Moving bytes.
+ */
+
+static void
+pipe_put(struct worker *w, struct conn *c)
+{
+	if (c->pipe[0] == -1)
+		return;
+	if (w->npool < PIPE_POOL) {
+		w->pool[w->npool][0] = c->pipe[0];
+		w->pool[w->npool][1] = c->pipe[1];
+		w->npool++;
+	} else {
+		(void)close(c->pipe[0]);
+		(void)close(c->pipe[1]);
+	}
+	c->pipe[0] = c->pipe[1] = -1;
+}
+
+/* A pipe for c; false when none can be had (the buffer is used). */
+static bool
+pipe_get(struct worker *w, struct conn *c)
+{
+	if (w->npool > 0) {
+		w->npool--;
+		c->pipe[0] = w->pool[w->npool][0];
+		c->pipe[1] = w->pool[w->npool][1];
+		return true;
+	}
+	if (pipe2(c->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
+		c->pipe[0] = c->pipe[1] = -1;
+		return false;
+	}
+	if (w->srv->buffer != DEFAULT_BUFFER)
+		(void)fcntl(c->pipe[1], F_SETPIPE_SZ, (int)w->srv->buffer);
+	return true;
+}
+
+/* One pass of the splice path: 1 progress, 0 none, -1 error (errno). */
+static int
+pump_splice(struct conn *c, size_t cap)
+{
+	ssize_t n;
+	int progress = 0;
+
+	if (!c->eof && c->can_read && c->pending < cap) {
+		n = splice(c->fd, NULL, c->pipe[1], NULL, cap - c->pending,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			c->pending += (size_t)n;
+			progress = 1;
+		} else if (n == 0) {
+			c->eof = true;
+			progress = 1;
+		} else if (errno == EAGAIN) {
+			/* An empty socket, or a pipe full of small pages:
+			 * only an empty pipe proves the socket is empty. */
+			if (c->pending == 0)
+				c->can_read = false;
+		} else {
+			return -1;
+		}
+	}
+	if (c->pending > 0 && c->can_write) {
+		n = splice(c->pipe[0], NULL, c->fd, NULL, c->pending,
+		    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			c->pending -= (size_t)n;
+			c->bytes += (unsigned long long)n;
+			progress = 1;
+		} else if (n == -1 && errno == EAGAIN) {
+			c->can_write = false;
+		} else if (n == -1) {
+			return -1;
+		}
+	}
+	return progress;
+}
+
+/* One pass of the buffer path. */
+static int
+pump_copy(struct conn *c, size_t cap)
+{
+	ssize_t n;
+	int progress = 0;
+
+	if (!c->eof && c->can_read && c->pending < cap) {
+		if (c->buf == NULL && (c->buf = malloc(cap)) == NULL)
+			return -1;
+		if (c->pending == 0)
+			c->head = 0;
+		if (c->head + c->pending == cap) {
+			memmove(c->buf, c->buf + c->head, c->pending);
+			c->head = 0;
+		}
+		n = recv(c->fd, c->buf + c->head + c->pending,
+		    cap - c->head - c->pending, 0);
+		if (n > 0) {
+			c->pending += (size_t)n;
+			progress = 1;
+		} else if (n == 0) {
+			c->eof = true;
+			progress = 1;
+		} else if (errno == EAGAIN) {
+			c->can_read = false;
+		} else if (errno != EINTR) {
+			return -1;
+		}
+	}
+	if (c->pending > 0 && c->can_write) {
+		n = send(c->fd, c->buf + c->head, c->pending, MSG_NOSIGNAL);
+		if (n > 0) {
+			c->head += (size_t)n;
+			c->pending -= (size_t)n;
+			c->bytes += (unsigned long long)n;
+			progress = 1;
+		} else if (n == -1 && errno == EAGAIN) {
+			c->can_write = false;
+		} else if (n == -1 && errno != EINTR) {
+			return -1;
+		}
+	}
+	if (c->pending == 0 && c->buf != NULL) {
+		free(c->buf);	/* idle connections hold no memory */
+		c->buf = NULL;
+	}
+	return progress;
+}
+
+static void
+touch(struct conn *c)
+{
+	struct worker *w = c->w;
+
+	c->last = sk_loop_now(w->loop);
+	if (TAILQ_LAST(&w->conns, conn_list) != c) {
+		TAILQ_REMOVE(&w->conns, c, link);
+		TAILQ_INSERT_TAIL(&w->conns, c, link);
+	}
+}
+
+static void
+conn_event(struct sk_loop *loop, int fd, void *data, int events)
+{
+	struct conn *c = data;
+	struct worker *w = c->w;
+	struct sk_error err;
+	int rc, e;
+
+	(void)loop;
+	(void)fd;
+	if (events & SK_LOOP_READABLE)
+		c->can_read = true;
+	if (events & SK_LOOP_WRITABLE)
+		c->can_write = true;
+	for (;;) {
+		/* Bytes waiting stay where they are; an idle connection
+		 * takes a pipe from the pool, or the buffer without one. */
+		if (c->pipe[0] == -1 && c->buf == NULL && !w->no_splice)
+			(void)pipe_get(w, c);
+		if (c->pipe[0] != -1) {
+			rc = pump_splice(c, w->srv->buffer);
+			if (rc == -1 && errno == EINVAL && c->pending == 0) {
+				/* This socket cannot splice: copy instead. */
+				pipe_put(w, c);
+				w->no_splice = true;
+				continue;
+			}
+		} else {
+			rc = pump_copy(c, w->srv->buffer);
+		}
+		if (rc == -1) {
+			e = errno;
+			(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
+			conn_close(c, SK_ECHO_CLOSED, e == EPIPE ||
+			    e == ECONNRESET ? NULL : &err);
+			return;
+		}
+		if (c->pending == 0)
+			pipe_put(w, c);
+		if (c->eof && c->pending == 0) {
+			conn_close(c, SK_ECHO_CLOSED, NULL);
+			return;
+		}
+		if (rc == 0)
+			break;
+	}
+	if ((events & SK_LOOP_ERROR) && !c->can_read && c->pending > 0) {
+		/* Hung up with bytes it will never read. */
+		conn_close(c, SK_ECHO_CLOSED, NULL);
+		return;
+	}
+	touch(c);
+}
+
+static void
+conn_close(struct conn *c, enum sk_echo_event ev, const struct sk_error *error)
+{
+	struct worker *w = c->w;
+	struct sk_echo_server *srv = w->srv;
+
+	sk_loop_del(w->loop, c->fd);
+	(void)close(c->fd);
+	if (c->pending > 0 && c->pipe[0] != -1) {
+		/* Bytes left in it: the pipe cannot be reused. */
+		(void)close(c->pipe[0]);
+		(void)close(c->pipe[1]);
+		c->pipe[0] = c->pipe[1] = -1;
+	}
+	pipe_put(w, c);
+	free(c->buf);
+	TAILQ_REMOVE(&w->conns, c, link);
+	w->nconns--;
+	atomic_fetch_sub(&srv->active, 1);
+	atomic_fetch_add(&srv->bytes, c->bytes);
+	if (ev == SK_ECHO_IDLE)
+		atomic_fetch_add(&srv->idle, 1);
+	emit(srv, ev, &c->peer, c->bytes, error);
+	free(c);
+	if (srv->cfg.once)
+		sk_echo_server_stop(srv);
+}
+
+/*
+ * Accepting.
+ */
+
+static void accept_event(struct sk_loop *, int, void *, int);
+
+static int
+listeners_watch(struct worker *w, bool on, struct sk_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < w->nls; i++) {
+		if (!on)
+			sk_loop_del(w->loop, w->ls[i].fd);
+		else if (sk_loop_add(w->loop, w->ls[i].fd, SK_LOOP_READABLE,
+		    accept_event, w, err) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+static long long
+resume_timer(struct sk_loop *loop, long long id, void *data)
+{
+	struct worker *w = data;
+
+	(void)loop;
+	(void)id;
+	w->pause_timer = 0;
+	if (w->paused && w->nls > 0 && listeners_watch(w, true, NULL) == 0)
+		w->paused = false;
+	return -1;
+}
+
+/* Out of descriptors (or memory): stop watching the listeners for a
+ * while instead of spinning on a readable listener we cannot accept. */
+static void
+pause_accept(struct worker *w, int e)
+{
+	struct sk_error err;
+
+	if (w->paused)
+		return;
+	(void)listeners_watch(w, false, NULL);
+	w->paused = true;
+	w->pause_timer = sk_loop_timer_add(w->loop, PAUSE_MS, resume_timer, w,
+	    NULL);
+	(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
+	emit(w->srv, SK_ECHO_WARNING, NULL, 0, &err);
+}
+
+static void
+accept_one(struct worker *w, int fd, const struct sk_addr *peer)
+{
+	struct sk_echo_server *srv = w->srv;
+	struct conn *c;
+	struct sk_error err;
+	int one = 1;
+
+	if (atomic_fetch_add(&srv->active, 1) >= srv->max_conns) {
+		atomic_fetch_sub(&srv->active, 1);
+		(void)close(fd);
+		atomic_fetch_add(&srv->refused, 1);
+		emit(srv, SK_ECHO_REFUSED, peer, 0, NULL);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL) {
+		atomic_fetch_sub(&srv->active, 1);
+		(void)close(fd);
+		pause_accept(w, ENOMEM);
+		return;
+	}
+	c->fd = fd;
+	c->pipe[0] = c->pipe[1] = -1;
+	c->peer = *peer;
+	c->w = w;
+	c->last = sk_loop_now(w->loop);
+	if (peer->u.sa.sa_family != AF_UNIX)
+		(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+		    sizeof(one));
+	TAILQ_INSERT_TAIL(&w->conns, c, link);
+	w->nconns++;
+	atomic_fetch_add(&srv->connections, 1);
+	emit(srv, SK_ECHO_CONNECTED, peer, 0, NULL);
+	if (sk_loop_add(w->loop, fd, SK_LOOP_READABLE | SK_LOOP_WRITABLE |
+	    SK_LOOP_EDGE, conn_event, c, &err) == -1)
+		conn_close(c, SK_ECHO_CLOSED, &err);
+}
+
+static void
+accept_event(struct sk_loop *loop, int lfd, void *data, int events)
+{
+	struct worker *w = data;
+	struct sk_echo_server *srv = w->srv;
+	struct sk_addr peer;
+	socklen_t len;
+	int fd, i;
+
+	(void)loop;
+	(void)events;
+	for (i = 0; i < ACCEPT_BATCH; i++) {
+		if (srv->cfg.once && atomic_load(&srv->once_taken))
+			return;
+		len = sizeof(peer.u);
+		fd = accept4(lfd, &peer.u.sa, &len, SOCK_NONBLOCK |
+		    SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EMFILE || errno == ENFILE ||
+			    errno == ENOBUFS || errno == ENOMEM)
+				pause_accept(w, errno);
+			/* EAGAIN, or a connection that went away while it
+			 * waited (ECONNABORTED...): nothing to do. */
+			return;
+		}
+		peer.len = len;
+		if (srv->cfg.once) {
+			/* The reference's server: one client, no more. */
+			atomic_store(&srv->once_taken, true);
+			close_listeners(w);
+			accept_one(w, fd, &peer);
+			return;
+		}
+		accept_one(w, fd, &peer);
+	}
+}
+
+/*
+ * Idle connections: the list is kept in order of last activity, so the
+ * sweep stops at the first one that is recent enough.
+ */
+static long long
+idle_timer(struct sk_loop *loop, long long id, void *data)
+{
+	struct worker *w = data;
+	struct conn *c;
+	long long now = sk_loop_now(loop);
+
+	(void)id;
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL &&
+	    now - c->last >= w->srv->idle_ms)
+		conn_close(c, SK_ECHO_IDLE, NULL);
+	return w->srv->idle_ms / 4 < 10 ? 10 : w->srv->idle_ms / 4 > 1000 ?
+	    1000 : w->srv->idle_ms / 4;
+}
+
+static void
+stop_signal(struct sk_loop *loop, int signo, void *data)
+{
+	(void)loop;
+	(void)signo;
+	sk_echo_server_stop(data);
+}
+
+/*
+ * Workers.
+ */
+
+static void
+worker_close_all(struct worker *w)
+{
+	struct conn *c;
+
+	while ((c = TAILQ_FIRST(&w->conns)) != NULL) {
+		w->srv->cfg.once = false;	/* no stop from inside */
+		conn_close(c, SK_ECHO_CLOSED, NULL);
+	}
+	close_listeners(w);
+	while (w->npool > 0) {
+		w->npool--;
+		(void)close(w->pool[w->npool][0]);
+		(void)close(w->pool[w->npool][1]);
+	}
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	w->status = sk_loop_run(w->loop, &w->err);
+	/* Every connection ends (and says so) before run returns. */
+	worker_close_all(w);
+	return NULL;
+}
+
+static void
+worker_free(struct worker *w)
+{
+	worker_close_all(w);
+	sk_loop_free(w->loop);
+	w->loop = NULL;
+}
+
+static int
+worker_init(struct sk_echo_server *srv, struct worker *w, unsigned int idx,
+    struct sk_error *err)
+{
+	w->srv = srv;
+	w->no_splice = srv->cfg.no_splice;
+	TAILQ_INIT(&w->conns);
+	if ((w->loop = sk_loop_new(err)) == NULL)
+		return -1;
+	if (idx == 0) {
+		w->owns_listeners = true;
+		if (listen_first(srv, w, err) == -1)
+			return -1;
+	} else if (listen_more(srv, w, err) == -1) {
+		return -1;
+	}
+	if (listeners_watch(w, true, err) == -1)
+		return -1;
+	if (srv->idle_ms > 0 && sk_loop_timer_add(w->loop,
+	    srv->idle_ms / 4 < 10 ? 10 : srv->idle_ms / 4 > 1000 ? 1000 :
+	    srv->idle_ms / 4, idle_timer, w, err) == -1)
+		return -1;
+	if (idx == 0 && srv->cfg.stop_signals != NULL &&
+	    sk_loop_signal(w->loop, srv->cfg.stop_signals, stop_signal, srv,
+	    err) == -1)
+		return -1;
+	return 0;
+}
+
+struct sk_echo_server *
+sk_echo_server_new(const struct sk_echo_config *cfg, struct sk_error *err)
+{
+	struct sk_echo_server *srv;
+	unsigned int i;
+	size_t j;
+
+	if ((cfg->port == NULL && cfg->unix_path == NULL) ||
+	    cfg->workers > SK_ECHO_WORKERS_MAX ||
+	    (cfg->buffer != 0 && (cfg->buffer < 4096 ||
+	    cfg->buffer > 1024 * 1024 * 1024))) {
+		(void)sk_error_set(err, SK_ERR_VALUE, EINVAL, NULL);
+		return NULL;
+	}
+	if ((srv = calloc(1, sizeof(*srv))) == NULL) {
+		(void)sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		return NULL;
+	}
+	srv->cfg = *cfg;
+	srv->buffer = cfg->buffer ? cfg->buffer : DEFAULT_BUFFER;
+	srv->idle_ms = cfg->idle_timeout > 0 ? (long long)(cfg->idle_timeout *
+	    1000 + 0.5) : 0;
+	if (cfg->idle_timeout > 0 && srv->idle_ms == 0)
+		srv->idle_ms = 1;
+	srv->max_conns = cfg->max_conns ? cfg->max_conns : SK_ECHO_MAX_CONNS;
+	srv->nworkers = cfg->once || cfg->workers == 0 ? 1 : cfg->workers;
+	(void)pthread_mutex_init(&srv->event_lock, NULL);
+	srv->workers = calloc(srv->nworkers, sizeof(*srv->workers));
+	if (srv->workers == NULL) {
+		(void)sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		goto fail;
+	}
+	for (i = 0; i < srv->nworkers; i++)
+		if (worker_init(srv, &srv->workers[i], i, err) == -1)
+			goto fail;
+	for (j = 0; j < srv->workers[0].nls; j++)
+		emit(srv, SK_ECHO_LISTENING, &srv->workers[0].ls[j].addr, 0,
+		    NULL);
+	return srv;
+fail:
+	sk_echo_server_free(srv);
+	return NULL;
+}
+
+int
+sk_echo_server_run(struct sk_echo_server *srv, struct sk_error *err)
+{
+	unsigned int i;
+	sigset_t all, old;
+	int rc;
+
+	/* Worker threads take no signals: the first worker's loop reads
+	 * the stop signals from its signalfd. */
+	(void)sigfillset(&all);
+	(void)pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 1; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+
+		if ((rc = pthread_create(&w->thread, NULL, worker_main, w))
+		    != 0) {
+			(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+			sk_echo_server_stop(srv);
+			for (i = 1; i < srv->nworkers; i++)
+				if (srv->workers[i].started)
+					(void)pthread_join(
+					    srv->workers[i].thread, NULL);
+			return sk_error_set(err, SK_ERR_OS, rc, NULL);
+		}
+		w->started = true;
+	}
+	(void)pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = 0;
+	if (!atomic_load(&srv->stopping))
+		worker_main(&srv->workers[0]);
+	sk_echo_server_stop(srv);
+	for (i = 0; i < srv->nworkers; i++) {
+		struct worker *w = &srv->workers[i];
+
+		if (w->started) {
+			(void)pthread_join(w->thread, NULL);
+			w->started = false;
+		}
+		if (w->status == -1 && rc == 0) {
+			if (err != NULL)
+				*err = w->err;
+			rc = -1;
+		}
+	}
+	return rc;
+}
+
+void
+sk_echo_server_stop(struct sk_echo_server *srv)
+{
+	unsigned int i;
+
+	atomic_store(&srv->stopping, true);
+	for (i = 0; i < srv->nworkers; i++)
+		if (srv->workers[i].loop != NULL)
+			sk_loop_stop(srv->workers[i].loop);
+}
+
+void
+sk_echo_server_stats(const struct sk_echo_server *srv,
+    struct sk_echo_stats *st)
+{
+	st->connections = atomic_load(&srv->connections);
+	st->bytes = atomic_load(&srv->bytes);
+	st->refused = atomic_load(&srv->refused);
+	st->idle = atomic_load(&srv->idle);
+}
+
+unsigned int
+sk_echo_server_port(const struct sk_echo_server *srv)
+{
+	return srv->port;
+}
+
+void
+sk_echo_server_free(struct sk_echo_server *srv)
+{
+	unsigned int i;
+
+	if (srv == NULL)
+		return;
+	if (srv->workers != NULL) {
+		/* Others may share worker 0's AF_UNIX listener: last. */
+		for (i = srv->nworkers; i-- > 0; )
+			worker_free(&srv->workers[i]);
+		free(srv->workers);
+	}
+	if (srv->unix_path != NULL) {
+		(void)unlink(srv->unix_path);
+		free(srv->unix_path);
+	}
+	(void)pthread_mutex_destroy(&srv->event_lock);
+	free(srv);
+}
