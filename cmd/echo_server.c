@@ -20,7 +20,8 @@
 
 enum {
 	OPT_ONCE = OPT_FIRST_PRIVATE, OPT_MAX_CONNS, OPT_IDLE_TIMEOUT,
-	OPT_UNIX, OPT_WORKERS, OPT_NO_SPLICE
+	OPT_UNIX, OPT_WORKERS, OPT_NO_SPLICE, OPT_ALLOW, OPT_DENY,
+	OPT_ALLOW_FILE, OPT_DENY_FILE
 };
 
 static const struct cli_option options[] = {
@@ -44,6 +45,14 @@ static const struct cli_option options[] = {
 	    "N threads sharing the port (SO_REUSEPORT; default 1)", NULL },
 	{ OPT_NO_SPLICE, "no-splice", no_argument, NULL,
 	    "copy through a buffer instead of splice(2)", NULL },
+	{ OPT_ALLOW, "allow", required_argument, "ADDR[/PREFIX]",
+	    "let in only clients from these addresses (repeatable)", NULL },
+	{ OPT_DENY, "deny", required_argument, "ADDR[/PREFIX]",
+	    "shut out clients from these addresses (repeatable)", NULL },
+	{ OPT_ALLOW_FILE, "allow-file", required_argument, "FILE",
+	    "--allow each ADDR[/PREFIX] line of FILE", NULL },
+	{ OPT_DENY_FILE, "deny-file", required_argument, "FILE",
+	    "--deny each ADDR[/PREFIX] line of FILE", NULL },
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -65,14 +74,46 @@ const struct cli_command cmd_echo_server = {
 	main_echo_server
 };
 
+#define usage_error(...) (cli_usage(__VA_ARGS__), -1)
+
 struct opts {
 	struct sk_echo_config cfg;
 	bool v4, v6, port_given, host_given;
 	bool verbose, quiet, json;
 	long long max_conns, workers;
+	struct sk_acl *acl;
 };
 
-#define usage_error(...) (cli_usage(__VA_ARGS__), -1)
+/* --allow, --deny and their -file forms. */
+static int
+acl_option(struct opts *o, int val, const char *arg)
+{
+	static const char *const names[] = { "--allow", "--deny",
+	    "--allow-file", "--deny-file" };
+	const char *name = names[val - OPT_ALLOW];
+	bool allow = val == OPT_ALLOW || val == OPT_ALLOW_FILE;
+	struct sk_error err;
+	size_t line;
+	char q[96];
+
+	if (o->acl == NULL && (o->acl = sk_acl_new(&err)) == NULL)
+		return usage_error("%s: %s", name, err.message);
+	if (val == OPT_ALLOW || val == OPT_DENY) {
+		if (sk_acl_add(o->acl, arg, allow, &err) == -1)
+			return usage_error("%s: %s: %s", name, cli_quote(arg,
+			    strlen(arg), q, sizeof(q)), err.message);
+		return 0;
+	}
+	if (sk_acl_load(o->acl, arg, allow, &line, &err) == -1) {
+		if (line > 0)
+			return usage_error("%s: %s: line %zu: %s", name,
+			    cli_quote(arg, strlen(arg), q, sizeof(q)), line,
+			    err.message);
+		return usage_error("%s: %s: %s", name, cli_quote(arg,
+		    strlen(arg), q, sizeof(q)), err.message);
+	}
+	return 0;
+}
 
 static int
 on_option(void *ctx, int val, const char *arg)
@@ -131,6 +172,11 @@ on_option(void *ctx, int val, const char *arg)
 	case OPT_NO_SPLICE:
 		o->cfg.no_splice = true;
 		break;
+	case OPT_ALLOW:
+	case OPT_DENY:
+	case OPT_ALLOW_FILE:
+	case OPT_DENY_FILE:
+		return acl_option(o, val, arg);
 	case 'v':
 		o->verbose = true;
 		break;
@@ -150,7 +196,7 @@ static int
 validate(struct opts *o, int nargs)
 {
 	if (nargs > 0)
-		return cli_usage("unexpected argument; use -b HOST and -p PORT");
+		return cli_usage("unexpected argument; use -b HOST, -p PORT");
 	if (o->v4 && o->v6)
 		return cli_usage("cannot use -4 with -6");
 	if (o->verbose && o->quiet)
@@ -186,7 +232,7 @@ on_event(const struct sk_echo_info *ev, void *data)
 		(void)sk_addr_format(ev->addr, addr, sizeof(addr));
 	if (o->json && ev->event != SK_ECHO_WARNING) {
 		static const char *const names[] = { "listening", "connected",
-		    "closed", "refused", "closed" };
+		    "closed", "refused", "closed", "warning", "denied" };
 
 		sk_json_begin(&j);
 		sk_json_str(&j, "event", names[ev->event]);
@@ -227,6 +273,10 @@ on_event(const struct sk_echo_info *ev, void *data)
 			    "(--max-conns)", addr, o->cfg.max_conns ?
 			    o->cfg.max_conns : SK_ECHO_MAX_CONNS);
 		break;
+	case SK_ECHO_DENIED:
+		if (!o->quiet)
+			cli_warn("%s: denied by the access rules", addr);
+		break;
 	case SK_ECHO_WARNING:
 		if (!o->quiet)
 			cli_warn("accept: %s (paused for a moment)",
@@ -259,8 +309,11 @@ main_echo_server(int argc, char **argv)
 	int first, status;
 
 	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, argc - first)) != EXIT_OK)
+	if ((status = validate(&o, argc - first)) != EXIT_OK) {
+		sk_acl_free(o.acl);
 		return status;
+	}
+	o.cfg.acl = o.acl;
 
 	raise_nofile();
 	(void)sigemptyset(&stop);
@@ -279,6 +332,7 @@ main_echo_server(int argc, char **argv)
 			(void)snprintf(what, sizeof(what), "%s port %s",
 			    o.cfg.host != NULL && o.cfg.host[0] != '\0' ?
 			    o.cfg.host : "''", o.cfg.port);
+		sk_acl_free(o.acl);
 		return cli_fail(what, &err);
 	}
 	status = EXIT_OK;
@@ -286,11 +340,14 @@ main_echo_server(int argc, char **argv)
 		status = cli_fail("event loop", &err);
 	sk_echo_server_stats(srv, &st);
 	sk_echo_server_free(srv);
+	sk_acl_free(o.acl);
 	if (!o.quiet) {
 		(void)fprintf(stderr, "%llu connection%s, %llu bytes echoed",
 		    st.connections, st.connections == 1 ? "" : "s", st.bytes);
 		if (st.refused > 0)
 			(void)fprintf(stderr, ", %llu refused", st.refused);
+		if (st.denied > 0)
+			(void)fprintf(stderr, ", %llu denied", st.denied);
 		if (st.idle > 0)
 			(void)fprintf(stderr, ", %llu closed idle", st.idle);
 		(void)fputc('\n', stderr);

@@ -95,7 +95,7 @@ struct sk_echo_server {
 	unsigned int port;
 	pthread_mutex_t event_lock;
 	atomic_uint active;
-	atomic_ullong connections, bytes, refused, idle;
+	atomic_ullong connections, bytes, refused, idle, denied;
 	atomic_bool once_taken;
 	atomic_bool stopping;
 };
@@ -630,6 +630,13 @@ accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 			return;
 		}
 		peer.len = len;
+		if (sk_acl_check(srv->cfg.acl, &peer) != SK_ACL_ALLOW) {
+			/* Before a byte is read. */
+			(void)close(fd);
+			atomic_fetch_add(&srv->denied, 1);
+			emit(srv, SK_ECHO_DENIED, &peer, 0, NULL);
+			continue;
+		}
 		if (srv->cfg.once) {
 			/* The reference's server: one client, no more. */
 			atomic_store(&srv->once_taken, true);
@@ -847,6 +854,7 @@ sk_echo_server_stats(const struct sk_echo_server *srv,
 	st->bytes = atomic_load(&srv->bytes);
 	st->refused = atomic_load(&srv->refused);
 	st->idle = atomic_load(&srv->idle);
+	st->denied = atomic_load(&srv->denied);
 }
 
 unsigned int

@@ -329,7 +329,7 @@ sk_loop_run(struct sk_loop *loop, struct sk_error *err)
 			}
 			if ((size_t)fd >= loop->nfiles ||
 			    loop->files[fd].mask == 0)
-				continue;	/* deleted by an earlier callback */
+				continue;	/* deleted by a callback */
 			mask = 0;
 			if (e & (EPOLLIN | EPOLLRDHUP))
 				mask |= SK_LOOP_READABLE;

@@ -485,7 +485,8 @@ enum sk_echo_event {
 	SK_ECHO_CLOSED,		/* addr, bytes; error if it ended in one */
 	SK_ECHO_REFUSED,	/* addr: over max_conns, closed at once */
 	SK_ECHO_IDLE,		/* addr, bytes: closed after idle_timeout */
-	SK_ECHO_WARNING		/* error: e.g. accept paused on EMFILE */
+	SK_ECHO_WARNING,	/* error: e.g. accept paused on EMFILE */
+	SK_ECHO_DENIED		/* addr: refused by the access rules */
 };
 
 struct sk_echo_info {
@@ -510,6 +511,7 @@ struct sk_echo_config {
 	bool no_splice;		/* copy through a buffer instead */
 	size_t buffer;		/* per-connection bound; 0: 64 KiB */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
+	const struct sk_acl *acl;	/* who may connect; NULL: anyone */
 	sk_echo_event_fn *on_event;
 	void *data;
 };
@@ -522,6 +524,7 @@ struct sk_echo_stats {
 	unsigned long long bytes;	/* echoed */
 	unsigned long long refused;	/* over max_conns */
 	unsigned long long idle;	/* closed for idleness */
+	unsigned long long denied;	/* refused by the access rules */
 };
 
 struct sk_echo_server;
@@ -566,6 +569,32 @@ typedef int sk_relay_out_fn(void *ctx, const void *data, size_t n,
 int sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
     sk_relay_out_fn *out, void *ctx, struct sk_relay_stats *st,
     struct sk_error *err);
+
+/*
+ * Access control for servers (acl.c): --allow and --deny rules of
+ * addresses and CIDR prefixes.  A peer that matches a deny rule is
+ * refused; otherwise it is let in if there are no allow rules or it
+ * matches one.  IPv4-mapped IPv6 peers match as IPv4; AF_UNIX peers
+ * always pass.
+ */
+struct sk_acl;
+enum sk_acl_verdict {
+	SK_ACL_ALLOW = 0,
+	SK_ACL_DENIED,		/* matched a deny rule */
+	SK_ACL_NOT_ALLOWED	/* there are allow rules and none matched */
+};
+struct sk_acl *sk_acl_new(struct sk_error *err);
+void sk_acl_free(struct sk_acl *acl);
+/* "ADDR" or "ADDR/PREFIX", IPv4 or IPv6; -1 (SK_ERR_VALUE) if malformed. */
+int sk_acl_add(struct sk_acl *acl, const char *spec, bool allow,
+    struct sk_error *err);
+/* One rule per line of the file at path; '#' starts a comment.  On a bad
+ * line returns -1 with *lineno set to it (0 for an error opening or
+ * reading the file). */
+int sk_acl_load(struct sk_acl *acl, const char *path, bool allow,
+    size_t *lineno, struct sk_error *err);
+enum sk_acl_verdict sk_acl_check(const struct sk_acl *acl,
+    const struct sk_addr *peer);
 
 #ifdef __cplusplus
 }
