@@ -53,6 +53,7 @@ struct conn {
 	unsigned long long bytes;
 	long long last;		/* loop time of the last activity */
 	bool can_read, can_write, eof;
+	bool bulk;		/* a bulk sender: splice when it can */
 	struct sk_addr peer;
 	struct worker *w;
 	TAILQ_ENTRY(conn) link;	/* the worker's list, oldest activity first */
@@ -78,6 +79,7 @@ struct worker {
 	int pool[PIPE_POOL][2];
 	size_t npool;
 	bool no_splice;
+	char *scratch;		/* the copy path's buffer for every client */
 	pthread_t thread;
 	bool started;
 	struct sk_error err;	/* why the loop failed */
@@ -371,48 +373,94 @@ pump_splice(struct conn *c, size_t cap)
 	return progress;
 }
 
-/* One pass of the buffer path. */
+/* Send from the connection's buffer. */
 static int
-pump_copy(struct conn *c, size_t cap)
+flush_buf(struct conn *c)
 {
 	ssize_t n;
+
+	n = send(c->fd, c->buf + c->head, c->pending, MSG_NOSIGNAL);
+	if (n > 0) {
+		c->head += (size_t)n;
+		c->pending -= (size_t)n;
+		c->bytes += (unsigned long long)n;
+		return 1;
+	}
+	if (n == -1 && errno == EAGAIN) {
+		c->can_write = false;
+		return 0;
+	}
+	return n == -1 && errno != EINTR ? -1 : 0;
+}
+
+/*
+ * One pass of the copy path.  Bytes are read into the worker's scratch
+ * buffer and sent back at once; only what the socket would not take is
+ * kept, in a buffer of the connection's own.  A short read drains a
+ * stream socket (epoll(7)), which saves the read that would say EAGAIN.
+ * A read that fills the scratch buffer marks a bulk sender, which the
+ * splice path serves with fewer copies.
+ */
+static int
+pump_copy(struct conn *c, char *scratch, size_t cap)
+{
+	ssize_t n, m;
 	int progress = 0;
 
+	if (c->pending > 0 && c->can_write &&
+	    (progress = flush_buf(c)) == -1)
+		return -1;
 	if (!c->eof && c->can_read && c->pending < cap) {
-		if (c->buf == NULL && (c->buf = malloc(cap)) == NULL)
-			return -1;
-		if (c->pending == 0)
-			c->head = 0;
-		if (c->head + c->pending == cap) {
-			memmove(c->buf, c->buf + c->head, c->pending);
-			c->head = 0;
+		char *to = c->pending == 0 ? scratch : NULL;
+		size_t room = cap;
+
+		if (to == NULL) {
+			if (c->head + c->pending == cap) {
+				memmove(c->buf, c->buf + c->head, c->pending);
+				c->head = 0;
+			}
+			to = c->buf + c->head + c->pending;
+			room = cap - c->head - c->pending;
 		}
-		n = recv(c->fd, c->buf + c->head + c->pending,
-		    cap - c->head - c->pending, 0);
-		if (n > 0) {
-			c->pending += (size_t)n;
-			progress = 1;
-		} else if (n == 0) {
+		n = recv(c->fd, to, room, 0);
+		if (n == -1) {
+			if (errno == EAGAIN)
+				c->can_read = false;
+			else if (errno != EINTR)
+				return -1;
+			return progress;
+		}
+		if (n == 0) {
 			c->eof = true;
-			progress = 1;
-		} else if (errno == EAGAIN) {
+			return 1;
+		}
+		if ((size_t)n < room)
 			c->can_read = false;
-		} else if (errno != EINTR) {
-			return -1;
+		else if (to == scratch)
+			c->bulk = true;
+		if (to != scratch) {
+			c->pending += (size_t)n;
+		} else {
+			m = c->can_write ? send(c->fd, scratch, (size_t)n,
+			    MSG_NOSIGNAL) : 0;
+			if (m == -1 && errno != EAGAIN && errno != EINTR)
+				return -1;
+			if (m < 0)
+				m = 0;
+			if (m < n)
+				c->can_write = false;
+			c->bytes += (unsigned long long)m;
+			if (m < n) {
+				/* Keep the rest until the socket takes it. */
+				if (c->buf == NULL &&
+				    (c->buf = malloc(cap)) == NULL)
+					return -1;
+				memcpy(c->buf, scratch + m, (size_t)(n - m));
+				c->head = 0;
+				c->pending = (size_t)(n - m);
+			}
 		}
-	}
-	if (c->pending > 0 && c->can_write) {
-		n = send(c->fd, c->buf + c->head, c->pending, MSG_NOSIGNAL);
-		if (n > 0) {
-			c->head += (size_t)n;
-			c->pending -= (size_t)n;
-			c->bytes += (unsigned long long)n;
-			progress = 1;
-		} else if (n == -1 && errno == EAGAIN) {
-			c->can_write = false;
-		} else if (n == -1 && errno != EINTR) {
-			return -1;
-		}
+		progress = 1;
 	}
 	if (c->pending == 0 && c->buf != NULL) {
 		free(c->buf);	/* idle connections hold no memory */
@@ -426,6 +474,8 @@ touch(struct conn *c)
 {
 	struct worker *w = c->w;
 
+	if (w->srv->idle_ms == 0)
+		return;
 	c->last = sk_loop_now(w->loop);
 	if (TAILQ_LAST(&w->conns, conn_list) != c) {
 		TAILQ_REMOVE(&w->conns, c, link);
@@ -450,7 +500,8 @@ conn_event(struct sk_loop *loop, int fd, void *data, int events)
 	for (;;) {
 		/* Bytes waiting stay where they are; an idle connection
 		 * takes a pipe from the pool, or the buffer without one. */
-		if (c->pipe[0] == -1 && c->buf == NULL && !w->no_splice)
+		if (c->pipe[0] == -1 && c->pending == 0 && c->bulk &&
+		    !w->no_splice)
 			(void)pipe_get(w, c);
 		if (c->pipe[0] != -1) {
 			rc = pump_splice(c, w->srv->buffer);
@@ -461,7 +512,7 @@ conn_event(struct sk_loop *loop, int fd, void *data, int events)
 				continue;
 			}
 		} else {
-			rc = pump_copy(c, w->srv->buffer);
+			rc = pump_copy(c, w->scratch, w->srv->buffer);
 		}
 		if (rc == -1) {
 			e = errno;
@@ -713,6 +764,8 @@ worker_free(struct worker *w)
 	worker_close_all(w);
 	sk_loop_free(w->loop);
 	w->loop = NULL;
+	free(w->scratch);
+	w->scratch = NULL;
 }
 
 static int
@@ -721,6 +774,8 @@ worker_init(struct sk_echo_server *srv, struct worker *w, unsigned int idx,
 {
 	w->srv = srv;
 	w->no_splice = srv->cfg.no_splice;
+	if ((w->scratch = malloc(srv->buffer)) == NULL)
+		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 	TAILQ_INIT(&w->conns);
 	if ((w->loop = sk_loop_new(err)) == NULL)
 		return -1;
