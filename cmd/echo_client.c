@@ -35,7 +35,8 @@ static const struct cli_option options[] = {
 	CLI_OPT_IPV6("connect over IPv6 only"),
 	{ 'm', "message", required_argument, "MESSAGE",
 	    "send MESSAGE (default 'Hello, world')", NULL },
-	CLI_OPT_TIMEOUT,
+	{ 'w', "timeout", required_argument, "SECONDS",
+	    "give up when connecting or any wait takes SECONDS", NULL },
 	{ 's', "source", required_argument, "HOST",
 	    "connect from HOST's address (source_address)", NULL },
 	{ OPT_SOURCE_PORT, "source-port", required_argument, "PORT",
@@ -60,8 +61,9 @@ static const struct cli_option options[] = {
 static int main_echo_client(int, char **);
 
 const struct cli_command cmd_echo_client = {
-	"[-4|-6] [-m MESSAGE] [-w SECONDS] [-s HOST] [--count N]\n"
-	"    [--interval SECONDS] [--size BYTES] [--stdin] [HOST [PORT]]",
+	"[-4|-6] [-m MESSAGE] [-w SECONDS] [-s HOST] [--source-port PORT]\n"
+	"    [--count N] [--interval SECONDS] [--size BYTES] [--stdin]\n"
+	"    [--unix PATH] [HOST [PORT]]",
 	"Connect to HOST and PORT ('localhost' and 50007 by default), trying\n"
 	"every address HOST has in order, send MESSAGE, read until as many\n"
 	"bytes came back (or EOF) and print \"Received b'...'\".  Exit 5 when\n"
@@ -468,7 +470,7 @@ to_terminal(void *ctx, const void *data, size_t n, struct sk_error *err)
 	if (b->data == NULL && n > 0)
 		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 	if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout))
-		return sk_error_set(err, SK_ERR_OS, errno, "writing output");
+		return sk_error_set(err, SK_ERR_OS, errno, NULL);
 	return 0;
 }
 
@@ -486,7 +488,8 @@ netcat(const struct opts *o, struct sk_socket *s, const char *peer_text)
 	    tty ? to_terminal : NULL, &b, &st, &err);
 	sk_buf_free(&b);
 	if (rc == -1)
-		return cli_fail(peer_text, &err);
+		return cli_fail(st.failed == SK_RELAY_INPUT ? "stdin" :
+		    st.failed == SK_RELAY_OUTPUT ? "stdout" : peer_text, &err);
 	if (o->verbose)
 		(void)fprintf(stderr, "%llu bytes sent, %llu bytes received\n",
 		    st.sent, st.received);

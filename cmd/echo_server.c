@@ -227,6 +227,8 @@ on_event(const struct sk_echo_info *ev, void *data)
 	const struct opts *o = data;
 	char addr[SK_ADDRSTRLEN];
 	struct sk_json j = { 0 };
+	unsigned int max = o->cfg.max_conns ? o->cfg.max_conns :
+	    SK_ECHO_MAX_CONNS;
 
 	if (ev->addr != NULL)
 		(void)sk_addr_format(ev->addr, addr, sizeof(addr));
@@ -269,9 +271,9 @@ on_event(const struct sk_echo_info *ev, void *data)
 		break;
 	case SK_ECHO_REFUSED:
 		if (!o->quiet)
-			cli_warn("%s: refused: already %u connections "
-			    "(--max-conns)", addr, o->cfg.max_conns ?
-			    o->cfg.max_conns : SK_ECHO_MAX_CONNS);
+			cli_warn("%s: refused: at the limit of %u "
+			    "connection%s (--max-conns)", addr, max,
+			    max == 1 ? "" : "s");
 		break;
 	case SK_ECHO_DENIED:
 		if (!o->quiet)

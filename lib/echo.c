@@ -29,7 +29,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +74,7 @@ struct worker {
 	struct listener ls[MAX_LISTENERS];
 	size_t nls;
 	bool owns_listeners;	/* false when sharing worker 0's (AF_UNIX) */
-	bool paused;
+	bool paused, warned;
 	long long pause_timer;
 	struct conn_list conns;
 	size_t nconns;
@@ -168,32 +170,79 @@ close_listeners(struct worker *w)
 }
 
 /*
- * The AF_UNIX socket file: a stale one (nothing accepts on it) is
- * removed; one that a server answers on is "address in use".
+ * Whether a stream AF_UNIX socket listens at path, from /proc/net/unix
+ * (its Flags column has __SO_ACCEPTCON, 0x10000, for a listener): asking
+ * by connecting would be taken by that server as a client.  1 yes, 0 no,
+ * -1 unknown (no /proc).
+ */
+static int
+unix_listening(const char *path)
+{
+	FILE *f;
+	char *line = NULL, *p;
+	size_t cap = 0, plen = strlen(path);
+	unsigned long flags, type;
+	int found = 0, fields, at;
+
+	if ((f = fopen("/proc/net/unix", "re")) == NULL)
+		return -1;
+	while (found == 0 && getline(&line, &cap, f) != -1) {
+		/* Num RefCount Protocol Flags Type St Inode Path */
+		at = 0;
+		fields = sscanf(line, "%*s %*s %*s %lx %lx %*s %*s %n", &flags,
+		    &type, &at);
+		if (fields != 2 || at == 0 || type != SOCK_STREAM ||
+		    !(flags & 0x10000))
+			continue;
+		p = line + at;
+		if (strncmp(p, path, plen) == 0 &&
+		    (p[plen] == '\n' || p[plen] == '\0'))
+			found = 1;
+	}
+	free(line);
+	(void)fclose(f);
+	return found;
+}
+
+/*
+ * The AF_UNIX socket file: a stale one (nothing listens on it) is
+ * removed; one that a server listens on is "address in use".
  */
 static int
 unix_prepare(const struct sk_addr *addr, struct sk_error *err)
 {
+	const char *path = addr->u.un.sun_path;
+	char real[PATH_MAX];
 	struct stat st;
 	int fd, rc, e;
 
-	if (addr->u.un.sun_path[0] == '\0')
+	if (path[0] == '\0')
 		return 0;	/* abstract: nothing on disk */
-	if (lstat(addr->u.un.sun_path, &st) == -1)
+	if (lstat(path, &st) == -1)
 		return errno == ENOENT ? 0 : sk_error_set(err, SK_ERR_OS, errno,
 		    NULL);
 	if (!S_ISSOCK(st.st_mode))
 		return sk_error_set(err, SK_ERR_OS, EEXIST, NULL);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	rc = connect(fd, &addr->u.sa, addr->len);
-	e = errno;
-	(void)close(fd);
-	if (rc == 0)
+	/* /proc/net/unix names the path as it was bound: absolute or
+	 * relative; compare both the given and the resolved one. */
+	rc = unix_listening(path);
+	if (rc == 0 && path[0] != '/' && realpath(path, real) != NULL)
+		rc = unix_listening(real);
+	if (rc == 1)
 		return sk_error_set(err, SK_ERR_OS, EADDRINUSE, NULL);
-	if (e != ECONNREFUSED)
-		return sk_error_set(err, SK_ERR_OS, e, NULL);
-	if (unlink(addr->u.un.sun_path) == -1 && errno != ENOENT)
+	if (rc == -1) {
+		/* No /proc: ask by connecting. */
+		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+			return sk_error_set(err, SK_ERR_OS, errno, NULL);
+		rc = connect(fd, &addr->u.sa, addr->len);
+		e = errno;
+		(void)close(fd);
+		if (rc == 0)
+			return sk_error_set(err, SK_ERR_OS, EADDRINUSE, NULL);
+		if (e != ECONNREFUSED)
+			return sk_error_set(err, SK_ERR_OS, e, NULL);
+	}
+	if (unlink(path) == -1 && errno != ENOENT)
 		return sk_error_set(err, SK_ERR_OS, errno, NULL);
 	return 0;
 }
@@ -600,6 +649,17 @@ resume_timer(struct sk_loop *loop, long long id, void *data)
 	return -1;
 }
 
+/* Turn a client away with a reset, so that it knows at once and for
+ * sure (a plain close could look like an empty echo). */
+static void
+reject(int fd)
+{
+	struct linger lg = { 1, 0 };
+
+	(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+	(void)close(fd);
+}
+
 /* Out of descriptors (or memory): stop watching the listeners for a
  * while instead of spinning on a readable listener we cannot accept. */
 static void
@@ -613,6 +673,9 @@ pause_accept(struct worker *w, int e)
 	w->paused = true;
 	w->pause_timer = sk_loop_timer_add(w->loop, PAUSE_MS, resume_timer, w,
 	    NULL);
+	if (w->warned)
+		return;		/* once until an accept works again */
+	w->warned = true;
 	(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
 	emit(w->srv, SK_ECHO_WARNING, NULL, 0, &err);
 }
@@ -627,7 +690,7 @@ accept_one(struct worker *w, int fd, const struct sk_addr *peer)
 
 	if (atomic_fetch_add(&srv->active, 1) >= srv->max_conns) {
 		atomic_fetch_sub(&srv->active, 1);
-		(void)close(fd);
+		reject(fd);
 		atomic_fetch_add(&srv->refused, 1);
 		emit(srv, SK_ECHO_REFUSED, peer, 0, NULL);
 		return;
@@ -681,9 +744,10 @@ accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 			return;
 		}
 		peer.len = len;
+		w->warned = false;
 		if (sk_acl_check(srv->cfg.acl, &peer) != SK_ACL_ALLOW) {
 			/* Before a byte is read. */
-			(void)close(fd);
+			reject(fd);
 			atomic_fetch_add(&srv->denied, 1);
 			emit(srv, SK_ECHO_DENIED, &peer, 0, NULL);
 			continue;

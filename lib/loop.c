@@ -308,12 +308,15 @@ sk_loop_run(struct sk_loop *loop, struct sk_error *err)
 	uint32_t e;
 	uint64_t count;
 
-	atomic_store(&loop->stop, false);
+	/* A stop that came before the run ends it at once: the flag is
+	 * cleared when the run ends, for the next one. */
 	while (!atomic_load(&loop->stop)) {
 		n = epoll_wait(loop->epfd, loop->events, BATCH,
 		    next_timeout(loop));
-		if (n == -1 && errno != EINTR)
+		if (n == -1 && errno != EINTR) {
+			atomic_store(&loop->stop, false);
 			return sk_error_set(err, SK_ERR_OS, errno, NULL);
+		}
 		loop->now = clock_ms();
 		for (i = 0; i < n && !atomic_load(&loop->stop); i++) {
 			fd = loop->events[i].data.fd;
@@ -344,5 +347,6 @@ sk_loop_run(struct sk_loop *loop, struct sk_error *err)
 		if (!atomic_load(&loop->stop))
 			run_timers(loop);
 	}
+	atomic_store(&loop->stop, false);
 	return 0;
 }

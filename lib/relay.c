@@ -130,6 +130,7 @@ sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
 	struct pollfd p[2];
 	ssize_t n;
 	bool in_eof = in_fd < 0, sock_eof = false, shut = false;
+	bool in_ready = false;
 	int rc = -1;
 
 	memset(st, 0, sizeof(*st));
@@ -141,11 +142,14 @@ sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
 		(void)sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 		goto done;
 	}
+	/* Input is read only when poll says it is ready, so that a reply
+	 * is written out while the input is quiet. */
 	while (!sock_eof) {
 		bool progress = false;
 
 		/* Input to the socket. */
-		if (!in_eof && up_len == 0) {
+		if (in_ready && !in_eof && up_len == 0) {
+			in_ready = false;
 			n = read(in_fd, up, RELAY_BUF);
 			if (n > 0) {
 				up_len = (size_t)n;
@@ -156,8 +160,8 @@ sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
 				in_eof = true;
 				progress = true;
 			} else if (errno != EAGAIN && errno != EINTR) {
-				(void)sk_error_set(err, SK_ERR_OS, errno,
-				    "reading input");
+				st->failed = SK_RELAY_INPUT;
+				(void)sk_error_set(err, SK_ERR_OS, errno, NULL);
 				goto done;
 			}
 		}
@@ -189,8 +193,10 @@ sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
 		if (n > 0) {
 			st->received += (unsigned long long)n;
 			if ((out != NULL ? out(ctx, down, (size_t)n, err) :
-			    write_all(out_fd, down, (size_t)n, err)) == -1)
+			    write_all(out_fd, down, (size_t)n, err)) == -1) {
+				st->failed = SK_RELAY_OUTPUT;
 				goto done;
+			}
 			progress = true;
 		} else if (n == 0) {
 			sock_eof = true;
@@ -209,6 +215,8 @@ sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
 		p[1].revents = 0;
 		if (wait_for(p, 2, s->timeout, err) == -1)
 			goto done;
+		if (p[1].revents != 0)	/* POLLIN, POLLHUP or POLLERR */
+			in_ready = true;
 	}
 	st->input_done = in_eof && up_len == 0;
 	st->unsent = up_len;

@@ -559,6 +559,11 @@ struct sk_relay_stats {
 	unsigned long long received;	/* received from the socket */
 	bool input_done;	/* the input ended and all of it was sent */
 	size_t unsent;		/* input read but not sent when it ended */
+	enum {
+		SK_RELAY_SOCKET = 0,	/* on the socket (or none) */
+		SK_RELAY_INPUT,		/* reading in_fd failed */
+		SK_RELAY_OUTPUT		/* writing the received bytes failed */
+	} failed;
 };
 /* Where received bytes go when not to a descriptor; 0 or -1 with err. */
 typedef int sk_relay_out_fn(void *ctx, const void *data, size_t n,
