@@ -121,7 +121,7 @@ lint:
 bench: all
 	bench/run
 
-# The main job: for now, a short tour of inet-convert.
+# The main job: the reference's echo example, end to end (tests/demo).
 demo: all
 	tests/demo
 

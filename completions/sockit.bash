@@ -5,7 +5,9 @@
 # `sockit COMMAND --list-options` prints
 # "--LONG<TAB>-S<TAB>ARG<TAB>CHOICE CHOICE...<TAB>HELP" lines (empty fields
 # for what an option lacks), from the same tables as --help.  Only the
-# operands of a command, which no table lists, are known here.
+# operands of a command, which no table lists, are known here.  An option
+# argument named ...FILE or ...PATH completes file names, one named HOST
+# host names.
 #
 # Works with bash-completion 2.12 and later (_comp_initialize) and with older
 # ones (_init_completion, as in Debian 12).
@@ -16,6 +18,17 @@ _comp_cmd_sockit__operands()
 	case $1 in
 	inet-convert) printf '%s\n' aton ntoa pton ntop htons htonl ntohs ntohl ;;
 	esac
+}
+
+# Host names for $cur: an option whose argument is a HOST, and the HOST
+# operand of the commands that take one.
+_comp_cmd_sockit__hosts()
+{
+	if declare -F _comp_compgen_known_hosts >/dev/null; then
+		_comp_compgen_known_hosts -- "$cur"
+	else
+		_known_hosts_real -- "$cur"
+	fi
 }
 
 # Split one --list-options line into the caller's variables long, short,
@@ -101,6 +114,8 @@ _comp_cmd_sockit()
 					else
 						_filedir
 					fi
+				elif [[ $arg == HOST ]]; then
+					_comp_cmd_sockit__hosts
 				fi
 				return
 			fi
@@ -124,8 +139,15 @@ _comp_cmd_sockit()
 		return
 	fi
 	if ((nargs == 0)); then
-		COMPREPLY=($(compgen -W "$(_comp_cmd_sockit__operands "$sub")" \
-		    -- "$cur"))
+		case $sub in
+		echo-client)
+			# HOST, unless --unix names a socket instead.
+			[[ " ${words[*]} " == *" --unix"[\ =]* ]] ||
+				_comp_cmd_sockit__hosts
+			;;
+		*) COMPREPLY=($(compgen -W "$(_comp_cmd_sockit__operands "$sub")" \
+		    -- "$cur")) ;;
+		esac
 	fi
 } &&
 	complete -F _comp_cmd_sockit sockit

@@ -6,7 +6,8 @@
 # "--LONG<TAB>-S<TAB>ARG<TAB>CHOICE CHOICE...<TAB>HELP" lines (empty fields
 # for what an option lacks), from the same tables as --help.  They are read
 # once, when fish loads this file.  Only the operands of a command, which no
-# table lists, are known here.
+# table lists, are known here.  An option argument named ...FILE or ...PATH
+# completes file names, one named HOST host names.
 
 # The operands a command takes as its first word, where it has a fixed set:
 # "NAME<TAB>DESCRIPTION" lines.
@@ -79,11 +80,18 @@ function __fish_sockit_define
                 set -a args -xa $f[4]
             else if string match -qr '(FILE|PATH)$' -- $f[3]
                 set -a args -r -F
+            else if test "$f[3]" = HOST
+                set -a args -xa '(__fish_print_hostnames)'
             else
                 set -a args -x
             end
         end
         complete $args
+    end
+    # The HOST operand of echo-client, unless --unix names a socket.
+    if test $sub = echo-client
+        complete -c $prog -n "$cond; and not __fish_contains_opt unix; and __fish_sockit_no_operand $sub $takes_arg" \
+            -xa '(__fish_print_hostnames)'
     end
     set -l ops (__fish_sockit_operands $sub)
     if test (count $ops) -gt 0

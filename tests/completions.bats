@@ -349,3 +349,32 @@ zsh_complete() {
 	done
 	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
 }
+
+@test "bash: a HOST argument and echo-client's HOST operand offer host names" {
+	has_line echo-client "$(commands)" || skip "no echo-client command"
+	# tests/private-ns's hosts file names sockit-a.test and sockit-b.test.
+	local form
+	for form in "sockit echo-client sockit-" "sockit echo-client -s sockit-" \
+	    "sockit echo-server -b sockit-" "sockit echo-server --bind=sockit-" \
+	    "sockit-echo-client -4 sockit-"; do
+		run --separate-stderr bash_complete "$form"
+		[ "$status" -eq 0 ]
+		has_line sockit-a.test "$output" || fail "'$form' offers: $output"
+		has_line sockit-b.test "$output" || fail "'$form' offers: $output"
+	done
+	# No HOST operand with --unix, and none after the HOST.
+	run --separate-stderr bash_complete "sockit echo-client --unix /x sockit-"
+	[ -z "$output" ] || fail "--unix: offers $output"
+	run --separate-stderr bash_complete "sockit echo-client localhost sockit-"
+	[ -z "$output" ] || fail "after HOST: offers $output"
+}
+
+@test "zsh: a HOST argument offers host names" {
+	command -v zsh >/dev/null || skip "zsh is not installed"
+	zsh -f -c 'zmodload zsh/zpty' 2>/dev/null || skip "no zsh/zpty module"
+	has_line echo-client "$(commands)" || skip "no echo-client command"
+	run --separate-stderr zsh_complete "sockit echo-client -s sockit-a"
+	has_line sockit-a.test "$output" || fail "-s offers: $output"
+	run --separate-stderr zsh_complete "sockit echo-client sockit-b"
+	has_line sockit-b.test "$output" || fail "HOST offers: $output"
+}
