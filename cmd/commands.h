@@ -11,3 +11,5 @@ CMD(inet_convert, "inet-convert",
     "convert addresses and integers: inet_aton, inet_pton, htons, ...")
 CMD(resolve, "resolve",
     "every documented resolver call: getaddrinfo, gethostbyaddr, ...")
+CMD(sniff, "sniff",
+    "capture packets and print them as tcpdump -n does, or write pcap")
