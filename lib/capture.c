@@ -242,7 +242,7 @@ setup_ring(struct sk_capture *c, size_t ring_size, unsigned int tov,
 		return os_error(err);
 	c->ring_len = c->block_size * c->block_nr;
 	c->ring = mmap(NULL, c->ring_len, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_POPULATE, c->fd, 0);
+	    MAP_SHARED, c->fd, 0);
 	if (c->ring == MAP_FAILED) {
 		c->ring = NULL;
 		return os_error(err);
