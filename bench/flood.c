@@ -116,6 +116,7 @@ main(int argc, char **argv)
 	else if (argc == 4 && strcmp(argv[1], "tcp") == 0)
 		tcp(strtoll(argv[2], NULL, 10), (int)strtol(argv[3], NULL, 10));
 	else
-		errx(2, "usage: flood udp COUNT SIZE PORT | flood tcp BYTES PORT");
+		errx(2, "usage: flood udp COUNT SIZE PORT | "
+		    "flood tcp BYTES PORT");
 	return 0;
 }
