@@ -15,3 +15,5 @@ CMD(echo_server, "echo-server",
     "the reference's echo server: many clients, IPv4 and IPv6, --once")
 CMD(echo_client, "echo-client",
     "the reference's echo client: verified echo, TCP ping, netcat mode")
+CMD(sniff, "sniff",
+    "capture packets and print them as tcpdump -n does, or write pcap")

@@ -108,6 +108,12 @@ _comp_cmd_sockit()
 			if [[ $want && ($want == "$long" || $want == "$short") ]]; then
 				if [[ $choices ]]; then
 					COMPREPLY=($(compgen -W "$choices" -- "$cur"))
+				elif [[ $arg == IFACE ]]; then
+					# The system's interfaces, and "any".
+					COMPREPLY=($(compgen -W "any $(command ls \
+					    /sys/class/net 2>/dev/null)" -- "$cur"))
+				elif [[ $arg == USER ]]; then
+					COMPREPLY=($(compgen -u -- "$cur"))
 				elif [[ $arg == *FILE || $arg == *PATH ]]; then
 					if declare -F _comp_compgen_filedir >/dev/null; then
 						_comp_compgen_filedir

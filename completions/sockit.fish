@@ -78,6 +78,11 @@ function __fish_sockit_define
             test -n "$short"; and set -a takes_arg $f[2]
             if test -n "$f[4]"
                 set -a args -xa $f[4]
+            else if test "$f[3]" = IFACE
+                # The system's interfaces, and "any".
+                set -a args -xa '(printf "%s\n" any; command ls /sys/class/net 2>/dev/null)'
+            else if test "$f[3]" = USER
+                set -a args -xa '(__fish_complete_users)'
             else if string match -qr '(FILE|PATH)$' -- $f[3]
                 set -a args -r -F
             else if test "$f[3]" = HOST

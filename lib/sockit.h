@@ -27,6 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -600,6 +601,137 @@ int sk_acl_load(struct sk_acl *acl, const char *path, bool allow,
     size_t *lineno, struct sk_error *err);
 enum sk_acl_verdict sk_acl_check(const struct sk_acl *acl,
     const struct sk_addr *peer);
+
+/*
+ * Packet capture, decoding and capture files (the sniffer): AF_PACKET
+ * sockets with a TPACKET_V3 ring (packet(7)), the reference's IP-level
+ * raw socket (raw(7)), pcap-filter(7) expressions compiled by libpcap and
+ * run in the kernel, classic pcap files written, pcap and pcapng read.
+ */
+
+/* One captured packet: the bytes stay owned by whoever produced them. */
+struct sk_packet {
+	struct timespec ts;
+	uint32_t caplen;	/* bytes in data */
+	uint32_t len;		/* bytes on the wire */
+	const unsigned char *data;
+	int linktype;		/* a DLT_* value (pcap-linktype(7)) */
+};
+
+/* A compiled pcap-filter expression. */
+struct sk_filter;
+/* Compile EXPR with libpcap for LINKTYPE and SNAPLEN; NULL or "" matches
+ * every packet.  Returns NULL (SK_ERR_VALUE, libpcap's message) for an
+ * expression libpcap refuses. */
+struct sk_filter *
+sk_filter_compile(const char *expr, int linktype,
+    unsigned int snaplen, struct sk_error *err);
+/* Whether P passes F (in user space, for files); the bytes the filter
+ * keeps, 0 for none. */
+unsigned int sk_filter_run(const struct sk_filter *f,
+    const struct sk_packet *p);
+void sk_filter_free(struct sk_filter *f);
+
+/* The link type a capture on IFNAME ("any" or NULL: every interface)
+ * delivers; -1 (SK_ERR_OS, ENODEV) when there is no such interface. */
+int sk_capture_linktype_for(const char *ifname, struct sk_error *err);
+
+struct sk_capture_opts {
+	const char *ifname;	/* NULL or "any": every interface */
+	unsigned int snaplen;	/* 0: SK_SNAPLEN_DEFAULT */
+	bool promisc;		/* PACKET_MR_PROMISC while open */
+	size_t ring_size;	/* bytes of ring; 0: SK_RING_DEFAULT */
+	int ip_proto;		/* > 0: AF_INET SOCK_RAW with this protocol */
+	const struct sk_filter *filter;	/* NULL: every packet */
+	unsigned int block_timeout_ms;	/* 0: 50 ms */
+};
+#define SK_SNAPLEN_DEFAULT 262144
+#define SK_RING_DEFAULT (64u << 20)
+
+struct sk_capture;
+/* Open a capture.  The filter is attached before the socket is bound,
+ * so no packet it refuses is ever queued.  On loopback, the outgoing
+ * copy of each packet is refused in the kernel too (a packet socket sees
+ * it twice).  Returns NULL (SK_ERR_OS: EPERM without CAP_NET_RAW, ENODEV
+ * for an unknown interface). */
+struct sk_capture *
+sk_capture_open(const struct sk_capture_opts *o,
+    struct sk_error *err);
+/* The DLT_* of the packets delivered (DLT_EN10MB, DLT_LINUX_SLL for
+ * "any" and non-Ethernet devices, DLT_RAW in IP mode). */
+int sk_capture_linktype(const struct sk_capture *c);
+unsigned int sk_capture_snaplen(const struct sk_capture *c);
+/* The descriptor to poll for readability. */
+int sk_capture_fd(const struct sk_capture *c);
+/* Called for each packet; a non-zero return stops the batch after it. */
+typedef int (*sk_packet_fn)(void *ctx, const struct sk_packet *p);
+/* Wait up to timeout_ms (negative: forever) for packets and pass each of
+ * those ready to fn, in order.  Returns how many were passed (0: the
+ * timeout passed), or -1 (SK_ERR_OS; EINTR when a signal came). */
+int sk_capture_next(struct sk_capture *c, int timeout_ms, sk_packet_fn fn,
+    void *ctx, struct sk_error *err);
+struct sk_capture_stats {
+	uint64_t received;	/* passed the filter (PACKET_STATISTICS) */
+	uint64_t dropped;	/* passed it but found the ring full */
+};
+/* The counts since the capture opened. */
+int sk_capture_stats(struct sk_capture *c, struct sk_capture_stats *st,
+    struct sk_error *err);
+/* Close; the interface leaves promiscuous mode with the socket. */
+void sk_capture_close(struct sk_capture *c);
+
+/* Become USER (a name or a uid): its groups, gid and uid; -1 (SK_ERR_OS,
+ * or SK_ERR_VALUE for an unknown user) on failure. */
+int sk_drop_privileges(const char *user, struct sk_error *err);
+
+/*
+ * The decoder: one line per packet as `tcpdump -n -tt` prints it, for
+ * Ethernet, 802.1Q, ARP, IPv4, IPv6, TCP, UDP, ICMP and ICMPv6; or one
+ * JSON object.  Every field is read through bounds-checked accessors; a
+ * truncated or malformed header is said on the line ("[|tcp]").  Keeps
+ * the TCP sequence numbers of each connection, to print them relative.
+ */
+struct sk_decoder;
+#define SK_DECODE_HEX	0x1	/* a hex dump as tcpdump -x prints it */
+#define SK_DECODE_JSON	0x2	/* a JSON object instead of the line */
+struct sk_decoder *
+sk_decoder_new(int flags, struct sk_error *err);
+/* Append the packet's line (or object) and a newline to out; returns 0,
+ * or -1 (errno ENOMEM). */
+int sk_decode(struct sk_decoder *d, const struct sk_packet *p,
+    struct sk_buf *out);
+void sk_decoder_free(struct sk_decoder *d);
+/* The name of a DLT_* value ("EN10MB"), or NULL. */
+const char *sk_linktype_name(int linktype);
+
+/*
+ * Capture files.  Written: classic pcap, microsecond timestamps, in this
+ * host's byte order; buffered, and written out by sk_pcap_flush.  Read:
+ * pcap and pcapng, through libpcap's savefile code.
+ */
+struct sk_pcap_writer;
+/* PATH "-" is the standard output.  Returns NULL (SK_ERR_OS). */
+struct sk_pcap_writer *
+sk_pcap_create(const char *path, int linktype,
+    unsigned int snaplen, struct sk_error *err);
+int sk_pcap_write(struct sk_pcap_writer *w, const struct sk_packet *p,
+    struct sk_error *err);
+/* Write out what is buffered. */
+int sk_pcap_flush(struct sk_pcap_writer *w, struct sk_error *err);
+/* Flush and close; -1 if either failed.  w is freed either way. */
+int sk_pcap_close(struct sk_pcap_writer *w, struct sk_error *err);
+
+struct sk_pcap_reader;
+/* PATH "-" is the standard input. */
+struct sk_pcap_reader *
+sk_pcap_open(const char *path, struct sk_error *err);
+int sk_pcap_reader_linktype(const struct sk_pcap_reader *r);
+unsigned int sk_pcap_reader_snaplen(const struct sk_pcap_reader *r);
+/* The next packet into p (valid until the next call): 1, 0 at the end,
+ * -1 (SK_ERR_VALUE: a damaged file, with libpcap's message). */
+int sk_pcap_next(struct sk_pcap_reader *r, struct sk_packet *p,
+    struct sk_error *err);
+void sk_pcap_reader_close(struct sk_pcap_reader *r);
 
 #ifdef __cplusplus
 }
