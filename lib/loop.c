@@ -253,42 +253,47 @@ next_timeout(const struct sk_loop *loop)
 			nearest = loop->timers[i].when;
 	if (nearest == -1)
 		return -1;
-	d = nearest - loop->now;
+	d = nearest - clock_ms();	/* callbacks may have taken a while */
 	return d < 0 ? 0 : d > 60000 ? 60000 : (int)d;
 }
 
+/* Fire the due timers, earliest deadline first (ties: the older). */
 static void
 run_timers(struct sk_loop *loop)
 {
-	size_t i;
+	size_t i, best;
 	long long id, next;
 
-	for (i = 0; i < loop->ntimers; ) {
-		struct timer *t = &loop->timers[i];
+	while (!atomic_load(&loop->stop)) {
+		best = loop->ntimers;
+		for (i = 0; i < loop->ntimers; i++) {
+			const struct timer *t = &loop->timers[i];
 
-		if (t->when > loop->now) {
-			i++;
-			continue;
+			if (t->when > loop->now)
+				continue;
+			if (best == loop->ntimers ||
+			    t->when < loop->timers[best].when ||
+			    (t->when == loop->timers[best].when &&
+			    t->id < loop->timers[best].id))
+				best = i;
 		}
-		id = t->id;
-		next = t->fn(loop, id, t->data);
+		if (best == loop->ntimers)
+			return;
+		id = loop->timers[best].id;
+		next = loop->timers[best].fn(loop, id,
+		    loop->timers[best].data);
 		/* The callback may have added or deleted timers: find the
 		 * timer again by its id. */
 		for (i = 0; i < loop->ntimers; i++)
 			if (loop->timers[i].id == id)
 				break;
-		if (i == loop->ntimers) {
-			i = 0;
+		if (i == loop->ntimers)
 			continue;
-		}
 		if (next < 0)
 			loop->timers[i] = loop->timers[--loop->ntimers];
 		else	/* strictly later than now: no refiring this turn */
 			loop->timers[i].when = clock_ms() + (next > 0 ? next :
 			    1);
-		i = 0;
-		if (atomic_load(&loop->stop))
-			return;
 	}
 }
 
