@@ -322,11 +322,21 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 	[ -d "$BATS_TEST_TMPDIR" ]
 }
 
-@test "a port in use is exit 1 'Address already in use'" {
+@test "a port in use or an address not here is exit 1; a family the host lacks, exit 3" {
 	start_server -b 127.0.0.1
 	run --separate-stderr timeout 10 "$SOCKIT" echo-server -b 127.0.0.1 -p "$PORT"
 	[ "$status" -eq 1 ]
 	[ "$stderr" = "sockit echo-server: 127.0.0.1 port $PORT: Address already in use" ]
+	run --separate-stderr timeout 10 "$SOCKIT" echo-server -4 -b ::1 -p 0
+	[ "$status" -eq 3 ]
+	[ "$stderr" = "sockit echo-server: ::1 port 0: Address family for hostname not supported" ]
+	# bind(2) to an address of no interface here fails before any packet
+	# (unless the machine allows non-local binds).
+	[ "$(cat /proc/sys/net/ipv4/ip_nonlocal_bind)" = 0 ] ||
+		skip "net.ipv4.ip_nonlocal_bind is on"
+	run --separate-stderr timeout 10 "$SOCKIT" echo-server -b 192.0.2.1 -p 0
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "sockit echo-server: 192.0.2.1 port 0: Cannot assign requested address" ]
 }
 
 @test "usage errors exit 2 before anything is opened" {
@@ -339,6 +349,11 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 		[[ "$stderr" == "sockit echo-server: "* ]] || fail "$args: $stderr"
 		[ -z "$output" ]
 	done
+	# Nothing is half-done: no socket file for a usage error.
+	run --separate-stderr timeout 10 "$SOCKIT" echo-server \
+		--unix "$BATS_TEST_TMPDIR/s" --workers 0
+	[ "$status" -eq 2 ]
+	[ ! -e "$BATS_TEST_TMPDIR/s" ]
 	run --separate-stderr timeout 10 "$SOCKIT" echo-server -b nosuch.invalid -p 0
 	[ "$status" -eq 3 ]
 	[ "$stderr" = "sockit echo-server: nosuch.invalid port 0: Name or service not known" ]
