@@ -4,8 +4,8 @@
 # dual-stack one) as peers and their documented transcripts, then what the
 # reference's one-client server cannot do: large data both ways at once,
 # half-close, 200 clients at once, a client that never reads, --once,
-# signals, --max-conns, --idle-timeout, --json, AF_UNIX, --workers and
-# --no-splice.  Servers listen on port 0 and the tests read the port from
+# signals, --max-conns, --idle-timeout, --json, AF_UNIX, --workers,
+# --no-splice, and running out of descriptors.  Servers listen on port 0 and the tests read the port from
 # the "Listening on" line; every background process is killed by PID in
 # teardown (echo_helpers.bash) and every wait is bounded.
 
@@ -368,4 +368,30 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 		wait_exit "$SRV_PID" 5
 		[ "$STATUS" -eq 0 ]
 	done
+}
+
+@test "out of descriptors: accept pauses with a warning, and resumes when connections close" {
+	command -v prlimit >/dev/null || skip "no prlimit(1)"
+	# 32 descriptors, soft and hard (the server raises soft to hard).
+	SRV_OUT=$BATS_TEST_TMPDIR/server.out
+	SRV_ERR=$BATS_TEST_TMPDIR/server.err
+	bg "$SRV_OUT" "$SRV_ERR" prlimit --nofile=32:32 "$SOCKIT" echo-server \
+		-b 127.0.0.1 -p 0
+	SRV_PID=$BG_PID
+	wait_for "$SRV_ERR" '^Listening on' "$SRV_PID"
+	PORT=$(sed -n "s/^Listening on ('[^']*', \([0-9]*\).*/\1/p" "$SRV_ERR")
+	go=$BATS_TEST_TMPDIR/go
+	bg_tool flood flood 127.0.0.1 "$PORT" 40 5 "$go"
+	flood=$BG_PID
+	wait_for "$TOOL_OUT" '^open 40$' "$flood"
+	wait_for "$SRV_ERR" '^sockit echo-server: accept: Too many open files \(paused for a moment\)$' "$SRV_PID"
+	touch "$go"
+	wait_for "$TOOL_OUT" '^ok 5$' "$flood"
+	# And it goes on serving.
+	run_client 127.0.0.1 "$PORT"
+	[ "$status" -eq 0 ]
+	stop_server
+	[ "$STATUS" -eq 0 ]
+	grep -qx "41 connections, [0-9]* bytes echoed" "$SRV_ERR" ||
+		fail "$(cat "$SRV_ERR")"
 }

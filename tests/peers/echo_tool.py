@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """echo_tool.py - the peers sockit's echo tests need beyond the reference's
 four programs: demanding clients (bulk data both ways at once, half-close,
-many at once, one that never reads, idle ones) and misbehaving servers (one
-that corrupts a byte, one that closes early, one that never answers, one
-that answers only after the client's EOF, one that answers late).
+many at once, one that never reads, idle ones, more than the server has
+descriptors for) and misbehaving servers (one that corrupts a byte, one
+that closes early, one that never answers, one that answers only after
+the client's EOF, one that answers late).
 
     python3 echo_tool.py COMMAND ARG...
 
@@ -190,6 +191,29 @@ def cmd_hold(host, port, n):
         s.close()
 
 
+def cmd_flood(host, port, n, keep, gofile):
+    """Open N connections and do nothing with them; print 'open N'; wait
+    (at most 20 s) for the file GOFILE to exist; then close all but the
+    last KEEP and check each of those is echoed: print 'ok KEEP'."""
+    conns = [connect(host, port) for _ in range(int(n))]
+    print('open %d' % len(conns), flush=True)
+    deadline = time.monotonic() + TIMEOUT
+    while not os.path.exists(gofile):
+        if time.monotonic() > deadline:
+            die('flood: no %s' % gofile)
+        time.sleep(0.02)
+    keep = int(keep)
+    for s in conns[:-keep]:
+        s.close()
+    for i, s in enumerate(conns[-keep:]):
+        want = b'kept %d' % i
+        s.sendall(want)
+        if recv_all(s, len(want)) != want:
+            die('flood: kept connection %d not echoed' % i)
+        s.close()
+    print('ok %d' % keep)
+
+
 def cmd_eof(host, port):
     """Connect, send nothing, and print what the first recv returns (b''
     for a connection the server closed at once)."""
@@ -366,6 +390,7 @@ def cmd_full_backlog(portfile):
 COMMANDS = {
     'bulk': cmd_bulk, 'halfclose': cmd_halfclose, 'many': cmd_many,
     'nonreader': cmd_nonreader, 'hold': cmd_hold, 'eof': cmd_eof,
+    'flood': cmd_flood,
     'idle': cmd_idle, 'corrupt': cmd_corrupt, 'short': cmd_short,
     'silent': cmd_silent, 'reply-at-eof': cmd_reply_at_eof,
     'lagged': cmd_lagged,
