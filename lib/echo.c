@@ -56,6 +56,7 @@ struct conn {
 	long long last;		/* loop time of the last activity */
 	bool can_read, can_write, eof;
 	bool bulk;		/* a bulk sender: splice when it can */
+	bool rdhup;		/* its EOF is on the way: read to the end */
 	struct sk_addr peer;
 	struct worker *w;
 	TAILQ_ENTRY(conn) link;	/* the worker's list, oldest activity first */
@@ -483,7 +484,9 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 			c->eof = true;
 			return 1;
 		}
-		if ((size_t)n < room)
+		/* A short read drained the socket, but an EOF that came with
+		 * the data makes no new edge: then read on to see it. */
+		if ((size_t)n < room && !c->rdhup)
 			c->can_read = false;
 		else if (to == scratch)
 			c->bulk = true;
@@ -544,6 +547,8 @@ conn_event(struct sk_loop *loop, int fd, void *data, int events)
 	(void)fd;
 	if (events & SK_LOOP_READABLE)
 		c->can_read = true;
+	if (events & SK_LOOP_RDHUP)
+		c->rdhup = true;
 	if (events & SK_LOOP_WRITABLE)
 		c->can_write = true;
 	for (;;) {

@@ -341,6 +341,8 @@ sk_loop_run(struct sk_loop *loop, struct sk_error *err)
 			mask = 0;
 			if (e & (EPOLLIN | EPOLLRDHUP))
 				mask |= SK_LOOP_READABLE;
+			if (e & EPOLLRDHUP)
+				mask |= SK_LOOP_RDHUP;
 			if (e & EPOLLOUT)
 				mask |= SK_LOOP_WRITABLE;
 			if (e & (EPOLLERR | EPOLLHUP))

@@ -444,6 +444,8 @@ const char *sk_proto_name(int proto, char *buf, size_t size);
 #define SK_LOOP_WRITABLE	0x2
 #define SK_LOOP_EDGE		0x4	/* sk_loop_add: edge-triggered */
 #define SK_LOOP_ERROR		0x8	/* callback: error or hang-up too */
+#define SK_LOOP_RDHUP		0x10	/* callback: the peer shut down its
+					 * sending side (EPOLLRDHUP) */
 
 struct sk_loop;
 typedef void sk_loop_fd_fn(struct sk_loop *loop, int fd, void *data,

@@ -216,12 +216,13 @@ def cmd_flood(host, port, n, keep, gofile):
 
 def cmd_eof(host, port):
     """Connect, send nothing, and print what the first recv returns (b''
-    for a connection the server closed at once)."""
-    with connect(host, port, timeout=10) as s:
-        try:
+    for a connection the server closed at once), or 'reset' when the
+    server reset it (which may already fail the connect)."""
+    try:
+        with connect(host, port, timeout=10) as s:
             print(repr(s.recv(16)))
-        except ConnectionResetError:
-            print('reset')
+    except ConnectionResetError:
+        print('reset')
 
 
 def cmd_idle(host, port, limit):
