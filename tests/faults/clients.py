@@ -16,6 +16,7 @@ Scenarios:
   nonreader  a client that sends (up to) --bytes and never reads
   resets     clients that reset the connection mid-stream (SO_LINGER 0)
   halfclose  clients that send a line and shut down their sending side
+  serial     clients one after the other, until one is not served
   stream     clients streaming until the server closes (or the process is
              killed); prints "ready" once every client has had an echo
   idle       idle, slow (slowloris) and active clients side by side
@@ -142,6 +143,19 @@ def recv_exactly(s, n, deadline):
             return bytes(buf), "eof"
         buf += chunk
     return bytes(buf), "ok"
+
+
+def round_trip(args, msg, timeout):
+    """A fresh connection sends MSG and wants it back within TIMEOUT:
+    'ok', 'bad' (other bytes), or how it ended (eof, reset, timeout...)."""
+    try:
+        s = connect(args, timeout)
+        s.sendall(msg)
+        got, how = recv_exactly(s, len(msg), now() + timeout)
+        s.close()
+    except OSError as e:
+        return "error:" + str(e)
+    return "bad" if how == "ok" and got != msg else how
 
 
 def scenario_probe(args):
@@ -336,16 +350,9 @@ def scenario_nonreader(args):
     probes = []
     for i in range(args.probes):
         t = now()
-        msg = b"probe %d while a client does not read\n" % i
-        try:
-            p = connect(args, args.probe_timeout)
-            p.sendall(msg)
-            got, how = recv_exactly(p, len(msg), now() + args.probe_timeout)
-            p.close()
-        except OSError as e:
-            got, how = b"", "error:" + str(e)
-        probes.append({"ok": how == "ok" and got == msg,
-                       "ms": round((now() - t) * 1000, 1)})
+        how = round_trip(args, b"probe %d while a client does not read\n"
+                         % i, args.probe_timeout)
+        probes.append({"ok": how == "ok", "ms": round((now() - t) * 1000, 1)})
         rss_max = max(rss_max, memory_kib(args.pid)["VmRSS"])
     end = memory_kib(args.pid)
     census = fd_census(args.pid)
@@ -405,6 +412,21 @@ def scenario_resets(args):
 
     return {"clients": args.clients,
             "results": tally(one, args.clients, 30)}
+
+
+# --- one after the other ---------------------------------------------------
+
+def scenario_serial(args):
+    """--clients connections one after the other, each a line and its
+    echo within --timeout; stops at the first that is not served."""
+    t0 = now()
+    for i in range(args.clients):
+        how = round_trip(args, b"serial %d\n" % i, args.timeout)
+        if how != "ok":
+            return {"clients": args.clients, "served": i, "stalled": how,
+                    "seconds": round(now() - t0, 3)}
+    return {"clients": args.clients, "served": args.clients,
+            "stalled": None, "seconds": round(now() - t0, 3)}
 
 
 # --- half-close -------------------------------------------------------------
@@ -730,8 +752,8 @@ def scenario_soak(args):
 def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("scenario", choices=["probe", "exhaust", "nonreader",
-                   "resets", "halfclose", "stream", "idle", "maxconns",
-                   "soak"])
+                   "resets", "halfclose", "serial", "stream", "idle",
+                   "maxconns", "soak"])
     p.add_argument("--target", dest="host", default="127.0.0.1",
                    help="the server's address")
     p.add_argument("--port", type=int, required=True)
