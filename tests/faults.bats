@@ -99,7 +99,9 @@ print(c["total"], c["socket"], c["pipe"])' "$BATS_TEST_DIRNAME/faults" "$1"
 # fds_back START NOW: the descriptors NOW ("total socket pipe") are those
 # at START, but for pipes the server keeps for reuse (at most 32 pairs).
 fds_back() {
-	local a=($1) b=($2)
+	local a b
+	read -ra a <<<"$1"
+	read -ra b <<<"$2"
 	[ "${b[1]}" -eq "${a[1]}" ] || fail "sockets: $1 -> $2"
 	[ $((b[0] - b[2])) -eq $((a[0] - a[2])) ] ||
 		fail "descriptors other than pipes: $1 -> $2"
@@ -115,7 +117,7 @@ kib() {
 wait_sockets() {
 	local i f
 	for ((i = 0; i < 200; i++)); do
-		f=($(fds "$1"))
+		read -ra f <<<"$(fds "$1")"
 		[ "${f[1]}" -eq "$2" ] && return 0
 		sleep 0.05
 	done
@@ -301,6 +303,7 @@ nonreader() {
 	mkfifo "$fifo"
 	# It opens the pipe and never reads: 64 KiB of "Connected by" lines
 	# (some 1,900) fill it.
+	# shellcheck disable=SC2217
 	sleep 120 <"$fifo" 3>&- &
 	PIDS+=($!)
 	STDOUT=$fifo start_server
@@ -571,7 +574,7 @@ except (ConnectionResetError, BrokenPipeError):
 		ip -6 addr add 2001:db8:1::7/128 dev lo nodad &&
 		ip -6 addr add 2001:db9::9/128 dev lo nodad'
 	WRAP=(nsenter -t "$ns" -n)
-	BIND= start_server --json \
+	BIND='' start_server --json \
 		--allow ::1 --allow 2001:db8::/32 --deny 2001:db8:1::/48
 	WRAP=()
 	nprobe() {
