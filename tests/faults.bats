@@ -44,11 +44,11 @@ note() {
 	echo "# $*" >&3
 }
 
-# clients SCENARIO [ARG]...: run a scenario against the server; its JSON
-# is in $output.
+# clients SCENARIO [ARG]...: run a scenario against the server, for at
+# most CLIENTS_TIMEOUT seconds (120); its JSON is in $output.
 clients() {
-	run --separate-stderr timeout 120 "$PYTHON" "$CLIENTS" "$@" \
-		--port "$PORT"
+	run --separate-stderr timeout "${CLIENTS_TIMEOUT:-120}" "$PYTHON" \
+		"$CLIENTS" "$@" --port "$PORT"
 	[ "$status" -eq 0 ] || fail "clients.py $1: status $status: $stderr"
 }
 
@@ -419,6 +419,7 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()' "$PORT"
 		WRAP=(env "ASAN_OPTIONS=${ASAN_OPTIONS:-}:quarantine_size_mb=4")
 	fi
 	start_server
+	CLIENTS_TIMEOUT=$((seconds + 60))
 	clients soak --pid "$SRV" --seconds "$seconds" --every 5 "${load[@]}"
 	# The series, one sample a line.
 	"$PYTHON" -c 'import json, sys
