@@ -735,6 +735,22 @@ int sk_pcap_next(struct sk_pcap_reader *r, struct sk_packet *p,
     struct sk_error *err);
 void sk_pcap_reader_close(struct sk_pcap_reader *r);
 
+/*
+ * An output queue (outq.c): lines written to fd by a thread of its own,
+ * so that an event loop never blocks on a stdout nobody reads.  Bounded:
+ * a line that does not fit is dropped whole and counted.
+ */
+struct sk_outq;
+/* limit: bytes that may wait (0: 1 MiB). */
+struct sk_outq *sk_outq_new(int fd, size_t limit, struct sk_error *err);
+/* Queue n bytes (whole lines); 0, or -1 when they were dropped. */
+int sk_outq_put(struct sk_outq *q, const void *data, size_t n);
+/* Wait up to timeout seconds for the rest to be written, then free q.
+ * *dropped: the lines lost.  Returns 0, or -1: a write failed (SK_ERR_OS)
+ * or the time ran out (SK_ERR_TIMEOUT). */
+int sk_outq_close(struct sk_outq *q, double timeout,
+    unsigned long long *dropped, struct sk_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -274,9 +274,6 @@ nonreader() {
 }
 
 @test "echo-server: clients that half-close at once get their echo, then EOF; no descriptor leak" {
-	known_bug "lib/echo.c pump_copy: a short read clears can_read, so a FIN" \
-		"that came with the data is never read (edge-triggered): the" \
-		"connection stays open in CLOSE_WAIT for ever"
 	start_server
 	start=$(fds "$SRV")
 	read -r _ sock0 _ <<<"$start"
@@ -293,10 +290,6 @@ nonreader() {
 }
 
 @test "echo-server: a stdout that nobody reads stalls neither the clients nor SIGTERM" {
-	known_bug "cmd/echo_server.c on_event writes each event to a blocking" \
-		"stdout from the event loop: once the pipe is full the loop" \
-		"sleeps in write(2), no client is served, and SIGTERM (read from" \
-		"a signalfd by that loop) is not seen"
 	fifo=$BATS_TEST_TMPDIR/fifo
 	mkfifo "$fifo"
 	# It opens the pipe and never reads: 64 KiB of "Connected by" lines
