@@ -46,7 +46,8 @@ MAN1     := $(wildcard man/*.1)
 MAN3     := $(wildcard man/*.3)
 
 .PHONY: all check check-lib check-cli check-all check-asan check-clang \
-        check-valgrind lint bench install uninstall clean tests demo deps
+        check-valgrind lint bench install uninstall clean tests demo deps \
+        fuzz fuzz-build check-fuzz
 
 all: $(BIN) $(LIBA) $(LIBSO) $(PC)
 
@@ -109,7 +110,52 @@ check-valgrind: tests
 	    TESTWRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" \
 	    tests/run lib
 
-check-all: lint check check-clang check-asan check-valgrind
+# Fuzzing (tests/fuzz/README.md): every tests/fuzz/fuzz-NAME.c is a
+# libFuzzer target, built with clang against the library's sources, seeded
+# from tests/fuzz/corpus/NAME/.  `make fuzz` runs each for FUZZ_TIME
+# seconds on a copy of its corpus (new inputs land in build/fuzz/corpus/,
+# to be merged by hand); `make check-fuzz` runs each briefly and replays
+# the crashers kept in tests/fuzz/regress/NAME/.  Both run inside
+# tests/private-ns, so a name the fuzzer makes up never reaches DNS.
+FUZZ_CC        ?= clang
+FUZZ_TIME      ?= 600
+FUZZ_CHECK_TIME ?= 10
+FUZZ_FLAGS     ?= -timeout=10 -rss_limit_mb=2048 -max_len=4096
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(WARN) -g -O1 $(FUZZ_SAN) -Ilib -Icmd \
+              -Itests/fuzz
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC))
+
+build/fuzz/obj/%.o: %.c lib/sockit.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) \
+    $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
+	    $(LIBS)
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+FUZZ_NAMES = $(FUZZ_BIN:build/fuzz/fuzz-%=%)
+
+fuzz: fuzz-build
+	for t in $(FUZZ_NAMES); do \
+	    FUZZ_FLAGS="$(FUZZ_FLAGS)" tests/fuzz/run $$t $(FUZZ_TIME) || exit 1; done
+
+check-fuzz: fuzz-build
+	for t in $(FUZZ_NAMES); do \
+	    FUZZ_FLAGS="$(FUZZ_FLAGS)" tests/fuzz/run $$t regress && \
+	    FUZZ_FLAGS="$(FUZZ_FLAGS)" tests/fuzz/run $$t $(FUZZ_CHECK_TIME) || \
+	    exit 1; done
+	@echo "check-fuzz: every target ran clean"
+
+check-all: lint check check-clang check-asan check-valgrind check-fuzz
 	@echo "check-all: every suite passed"
 
 lint:
