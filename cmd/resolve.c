@@ -881,13 +881,16 @@ batch(const struct opts *o)
 	 * as the program exits, and must not find its state gone.
 	 */
 	static struct batch b;
+	static struct opts opts;
 	static pthread_t threads[JOBS_MAX], rd;
 	size_t i, nthreads = 0;
 	struct slot *s;
 	int status = EXIT_OK;
 	bool out_failed = false;
 
-	b.o = o;
+	/* A copy, as long-lived as b: the caller's o is on its stack. */
+	opts = *o;
+	b.o = &opts;
 	b.size = (size_t)o->jobs * 8 < 64 ? 64 : (size_t)o->jobs * 8;
 	if ((b.ring = calloc(b.size, sizeof(*b.ring))) == NULL) {
 		cli_warn("%s", strerror(errno));
