@@ -103,6 +103,7 @@ test_resolve(void)
 	is_int(a.len, sizeof(struct sockaddr_in6),
 	    "an IPv6 address has the length of sockaddr_in6");
 	r = sk_addr_resolve(&a, "127.0.0.1", NULL, AF_INET, 0, &err);
+	is_int(r, 0, "resolve('127.0.0.1', NULL) succeeds");
 	is_int(a.len, sizeof(struct sockaddr_in),
 	    "an IPv4 address has the length of sockaddr_in");
 	is_int(sk_addr_port(&a), 0, "port NULL means 0");
@@ -223,6 +224,7 @@ test_parse(void)
 
 	/* The flow label goes in network order. */
 	r = sk_addr_parse(&a, "('::1', 80, 5, 0)", AF_UNSPEC, 0, &err);
+	is_int(r, 0, "parse('::1', 80, 5, 0) succeeds");
 	is_int(ntohl(a.u.in6.sin6_flowinfo), 5,
 	    "flowinfo is stored in network byte order");
 }
