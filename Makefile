@@ -4,7 +4,7 @@
 #   make check           every test against this build (C library tests, CLI tests)
 #   make check-all       lint, a clang build, check, check under ASan+UBSan,
 #                        the library tests under valgrind: what CI runs
-#   make lint            style check, cppcheck, mandoc -T lint
+#   make lint            style check, cppcheck, clang-tidy, mandoc -T lint
 #   make bench           benchmarks against peers (bench/)
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
@@ -47,7 +47,7 @@ MAN3     := $(wildcard man/*.3)
 
 .PHONY: all check check-lib check-cli check-all check-asan check-clang \
         check-valgrind lint bench install uninstall clean tests demo deps \
-        fuzz fuzz-build check-fuzz
+        fuzz fuzz-build check-fuzz tidy
 
 all: $(BIN) $(LIBA) $(LIBSO) $(PC)
 
@@ -158,7 +158,16 @@ check-fuzz: fuzz-build
 check-all: lint check check-clang check-asan check-valgrind check-fuzz
 	@echo "check-all: every suite passed"
 
-lint:
+# clang-tidy with .clang-tidy's checks (bugprone, cert, clang-analyzer),
+# every warning an error, two files at a time.
+TIDY_SRC   = $(LIB_SRC) $(CMD_SRC) $(wildcard tests/lib/*.c) $(FUZZ_SRC)
+TIDY_FLAGS = -std=gnu17 -D_GNU_SOURCE -Ilib -Icmd -Itests/lib -Itests/fuzz
+
+tidy:
+	printf '%s\n' $(TIDY_SRC) | xargs -P2 -I{} clang-tidy --quiet \
+	    --warnings-as-errors='*' {} -- $(TIDY_FLAGS)
+
+lint: tidy
 	tests/stylecheck
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
 	    --inline-suppr --suppress=missingIncludeSystem -Ilib -Icmd lib cmd tests/lib

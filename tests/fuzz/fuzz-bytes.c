@@ -84,7 +84,7 @@ check_unrepr(const uint8_t *text, size_t n, size_t size)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	size_t cut = size > 0 ? data[0] * 7u + size : 0;
+	size_t cut = size > 0 ? (size_t)data[0] * 7 + size : 0;
 	struct fuzz_in in = { data, size };
 
 	check_repr(data, size, cut);

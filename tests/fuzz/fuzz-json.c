@@ -20,7 +20,7 @@
 
 #define MAX_OPS		64
 #define MAX_DEPTH	16
-#define MAX_MEMBERS	(MAX_OPS * 2)
+#define MAX_MEMBERS	((size_t)MAX_OPS * 2)
 
 /* What one top-level string member must decode to. */
 struct want {
@@ -57,8 +57,9 @@ replaced(const uint8_t *s, size_t n, size_t *outlen)
 			len += need;
 			i += need;
 		} else {
-			memcpy(out + len, "\xef\xbf\xbd", 3);
-			len += 3;
+			out[len++] = 0xef;	/* U+FFFD */
+			out[len++] = 0xbf;
+			out[len++] = 0xbd;
 			i++;
 		}
 	}
@@ -241,7 +242,7 @@ program(struct sk_json *j, struct fuzz_in *in)
 			expect_string(&e, top, k, p, n);
 			break;
 		case 1:
-			p = fuzz_take(in, fuzz_byte(in) * 4u, &n);
+			p = fuzz_take(in, (size_t)fuzz_byte(in) * 4, &n);
 			sk_json_strn(j, k, (const char *)p, n);
 			expect_string(&e, top, k, p, n);
 			break;
@@ -288,7 +289,7 @@ program(struct sk_json *j, struct fuzz_in *in)
 			/* bytes take their own keys: only in objects */
 			if (arr[depth])
 				break;
-			p = fuzz_take(in, fuzz_byte(in) * 4u, &n);
+			p = fuzz_take(in, (size_t)fuzz_byte(in) * 4, &n);
 			add_bytes(j, &e, top, p, n);
 			break;
 		}
