@@ -885,7 +885,7 @@ batch(const struct opts *o)
 	static pthread_t threads[JOBS_MAX], rd;
 	size_t i, nthreads = 0;
 	struct slot *s;
-	int status = EXIT_OK;
+	int status = EXIT_OK, rc = 0;
 	bool out_failed = false;
 
 	/* A copy, as long-lived as b: the caller's o is on its stack. */
@@ -901,12 +901,14 @@ batch(const struct opts *o)
 	(void)pthread_cond_init(&b.done, NULL);
 	(void)pthread_cond_init(&b.space, NULL);
 	for (i = 0; i < (size_t)o->jobs; i++) {
-		if (pthread_create(&threads[i], NULL, worker, &b) != 0)
+		if ((rc = pthread_create(&threads[i], NULL, worker, &b)) != 0)
 			break;
 		nthreads++;
 	}
-	if (nthreads == 0 || pthread_create(&rd, NULL, reader, &b) != 0) {
-		cli_warn("cannot start threads: %s", strerror(errno));
+	/* pthread_create(3) returns its error; it leaves errno alone. */
+	if (nthreads == 0 ||
+	    (rc = pthread_create(&rd, NULL, reader, &b)) != 0) {
+		cli_warn("cannot start threads: %s", strerror(rc));
 		(void)pthread_mutex_lock(&b.lock);
 		b.quit = true;
 		(void)pthread_cond_broadcast(&b.work);
@@ -948,8 +950,11 @@ batch(const struct opts *o)
 		}
 	}
 	(void)pthread_mutex_unlock(&b.lock);
-	/* On a failed stdout the reader may sit in getline: leave it. */
-	if (!out_failed)
+	/* On a failed stdout the reader may sit in getline: leave it,
+	 * detached, to end with the process. */
+	if (out_failed)
+		(void)pthread_detach(rd);
+	else
 		(void)pthread_join(rd, NULL);
 	for (i = 0; i < nthreads; i++)
 		(void)pthread_join(threads[i], NULL);
