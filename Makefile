@@ -2,9 +2,13 @@
 #
 #   make                 ./sockit, lib/libsockit.a, lib/libsockit.so, sockit.pc
 #   make check           every test against this build (C library tests, CLI tests)
-#   make check-all       lint, a clang build, check, check under ASan+UBSan,
-#                        the library tests under valgrind: what CI runs
+#   make check-all       lint, a clang build, check, check under ASan+UBSan
+#                        and under TSan, the library tests under valgrind,
+#                        a short run of every fuzzer: what CI runs
 #   make lint            style check, cppcheck, clang-tidy, mandoc -T lint
+#   make check-tsan      check under ThreadSanitizer
+#   make check-fuzz      replay the fuzz crashers, then fuzz each target 10 s
+#   make fuzz            fuzz each target FUZZ_TIME (600) s (tests/fuzz/)
 #   make bench           benchmarks against peers (bench/)
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
@@ -45,7 +49,7 @@ PC       := $(O)/sockit.pc
 MAN1     := $(wildcard man/*.1)
 MAN3     := $(wildcard man/*.3)
 
-.PHONY: all check check-lib check-cli check-all check-asan check-clang \
+.PHONY: all check check-lib check-cli check-all check-asan check-clang check-tsan \
         check-valgrind lint bench install uninstall clean tests demo deps \
         fuzz fuzz-build check-fuzz tidy
 
@@ -101,6 +105,21 @@ check-asan:
 	    SOCKIT=$(abspath build/asan/sockit) \
 	    TESTBIN=$(abspath build/asan/build/tests) tests/run
 
+# The whole suite under ThreadSanitizer (resolve's batch runs a thread
+# pool).  Reports go to files, so that one in a test that does not look
+# at stderr or the exit status still fails the run.
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+check-tsan:
+	$(MAKE) O=build/tsan CC=clang CFLAGS="-O1 -g" EXTRA_CFLAGS="$(TSAN)" \
+	    EXTRA_LDFLAGS="$(TSAN)" all tests
+	rm -rf build/tsan/report && mkdir -p build/tsan/report
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66:log_path=$(abspath build/tsan/report)/tsan \
+	    SOCKIT=$(abspath build/tsan/sockit) \
+	    TESTBIN=$(abspath build/tsan/build/tests) tests/run
+	@if ls build/tsan/report/tsan.* >/dev/null 2>&1; then \
+	    cat build/tsan/report/tsan.*; \
+	    echo "check-tsan: ThreadSanitizer reported the above"; exit 1; fi
+
 check-clang:
 	$(MAKE) O=build/clang CC=clang all tests
 	TESTBIN=$(abspath build/clang/build/tests) tests/run lib
@@ -155,7 +174,7 @@ check-fuzz: fuzz-build
 	    exit 1; done
 	@echo "check-fuzz: every target ran clean"
 
-check-all: lint check check-clang check-asan check-valgrind check-fuzz
+check-all: lint check check-clang check-asan check-tsan check-valgrind check-fuzz
 	@echo "check-all: every suite passed"
 
 # clang-tidy with .clang-tidy's checks (bugprone, cert, clang-analyzer),
