@@ -189,7 +189,8 @@ tidy:
 lint: tidy
 	tests/stylecheck
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
-	    --inline-suppr --suppress=missingIncludeSystem -Ilib -Icmd lib cmd tests/lib
+	    --inline-suppr --suppress=missingIncludeSystem -Ilib -Icmd -Itests/fuzz \
+	    lib cmd tests/lib tests/fuzz
 	mandoc -T lint -W warning $(MAN1) $(MAN3)
 
 bench: all
