@@ -2,9 +2,13 @@
 #
 #   make                 ./sockit, lib/libsockit.a, lib/libsockit.so, sockit.pc
 #   make check           every test against this build (C library tests, CLI tests)
-#   make check-all       lint, a clang build, check, check under ASan+UBSan,
-#                        the library tests under valgrind: what CI runs
-#   make lint            style check, cppcheck, mandoc -T lint
+#   make check-all       lint, a clang build, check, check under ASan+UBSan
+#                        and under TSan, the library tests under valgrind,
+#                        a short run of every fuzzer: what CI runs
+#   make lint            style check, cppcheck, clang-tidy, mandoc -T lint
+#   make check-tsan      check under ThreadSanitizer
+#   make check-fuzz      replay the fuzz crashers, then fuzz each target 10 s
+#   make fuzz            fuzz each target FUZZ_TIME (600) s (tests/fuzz/)
 #   make bench           benchmarks against peers (bench/)
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
@@ -45,8 +49,9 @@ PC       := $(O)/sockit.pc
 MAN1     := $(wildcard man/*.1)
 MAN3     := $(wildcard man/*.3)
 
-.PHONY: all check check-lib check-cli check-all check-asan check-clang \
-        check-valgrind lint bench install uninstall clean tests demo deps
+.PHONY: all check check-lib check-cli check-all check-asan check-clang check-tsan \
+        check-valgrind lint bench install uninstall clean tests demo deps \
+        fuzz fuzz-build check-fuzz tidy
 
 all: $(BIN) $(LIBA) $(LIBSO) $(PC)
 
@@ -100,6 +105,21 @@ check-asan:
 	    SOCKIT=$(abspath build/asan/sockit) \
 	    TESTBIN=$(abspath build/asan/build/tests) tests/run
 
+# The whole suite under ThreadSanitizer (resolve's batch runs a thread
+# pool).  Reports go to files, so that one in a test that does not look
+# at stderr or the exit status still fails the run.
+TSAN := -fsanitize=thread -fno-omit-frame-pointer
+check-tsan:
+	$(MAKE) O=build/tsan CC=clang CFLAGS="-O1 -g" EXTRA_CFLAGS="$(TSAN)" \
+	    EXTRA_LDFLAGS="$(TSAN)" all tests
+	rm -rf build/tsan/report && mkdir -p build/tsan/report
+	TSAN_OPTIONS=halt_on_error=1:exitcode=66:log_path=$(abspath build/tsan/report)/tsan \
+	    SOCKIT=$(abspath build/tsan/sockit) \
+	    TESTBIN=$(abspath build/tsan/build/tests) tests/run
+	@if ls build/tsan/report/tsan.* >/dev/null 2>&1; then \
+	    cat build/tsan/report/tsan.*; \
+	    echo "check-tsan: ThreadSanitizer reported the above"; exit 1; fi
+
 check-clang:
 	$(MAKE) O=build/clang CC=clang all tests
 	TESTBIN=$(abspath build/clang/build/tests) tests/run lib
@@ -109,13 +129,68 @@ check-valgrind: tests
 	    TESTWRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" \
 	    tests/run lib
 
-check-all: lint check check-clang check-asan check-valgrind
+# Fuzzing (tests/fuzz/README.md): every tests/fuzz/fuzz-NAME.c is a
+# libFuzzer target, built with clang against the library's sources, seeded
+# from tests/fuzz/corpus/NAME/.  `make fuzz` runs each for FUZZ_TIME
+# seconds on a copy of its corpus (new inputs land in build/fuzz/corpus/,
+# to be merged by hand); `make check-fuzz` runs each briefly and replays
+# the crashers kept in tests/fuzz/regress/NAME/.  Both run inside
+# tests/private-ns, so a name the fuzzer makes up never reaches DNS.
+FUZZ_CC        ?= clang
+FUZZ_TIME      ?= 600
+FUZZ_CHECK_TIME ?= 10
+FUZZ_FLAGS     ?= -timeout=10 -rss_limit_mb=2048 -max_len=4096
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all \
+            -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=gnu17 -D_GNU_SOURCE $(WARN) -g -O1 $(FUZZ_SAN) -Ilib -Icmd \
+              -Itests/fuzz
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
+FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC))
+
+build/fuzz/obj/%.o: %.c lib/sockit.h
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+
+build/fuzz/fuzz-%: tests/fuzz/fuzz-%.c $(wildcard tests/fuzz/*.h) \
+    $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB_OBJ) \
+	    $(LIBS)
+
+.SECONDARY: $(FUZZ_LIB_OBJ)
+
+fuzz-build: $(FUZZ_BIN)
+
+FUZZ_NAMES = $(FUZZ_BIN:build/fuzz/fuzz-%=%)
+
+fuzz: fuzz-build
+	for t in $(FUZZ_NAMES); do \
+	    FUZZ_FLAGS="$(FUZZ_FLAGS)" tests/fuzz/run $$t $(FUZZ_TIME) || exit 1; done
+
+check-fuzz: fuzz-build
+	for t in $(FUZZ_NAMES); do \
+	    FUZZ_FLAGS="$(FUZZ_FLAGS)" tests/fuzz/run $$t regress && \
+	    FUZZ_FLAGS="$(FUZZ_FLAGS)" tests/fuzz/run $$t $(FUZZ_CHECK_TIME) || \
+	    exit 1; done
+	@echo "check-fuzz: every target ran clean"
+
+check-all: lint check check-clang check-asan check-tsan check-valgrind check-fuzz
 	@echo "check-all: every suite passed"
 
-lint:
+# clang-tidy with .clang-tidy's checks (bugprone, cert, clang-analyzer),
+# every warning an error, two files at a time.
+TIDY_SRC   = $(LIB_SRC) $(CMD_SRC) $(wildcard tests/lib/*.c) $(FUZZ_SRC)
+TIDY_FLAGS = -std=gnu17 -D_GNU_SOURCE -Ilib -Icmd -Itests/lib -Itests/fuzz
+
+tidy:
+	printf '%s\n' $(TIDY_SRC) | xargs -P2 -I{} clang-tidy --quiet \
+	    --warnings-as-errors='*' {} -- $(TIDY_FLAGS)
+
+lint: tidy
 	tests/stylecheck
 	cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability,performance \
-	    --inline-suppr --suppress=missingIncludeSystem -Ilib -Icmd lib cmd tests/lib
+	    --inline-suppr --suppress=missingIncludeSystem -Ilib -Icmd -Itests/fuzz \
+	    lib cmd tests/lib tests/fuzz
 	mandoc -T lint -W warning $(MAN1) $(MAN3)
 
 bench: all

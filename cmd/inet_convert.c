@@ -38,8 +38,8 @@ struct conv {
 };
 
 /* A longer line is refused, so memory stays bounded on any input. */
-#define MAX_LINE (1024 * 1024)
-#define OUT_FLUSH (64 * 1024)
+#define MAX_LINE ((size_t)1024 * 1024)
+#define OUT_FLUSH ((size_t)64 * 1024)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("pton, ntop: IPv4 addresses only"),
@@ -279,7 +279,7 @@ too_long(struct conv *c, unsigned long long lineno)
 	char msg[64];
 
 	c->bad++;
-	(void)snprintf(msg, sizeof(msg), "line longer than %d bytes",
+	(void)snprintf(msg, sizeof(msg), "line longer than %zu bytes",
 	    MAX_LINE);
 	if (!c->json) {
 		cli_warn("line %llu: %s", lineno, msg);
@@ -305,7 +305,7 @@ too_long(struct conv *c, unsigned long long lineno)
 static int
 batch(struct conv *c)
 {
-	size_t cap = 64 * 1024, have = 0, start;
+	size_t cap = (size_t)64 * 1024, have = 0, start;
 	unsigned long long lineno = 0;
 	bool skipping = false, eof = false;
 	char *buf;

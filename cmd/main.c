@@ -258,13 +258,19 @@ cli_parse(int argc, char **argv, int (*fn)(void *, int, const char *),
 						    "requires an argument",
 						    o->name));
 			}
-			if (optopt != 0 && optopt < 256 &&
+			/* The option character quoted: it may be any byte,
+			 * ESC included. */
+			if (optopt > 0 && optopt < 256) {
+				char oc = (char)optopt;
+
+				(void)cli_quote(&oc, 1, q, sizeof(q));
+			}
+			if (optopt > 0 && optopt < 256 &&
 			    strchr(shortopts, optopt) != NULL)
 				exit(cli_usage("option requires an argument "
-				    "-- '%c'", optopt));
-			if (optopt != 0 && optopt < 256)
-				exit(cli_usage("invalid option -- '%c'",
-				    optopt));
+				    "-- %s", q));
+			if (optopt > 0 && optopt < 256)
+				exit(cli_usage("invalid option -- %s", q));
 			exit(cli_usage("unrecognized option %s",
 			    cli_quote(argv[optind - 1],
 			    strlen(argv[optind - 1]), q, sizeof(q))));

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include <bsd/string.h>
+#define LIBBSD_OPENBSD_VIS
+#include <bsd/vis.h>
 
 #include "cli.h"
 
@@ -269,18 +271,77 @@ on_option(void *ctx, int val, const char *arg)
 	return 0;
 }
 
-/* Python's repr() of a str: quotes chosen as Python chooses them. */
+/*
+ * The length of the UTF-8 character at p that a terminal shows as text:
+ * 0 for a C0 or C1 control, DEL, or a byte that starts no valid sequence.
+ */
+static size_t
+text_char(const unsigned char *p)
+{
+	size_t n, k;
+
+	if (*p < 0x80)
+		return *p < 0x20 || *p == 0x7f ? 0 : 1;
+	n = *p >= 0xf0 ? 4 : *p >= 0xe0 ? 3 : 2;
+	for (k = 1; k < n; k++)
+		if (p[k] == '\0')
+			return 0;
+	if (!sk_utf8_valid(p, n) || (p[0] == 0xc2 && p[1] < 0xa0))
+		return 0;
+	return n;
+}
+
+/*
+ * A name the resolver gave, for human output: as it is when every
+ * character is text, else escaped whole as cli_quote() escapes (octal,
+ * C style), so that no control sequence reaches a terminal.  getfqdn
+ * answers an unknown NAME with NAME itself, and /etc/hosts holds any
+ * bytes.
+ */
+static void
+put_name(struct sk_buf *b, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n, len = strlen(s);
+
+	while (*p != '\0' && (n = text_char(p)) > 0)
+		p += n;
+	if (*p == '\0') {
+		(void)sk_buf_append(b, s, len);
+		return;
+	}
+	if (len > SIZE_MAX / 4 - 1 || sk_buf_reserve(b, 4 * len + 1) == -1)
+		return;
+	b->len += (size_t)strvisx(b->data + b->len, s, len,
+	    VIS_CSTYLE | VIS_TAB | VIS_NL | VIS_OCTAL);
+}
+
+/*
+ * Python's repr() of a str: quotes chosen as Python chooses them, C0 and
+ * C1 controls as \xNN; a byte that is not UTF-8 (which Python would not
+ * have decoded) as \xNN too.
+ */
 static void
 py_str(struct sk_buf *b, const char *s)
 {
 	const unsigned char *p;
 	char quote = '\'';
+	size_t n;
 
 	if (strchr(s, '\'') != NULL && strchr(s, '"') == NULL)
 		quote = '"';
 	(void)sk_buf_putc(b, quote);
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '\\' || *p == (unsigned char)quote)
+		if (*p >= 0x80) {
+			if ((n = text_char(p)) == 0)
+				(void)sk_buf_printf(b, "\\x%02x",
+				    *p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0 ?
+				    *++p : *p);
+			else {
+				(void)sk_buf_append(b, p, n);
+				p += n - 1;
+			}
+		} else if (*p == '\\' || *p == (unsigned char)quote)
 			(void)sk_buf_printf(b, "\\%c", *p);
 		else if (*p == '\n')
 			(void)sk_buf_append(b, "\\n", 2);
@@ -340,14 +401,19 @@ json_out(struct sk_buf *b, struct sk_json *j)
 	sk_json_free(j);
 }
 
-/* Text safe to print as a name: printable ASCII, no blanks, not empty. */
+/*
+ * Text safe to print as a name: printable ASCII, no blanks, not empty,
+ * no longer than a DNS name can be; anything else quoted and cut by
+ * cli_quote().
+ */
 static const char *
 shown(const char *text, char *buf, size_t size)
 {
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)text; *p != '\0'; p++)
-		if (*p <= ' ' || *p >= 0x7f || *p == '\'' || *p == '\\')
+		if (*p <= ' ' || *p >= 0x7f || *p == '\'' || *p == '\\' ||
+		    p - (const unsigned char *)text >= 255)
 			break;
 	if (*p == '\0' && p != (const unsigned char *)text)
 		return text;
@@ -449,8 +515,10 @@ do_addrinfo(const struct opts *o, const char *host, bool batch,
 	if (!o->json && (o->ai_flags & AI_CANONNAME))
 		for (i = 0; i < (size_t)n; i++)
 			if (ai[i].canonname[0] != '\0') {
-				(void)sk_buf_printf(&r->out,
-				    "canonname: %s\n", ai[i].canonname);
+				(void)sk_buf_append(&r->out, "canonname: ",
+				    11);
+				put_name(&r->out, ai[i].canonname);
+				(void)sk_buf_putc(&r->out, '\n');
 				break;
 			}
 	for (i = 0; i < (size_t)n; i++) {
@@ -518,10 +586,13 @@ print_hostent(const struct opts *o, const char *input,
 		sk_json_close_array(&j);
 		json_out(&r->out, &j);
 	} else {
-		(void)sk_buf_printf(&r->out, "hostname: %s\naliases:",
-		    h->name);
-		for (i = 0; i < h->naliases; i++)
-			(void)sk_buf_printf(&r->out, " %s", h->aliases[i]);
+		(void)sk_buf_append(&r->out, "hostname: ", 10);
+		put_name(&r->out, h->name);
+		(void)sk_buf_append(&r->out, "\naliases:", 9);
+		for (i = 0; i < h->naliases; i++) {
+			(void)sk_buf_putc(&r->out, ' ');
+			put_name(&r->out, h->aliases[i]);
+		}
 		(void)sk_buf_append(&r->out, "\naddresses:", 11);
 		for (i = 0; i < h->naddrs; i++)
 			(void)sk_buf_printf(&r->out, " %s", h->addrs[i]);
@@ -545,8 +616,10 @@ print_name(const struct opts *o, const char *input, const char *key,
 			sk_json_str(&j, "input", input);
 		sk_json_str(&j, key, value);
 		json_out(&r->out, &j);
-	} else
-		(void)sk_buf_printf(&r->out, "%s\n", value);
+	} else {
+		put_name(&r->out, value);
+		(void)sk_buf_putc(&r->out, '\n');
+	}
 }
 
 static void
@@ -593,8 +666,12 @@ do_nameinfo(const struct opts *o, const char *addr, struct result *r)
 		sk_json_str(&j, "host", host);
 		sk_json_str(&j, "service", serv);
 		json_out(&r->out, &j);
-	} else
-		(void)sk_buf_printf(&r->out, "%s %s\n", host, serv);
+	} else {
+		put_name(&r->out, host);
+		(void)sk_buf_putc(&r->out, ' ');
+		put_name(&r->out, serv);
+		(void)sk_buf_putc(&r->out, '\n');
+	}
 }
 
 static void
@@ -642,8 +719,10 @@ do_service(const struct opts *o, const char *input, struct result *r)
 		json_out(&r->out, &j);
 	} else if (o->mode == M_SERVICE)
 		(void)sk_buf_printf(&r->out, "%d\n", port);
-	else
-		(void)sk_buf_printf(&r->out, "%s\n", name);
+	else {
+		put_name(&r->out, name);
+		(void)sk_buf_putc(&r->out, '\n');
+	}
 }
 
 static void
@@ -686,8 +765,10 @@ do_protocol(const struct opts *o, const char *input, struct result *r)
 		sk_json_str(&j, "protocol", name);
 		sk_json_int(&j, "number", num);
 		json_out(&r->out, &j);
-	} else if (by_number)
-		(void)sk_buf_printf(&r->out, "%s\n", name);
+	} else if (by_number) {
+		put_name(&r->out, name);
+		(void)sk_buf_putc(&r->out, '\n');
+	}
 	else
 		(void)sk_buf_printf(&r->out, "%d\n", num);
 }
@@ -881,13 +962,16 @@ batch(const struct opts *o)
 	 * as the program exits, and must not find its state gone.
 	 */
 	static struct batch b;
+	static struct opts opts;
 	static pthread_t threads[JOBS_MAX], rd;
 	size_t i, nthreads = 0;
 	struct slot *s;
-	int status = EXIT_OK;
+	int status = EXIT_OK, rc = 0;
 	bool out_failed = false;
 
-	b.o = o;
+	/* A copy, as long-lived as b: the caller's o is on its stack. */
+	opts = *o;
+	b.o = &opts;
 	b.size = (size_t)o->jobs * 8 < 64 ? 64 : (size_t)o->jobs * 8;
 	if ((b.ring = calloc(b.size, sizeof(*b.ring))) == NULL) {
 		cli_warn("%s", strerror(errno));
@@ -898,12 +982,14 @@ batch(const struct opts *o)
 	(void)pthread_cond_init(&b.done, NULL);
 	(void)pthread_cond_init(&b.space, NULL);
 	for (i = 0; i < (size_t)o->jobs; i++) {
-		if (pthread_create(&threads[i], NULL, worker, &b) != 0)
+		if ((rc = pthread_create(&threads[i], NULL, worker, &b)) != 0)
 			break;
 		nthreads++;
 	}
-	if (nthreads == 0 || pthread_create(&rd, NULL, reader, &b) != 0) {
-		cli_warn("cannot start threads: %s", strerror(errno));
+	/* pthread_create(3) returns its error; it leaves errno alone. */
+	if (nthreads == 0 ||
+	    (rc = pthread_create(&rd, NULL, reader, &b)) != 0) {
+		cli_warn("cannot start threads: %s", strerror(rc));
 		(void)pthread_mutex_lock(&b.lock);
 		b.quit = true;
 		(void)pthread_cond_broadcast(&b.work);
@@ -945,8 +1031,11 @@ batch(const struct opts *o)
 		}
 	}
 	(void)pthread_mutex_unlock(&b.lock);
-	/* On a failed stdout the reader may sit in getline: leave it. */
-	if (!out_failed)
+	/* On a failed stdout the reader may sit in getline: leave it,
+	 * detached, to end with the process. */
+	if (out_failed)
+		(void)pthread_detach(rd);
+	else
 		(void)pthread_join(rd, NULL);
 	for (i = 0; i < nthreads; i++)
 		(void)pthread_join(threads[i], NULL);

@@ -278,6 +278,20 @@ sk_addr_parse(struct sk_addr *out, const char *text, int family, int socktype,
 	return sk_addr_resolve(out, host, colon + 1, family, socktype, err);
 }
 
+/*
+ * The bytes of sun_path an AF_UNIX address uses: never more than
+ * sun_path holds, whatever length a caller or the kernel gave.
+ */
+static size_t
+unix_path_len(const struct sk_addr *addr)
+{
+	size_t off = offsetof(struct sockaddr_un, sun_path);
+	size_t n = addr->len > off ? addr->len - off : 0;
+
+	return n < sizeof(addr->u.un.sun_path) ? n :
+	    sizeof(addr->u.un.sun_path);
+}
+
 int
 sk_addr_host(const struct sk_addr *addr, char *buf, size_t size)
 {
@@ -298,9 +312,17 @@ sk_addr_host(const struct sk_addr *addr, char *buf, size_t size)
 			return -1;
 		n = strlen(buf);
 		if (addr->u.in6.sin6_scope_id != 0) {
+			const struct in6_addr *a6 = &addr->u.in6.sin6_addr;
 			int m;
 
-			if (if_indextoname(addr->u.in6.sin6_scope_id,
+			/*
+			 * An interface name only where getaddrinfo(3) reads
+			 * one back, as getnameinfo(3) does: link-local
+			 * scopes.  Elsewhere the number ("::1%1").
+			 */
+			if ((IN6_IS_ADDR_LINKLOCAL(a6) ||
+			    IN6_IS_ADDR_MC_LINKLOCAL(a6)) &&
+			    if_indextoname(addr->u.in6.sin6_scope_id,
 			    ifname) != NULL)
 				m = snprintf(buf + n, size - n, "%%%s", ifname);
 			else
@@ -312,8 +334,7 @@ sk_addr_host(const struct sk_addr *addr, char *buf, size_t size)
 		}
 		return (int)n;
 	case AF_UNIX:
-		n = addr->len > offsetof(struct sockaddr_un, sun_path) ?
-		    addr->len - offsetof(struct sockaddr_un, sun_path) : 0;
+		n = unix_path_len(addr);
 		if (n > 0 && addr->u.un.sun_path[0] == '\0') {
 			if (n >= size)
 				return -1;
@@ -390,8 +411,7 @@ sk_addr_format(const struct sk_addr *addr, char *buf, size_t size)
 		    addr->u.in6.sin6_scope_id);
 		return n < 0 ? 0 : (size_t)n;
 	case AF_UNIX:
-		plen = addr->len > offsetof(struct sockaddr_un, sun_path) ?
-		    addr->len - offsetof(struct sockaddr_un, sun_path) : 0;
+		plen = unix_path_len(addr);
 		if (plen > 0 && addr->u.un.sun_path[0] == '\0')
 			return sk_bytes_repr(addr->u.un.sun_path, plen, buf,
 			    size);

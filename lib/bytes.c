@@ -36,7 +36,7 @@ sk_bytes_repr(const void *data, size_t n, char *buf, size_t size)
 	for (i = 0; i < n; i++) {
 		unsigned char c = p[i];
 
-		if (c == quote || c == '\\') {
+		if (c == (unsigned char)quote || c == '\\') {
 			put(buf, size, &pos, '\\');
 			put(buf, size, &pos, (char)c);
 		} else if (c == '\t') {
@@ -168,7 +168,7 @@ sk_hex_encode(const void *data, size_t n, char *buf)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		memcpy(buf + 2 * i, pairs + 2 * p[i], 2);
+		memcpy(buf + 2 * i, pairs + 2 * (size_t)p[i], 2);
 	buf[2 * n] = '\0';
 	return 2 * n;
 }

@@ -270,7 +270,7 @@ sk_parse_integer(const char *text, long long min, long long max,
 {
 	const char *p = text;
 	unsigned long long mag = 0;
-	bool neg = false, any = false;
+	bool neg = false, any = false, overflow = false;
 	char msg[SK_ERRMSG_MAX];
 
 	if (*p == '-') {
@@ -283,8 +283,9 @@ sk_parse_integer(const char *text, long long min, long long max,
 			    *p - '0' : (tolower((unsigned char)*p) - 'a' + 10));
 
 			if (mag > (ULLONG_MAX - d) / 16)
-				goto range;
-			mag = mag * 16 + d;
+				overflow = true;
+			else
+				mag = mag * 16 + d;
 			any = true;
 		}
 	} else {
@@ -292,14 +293,18 @@ sk_parse_integer(const char *text, long long min, long long max,
 			unsigned d = (unsigned)(*p - '0');
 
 			if (mag > (ULLONG_MAX - d) / 10)
-				goto range;
-			mag = mag * 10 + d;
+				overflow = true;
+			else
+				mag = mag * 10 + d;
 			any = true;
 		}
 	}
+	/* Junk after the digits is invalid, even after too many digits. */
 	if (!any || *p != '\0')
 		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
 		    "invalid number");
+	if (overflow)
+		goto range;
 	if (neg) {
 		if (mag > (unsigned long long)LLONG_MAX + 1)
 			goto range;

@@ -16,8 +16,9 @@
 /* hstrerror(3) is obsolescent and not declared under strict feature macros. */
 extern const char *hstrerror(int);
 
+/* In parentheses: not the analyzer's macro of the same name (sockit.h). */
 int
-sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
+(sk_error_set)(struct sk_error *err, enum sk_error_kind kind, int code,
     const char *message)
 {
 	if (err == NULL)

@@ -35,7 +35,7 @@
 /* Scratch buffers for the *_r calls: start sizes, and the most we grow to. */
 #define HOST_BUF_START	16384	/* what CPython uses for gethostbyname_r */
 #define NETDB_BUF_START	1024
-#define NETDB_BUF_MAX	(1024 * 1024)
+#define NETDB_BUF_MAX	((size_t)1024 * 1024)
 
 /* CPython's gethostname() buffer. */
 #define HOSTNAME_BUF	1024

@@ -61,6 +61,11 @@ struct sk_error {
  * system's own text for that kind and code. */
 int sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
     const char *message);
+#ifdef __clang_analyzer__
+/* The static analyzer sees one file at a time: tell it the result. */
+#define sk_error_set(err, kind, code, message) \
+	(sk_error_set((err), (kind), (code), (message)), -1)
+#endif
 /* Clear err to SK_ERR_NONE. */
 void sk_error_clear(struct sk_error *err);
 /* The kind's name as the reference spells it: "error", "gaierror", ... */

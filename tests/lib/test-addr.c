@@ -103,6 +103,7 @@ test_resolve(void)
 	is_int(a.len, sizeof(struct sockaddr_in6),
 	    "an IPv6 address has the length of sockaddr_in6");
 	r = sk_addr_resolve(&a, "127.0.0.1", NULL, AF_INET, 0, &err);
+	is_int(r, 0, "resolve('127.0.0.1', NULL) succeeds");
 	is_int(a.len, sizeof(struct sockaddr_in),
 	    "an IPv4 address has the length of sockaddr_in");
 	is_int(sk_addr_port(&a), 0, "port NULL means 0");
@@ -223,6 +224,7 @@ test_parse(void)
 
 	/* The flow label goes in network order. */
 	r = sk_addr_parse(&a, "('::1', 80, 5, 0)", AF_UNSPEC, 0, &err);
+	is_int(r, 0, "parse('::1', 80, 5, 0) succeeds");
 	is_int(ntohl(a.u.in6.sin6_flowinfo), 5,
 	    "flowinfo is stored in network byte order");
 }
@@ -401,12 +403,25 @@ test_from_sockaddr(void)
 	is_int(sk_addr_from_sockaddr(&a, (struct sockaddr *)&ss, 0, &err), 0,
 	    "from_sockaddr of length 0");
 	is_int(sk_addr_family(&a), AF_UNSPEC, "an empty address is AF_UNSPEC");
+
+	/* An AF_UNIX length past sun_path (a sockaddr_storage's worth): only
+	 * sun_path is read, and the text fits SK_ADDRSTRLEN (fuzz-addr). */
+	memset(&ss, 0xff, sizeof(ss));
+	ss.ss_family = AF_UNIX;
+	((struct sockaddr_un *)&ss)->sun_path[0] = '\0';
+	is_int(sk_addr_from_sockaddr(&a, (struct sockaddr *)&ss, sizeof(ss),
+	    &err), 0, "from_sockaddr: AF_UNIX longer than sockaddr_un");
+	ok(sk_addr_format(&a, NULL, 0) ==
+	    4 * sizeof(((struct sockaddr_un *)0)->sun_path) + 3,
+	    "format reads sun_path only: b'\\x00' and 107 \\xff");
+	ok(sk_addr_format(&a, NULL, 0) < SK_ADDRSTRLEN,
+	    "format fits SK_ADDRSTRLEN");
 }
 
 static void
 test_host_port_format(void)
 {
-	struct sk_addr a;
+	struct sk_addr a, b;
 	char buf[64];
 	size_t n;
 
@@ -434,6 +449,18 @@ test_host_port_format(void)
 	is_str(buf, "fe80::1%999999", "an unknown scope id as a number");
 	is_str(fmt(&a), "('fe80::1%999999', 80, 0, 999999)",
 	    "format with an unknown scope id");
+	/* A scope on a global address: the number, which getaddrinfo reads
+	 * back, never the name, which it refuses there (fuzz-addr). */
+	(void)sk_addr_resolve(&a, "::1", "80", AF_INET6, 0, NULL);
+	a.u.in6.sin6_scope_id = if_nametoindex("lo");
+	is_int(sk_addr_host(&a, buf, sizeof(buf)), 5,
+	    "host of ::1 with a scope");
+	is_str(buf, "::1%1", "a global address's scope as a number");
+	is_int(sk_addr_parse(&b, fmt(&a), AF_UNSPEC, 0, NULL), 0,
+	    "its tuple parses back");
+	ok(b.u.in6.sin6_scope_id == a.u.in6.sin6_scope_id,
+	    "with the same scope id");
+	(void)sk_addr_resolve(&a, "fe80::1%lo", "80", AF_INET6, 0, NULL);
 	sk_addr_set_port(&a, 443);
 	is_int(sk_addr_port(&a), 443, "set_port on IPv6");
 	is_int(ntohs(a.u.in6.sin6_port), 443, "IPv6 port in network order");

@@ -166,6 +166,7 @@ test_repr_truncation(void)
 	is_int((long long)n, 6, "repr into 1 byte returns the full length");
 	is_str(buf, "", "repr into 1 byte is the empty string");
 	n = sk_bytes_repr("abc", 3, buf, 7);
+	is_int((long long)n, 6, "repr into exactly n+1 bytes returns n");
 	is_str(buf, "b'abc'", "repr into exactly n+1 bytes is whole");
 }
 
@@ -530,6 +531,8 @@ test_buf_reserve(void)
 	    "... and data is NUL-terminated at len, as documented");
 
 	/* The caller writes into data + len itself. */
+	if (b.data == NULL)
+		return;
 	memset(b.data, 'w', 1000);
 	b.len = 1000;
 	b.data[b.len] = '\0';

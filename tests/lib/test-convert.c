@@ -515,6 +515,9 @@ test_parse_integer(void)
 		{ "-9223372036854775809", LLONG_MIN, LLONG_MAX, 0, ERANGE },
 		{ "99999999999999999999999", 0, 10, 0, ERANGE },
 		{ "0xffffffffffffffffff", 0, 10, 0, ERANGE },
+		/* Junk is invalid even after too many digits (fuzz-int). */
+		{ "99999999999999999999x", 0, 10, 0, EINVAL },
+		{ "0xffffffffffffffffffg", 0, 10, 0, EINVAL },
 		{ "11", 0, 10, 0, ERANGE },
 		{ "-1", 0, 10, 0, ERANGE },
 		{ "", 0, 10, 0, EINVAL },

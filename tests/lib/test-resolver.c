@@ -425,10 +425,13 @@ test_hostname_fqdn(void)
 	is_str(fqdn, want, "getfqdn('') follows gethostbyaddr(gethostname())");
 	diag("gethostname: %s, getfqdn(''): %s", name, fqdn);
 	r = sk_getfqdn(NULL, again, sizeof(again), &err);
+	is_int(r, 0, "getfqdn(NULL) succeeds");
 	is_str(again, fqdn, "getfqdn(NULL) is getfqdn('')");
 	r = sk_getfqdn("0.0.0.0", again, sizeof(again), &err);
+	is_int(r, 0, "getfqdn('0.0.0.0') succeeds");
 	is_str(again, fqdn, "getfqdn('0.0.0.0') is getfqdn('')");
 	r = sk_getfqdn("::", again, sizeof(again), &err);
+	is_int(r, 0, "getfqdn('::') succeeds");
 	is_str(again, fqdn, "getfqdn('::') is getfqdn('')");
 }
 
@@ -484,6 +487,7 @@ test_services_protocols(void)
 	is_int(r, 0, "getservbyport(53, 'udp')");
 	is_str(buf, "domain", "getservbyport(53, 'udp') is 'domain'");
 	r = sk_getservbyport(22, NULL, buf, sizeof(buf), &err);
+	is_int(r, 0, "getservbyport(22) succeeds");
 	is_str(buf, "ssh", "getservbyport(22) is 'ssh'");
 	r = sk_getservbyport(80, "tcp", buf, 4, &err);
 	is_int(r, -1, "getservbyport into a 4-byte buffer fails");

@@ -727,6 +727,7 @@ test_send_recv(void)
 	is_mem(b.data, b.len, "hello", 5, "recv with MSG_PEEK sees the data");
 	sk_bytes_free(&b);
 	n = sk_socket_recv(&s, 5, MSG_WAITALL, &b, &err);
+	is_int(n, 5, "sk_socket_recv returns 5");
 	is_mem(b.data, b.len, "hello", 5, "recv(5) gets the peeked bytes");
 	sk_bytes_free(&b);
 	n = sk_socket_recv_into(&s, buf, 6, MSG_WAITALL, &err);
@@ -742,6 +743,7 @@ test_send_recv(void)
 	is_int(sk_socket_send(&s, "back", 4, 0, &err), 4,
 	    "the other direction still sends");
 	n = sk_socket_recv(&c, 100, MSG_WAITALL, &b, &err);
+	is_int(n, 4, "sk_socket_recv returns 4");
 	is_mem(b.data, b.len, "back", 4,
 	    "the half-closed side still receives");
 	sk_bytes_free(&b);
@@ -762,6 +764,7 @@ test_send_recv(void)
 	is_int(sk_socket_sendall(&c, "abc", 3, 0, &err), 0, "sendall(abc)");
 	(void)sk_socket_settimeout(&s, PATIENCE, &err);
 	n = sk_socket_recv(&s, 3, MSG_WAITALL, &b, &err);
+	is_int(n, 3, "sk_socket_recv returns 3");
 	is_mem(b.data, b.len, "abc", 3, "sendall's bytes arrive");
 	sk_bytes_free(&b);
 	(void)sk_socket_close(&c, NULL);
@@ -826,6 +829,7 @@ test_udp(int family)
 	is_mem(buf, n < 0 ? 0 : (size_t)n, "012", 3,
 	    "UDP %s: recv_into cuts a datagram to the buffer", host);
 	n = sk_socket_recvfrom(&a, 100, 0, &got, NULL, &err);
+	is_int(n, 4, "sk_socket_recvfrom returns 4");
 	is_mem(got.data, got.len, "next", 4,
 	    "UDP %s: the next datagram, recvfrom with from NULL", host);
 	sk_bytes_free(&got);
@@ -837,6 +841,7 @@ test_udp(int family)
 	is_int(sk_socket_connect(&b, &aa, &err), 0, "UDP %s: connect", host);
 	is_int(sk_socket_send(&b, "c", 1, 0, &err), 1, "UDP %s: send", host);
 	n = sk_socket_recv(&a, 10, 0, &got, &err);
+	is_int(n, 1, "sk_socket_recv returns 1");
 	is_mem(got.data, got.len, "c", 1, "UDP %s: recv", host);
 	sk_bytes_free(&got);
 
@@ -1174,6 +1179,7 @@ test_socketpair(void)
 	(void)sk_socket_settimeout(&p[1], PATIENCE, &err);
 	(void)sk_socket_send(&p[0], "ab", 2, 0, &err);
 	n = sk_socket_recv(&p[1], 2, MSG_WAITALL, &b, &err);
+	is_int(n, 2, "sk_socket_recv returns 2");
 	is_mem(b.data, b.len, "ab", 2, "the pair is connected");
 	sk_bytes_free(&b);
 	(void)sk_socket_close(&p[0], NULL);
@@ -1189,6 +1195,7 @@ test_socketpair(void)
 	(void)sk_socket_send(&p[0], "two!", 4, 0, &err);
 	(void)sk_socket_settimeout(&p[1], PATIENCE, &err);
 	n = sk_socket_recv(&p[1], 100, 0, &b, &err);
+	is_int(n, 3, "sk_socket_recv returns 3");
 	is_mem(b.data, b.len, "one", 3, "the first datagram alone");
 	sk_bytes_free(&b);
 	n = sk_socket_recv(&p[1], 100, 0, &b, &err);

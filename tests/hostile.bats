@@ -1,0 +1,405 @@
+#!/usr/bin/env bats
+# hostile.bats - hostile input everywhere (issue 7): every option argument
+# of every command, generated from --list-commands and --list-options so
+# that a new command is covered the day it is added, gets empty,
+# non-numeric, negative, overflowing, 128 KiB, invalid UTF-8 and
+# terminal-escape values; tests/hostile.table lists the exceptions to
+# "exit 2 with one message and the --help hint".  Then the stdin modes
+# (inet-convert's and resolve's batches) get NUL bytes, invalid UTF-8,
+# escapes, CRLF, a 1 MiB line and no final newline; and bytes from the
+# network with escapes in them must reach stdout escaped.
+#
+# No value may crash a command (a signal), hang it (10 s), or put a raw
+# control byte of its own on stdout or stderr.
+
+load helpers
+
+TABLE=$TOP/tests/hostile.table
+CLASSES=(empty nonnum negative overflow long utf8 escape)
+ESCAPE=$'\e[2J\e]0;pwned\a'
+# One argument is at most 128 KiB with its NUL (MAX_ARG_STRLEN).
+LONG=$(head -c 131000 /dev/zero | tr '\0' x)
+
+setup() {
+	cd "$BATS_TEST_TMPDIR" || return 1
+	PEER_PID=
+}
+
+teardown() {
+	if [ -n "$PEER_PID" ]; then
+		kill "$PEER_PID" 2>/dev/null || true
+		wait "$PEER_PID" 2>/dev/null || true
+	fi
+}
+
+has_command() {
+	list_commands | grep -qx -- "$1"
+}
+
+# start_peer MODE: tests/hostile-peer in the background (PEER_PID), and
+# the port it printed (PEER_PORT).
+start_peer() {
+	rm -f peer.fifo
+	mkfifo peer.fifo
+	"$PYTHON" "$TOP/tests/hostile-peer" "$1" >peer.fifo &
+	PEER_PID=$!
+	read -r -t 10 PEER_PORT <peer.fifo || fail "hostile-peer $1: no port"
+}
+
+# net_check LABEL KIND: the run whose status is in $st and whose output
+# is in out and err ended in time, not on a signal, with a documented
+# status and no raw control byte; human output shows a bytes literal.
+net_check() {
+	local label=$1 kind=$2
+	add "$(check "${label%% *}" "$label" any "$st" out err \
+		"$([ "$kind" = json ] && echo json || echo batch)")"
+	if [ "$kind" = json ]; then
+		grep -q '"data_b64"' out || add "$label: no data_b64 in $(cat out)"
+	else
+		grep -qE "b'|b\"" out || add "$label: no bytes literal in $(cat out)"
+	fi
+}
+
+value_of() {
+	case $1 in
+	empty) printf '' ;;
+	nonnum) printf abc ;;
+	negative) printf -- -1 ;;
+	overflow) printf 99999999999999999999 ;;
+	long) printf '%s' "$LONG" ;;
+	utf8) printf '\377\376' ;;
+	escape) printf '%s' "$ESCAPE" ;;
+	esac
+}
+
+# The options of command $1 that take an argument: "LONG SHORT" per line,
+# SHORT "-" when there is none.  (read's IFS would merge empty fields.)
+arg_options() {
+	"$SOCKIT" "$1" --list-options |
+		awk -F'\t' '$3 != "" { print $1, ($2 == "" ? "-" : $2) }'
+}
+
+# add TEXT: one more problem (a line) for the test's report.
+add() {
+	[ -z "$1" ] || problems+="$1"$'\n'
+}
+
+# expect CMD OPTION CLASS: the EXPECT of the first matching table row, 2
+# when none matches.
+expect() {
+	awk -v c="$1" -v o="$2" -v k="$3" '
+		/^[ \t]*(#|$)/ { next }
+		($1 == c || $1 == "*") && ($2 == o || $2 == "*") &&
+		    ($3 == k || $3 == "*") { print $4; found = 1; exit }
+		END { if (!found) print 2 }' "$TABLE"
+}
+
+# Whether a file holds a raw control byte a hostile value could carry:
+# ESC, BEL, C1's CSI (\233) or the invalid UTF-8 bytes \377 and \376.
+has_raw() {
+	LC_ALL=C grep -q $'[\e\a\233\377\376]' "$1"
+}
+
+# check CMD LABEL EXPECT STATUS OUT ERR [KIND]: the rules every run obeys.
+# KIND is opt (one message, or a usage error's two lines), batch (one
+# message per bad line) or json (errors are JSON on stdout: stderr empty).
+# Prints what is wrong, nothing when all is well.
+check() {
+	local cmd=$1 label=$2 want=$3 st=$4 out=$5 err=$6 kind=${7:-opt} n
+	if [ "$st" -eq 124 ]; then
+		echo "$label: hung (killed after 10 s)"
+		return
+	fi
+	[ "$st" -lt 128 ] || echo "$label: died on signal $((st - 128))"
+	case $want in
+	any) [ "$st" -le 5 ] || echo "$label: exit $st, not 0-5" ;;
+	*) [[ "|$want|" == *"|$st|"* ]] || echo "$label: exit $st, want $want" ;;
+	esac
+	has_raw "$out" && echo "$label: a raw control byte on stdout"
+	has_raw "$err" && echo "$label: a raw control byte on stderr"
+	[ "$(wc -c <"$err")" -le 2048 ] ||
+		echo "$label: $(wc -c <"$err") bytes on stderr"
+	n=$(wc -l <"$err")
+	if [ "$kind" = json ]; then
+		[ "$n" -eq 0 ] || echo "$label: $n lines on stderr"
+	elif [ "$st" -eq 2 ]; then
+		[ "$n" -eq 2 ] || echo "$label: usage error in $n lines"
+		[[ "$(head -1 "$err")" == "sockit $cmd: "* ]] ||
+			echo "$label: message lacks 'sockit $cmd: '"
+		[ "$(sed -n 2p "$err")" = "Try 'sockit $cmd --help' for more information." ] ||
+			echo "$label: no --help hint"
+		[ -s "$out" ] && echo "$label: output on a usage error"
+	elif [ "$st" -ne 0 ]; then
+		if [ "$want" = any ] || [ "$kind" = batch ]; then
+			grep -v "^sockit $cmd: " "$err" | grep -qv "^Try 'sockit" &&
+				echo "$label: a message without 'sockit $cmd: '"
+		else
+			[ "$n" -eq 1 ] || echo "$label: error in $n lines"
+			[[ "$(head -1 "$err")" == "sockit $cmd: "* ]] ||
+				echo "$label: message lacks 'sockit $cmd: '"
+		fi
+	fi
+	return 0
+}
+
+# run_one CMD LABEL EXPECT ARG...: run, check, print what is wrong.
+run_one() {
+	local cmd=$1 label=$2 want=$3 st=0
+	shift 3
+	timeout 10 "$SOCKIT" "$cmd" "$@" </dev/null >out 2>err || st=$?
+	check "$cmd" "$label" "$want" "$st" out err
+}
+
+
+# Every command, every option with an argument (long form, and the short
+# form when there is one), one value class.
+hostile_class() {
+	local class=$1 value cmd long short want problems="" ran=0
+	value=$(value_of "$class")
+	for cmd in $(list_commands); do
+		while read -r long short; do
+			want=$(expect "$cmd" "$long" "$class")
+			[ "$want" = skip ] && continue
+			add "$(run_one "$cmd" "$cmd $long=<$class>" "$want" \
+				"$long=$value")"
+			ran=$((ran + 1))
+			[ "$short" != - ] || continue
+			add "$(run_one "$cmd" "$cmd $short <$class>" "$want" \
+				"$short" "$value")"
+		done < <(arg_options "$cmd")
+	done
+	[ "$ran" -gt 0 ] || fail "no option took an argument"
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "the table names real classes and statuses" {
+	local bad
+	bad=$(awk '/^[ \t]*(#|$)/ { next }
+		NF < 4 || $3 !~ /^(\*|empty|nonnum|negative|overflow|long|utf8|escape)$/ ||
+		$4 !~ /^(any|skip|[0-5](\|[0-5])*)$/ { print FILENAME ":" NR ": " $0 }' \
+		"$TABLE")
+	[ -z "$bad" ] || fail "$bad"
+}
+
+@test "every option: an empty argument" {
+	hostile_class empty
+}
+
+@test "every option: a non-numeric argument" {
+	hostile_class nonnum
+}
+
+@test "every option: a negative argument" {
+	hostile_class negative
+}
+
+@test "every option: an overflowing argument" {
+	hostile_class overflow
+}
+
+@test "every option: a 128 KiB argument" {
+	hostile_class long
+}
+
+@test "every option: an invalid UTF-8 argument" {
+	hostile_class utf8
+}
+
+@test "every option: an argument full of terminal escapes" {
+	hostile_class escape
+}
+
+@test "every command: hostile unknown options and missing arguments" {
+	local cmd long short problems=""
+	for cmd in $(list_commands); do
+		for o in "--$ESCAPE" "-$ESCAPE" $'-\377' $'--\377\376' \
+			"--$LONG" "-"$'\a'; do
+			add "$(run_one "$cmd" "$cmd <unknown option>" 2 "$o")"
+		done
+		# A last option that needs an argument and has none.
+		while read -r long short; do
+			add "$(run_one "$cmd" "$cmd $long<none>" 2 "$long")"
+			[ "$short" != - ] || continue
+			add "$(run_one "$cmd" "$cmd $short<none>" 2 "$short")"
+		done < <(arg_options "$cmd")
+	done
+	# The dispatcher itself.
+	add "$(cd "$BATS_TEST_TMPDIR" &&
+		timeout 10 "$SOCKIT" "$ESCAPE" </dev/null >out 2>err; st=$?
+		[ "$st" -eq 2 ] || echo "sockit <escape>: exit $st"
+		has_raw err && echo "sockit <escape>: raw bytes on stderr"
+		timeout 10 "$SOCKIT" help "$ESCAPE" </dev/null >out 2>err; st=$?
+		[ "$st" -eq 2 ] || echo "sockit help <escape>: exit $st"
+		has_raw err && echo "sockit help <escape>: raw bytes on stderr"
+		true)"
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "hostile operands: quoted in messages, never raw" {
+	local problems="" v
+	# '' is a name for resolve (the wildcard address, as in Python).
+	for v in "$ESCAPE" $'\377\376' "$LONG"; do
+		add "$(run_one inet-convert "inet-convert aton <operand>" 1 \
+			aton "$v")"
+		add "$(run_one inet-convert "inet-convert ntoa <operand>" 1 \
+			ntoa "$v")"
+		add "$(run_one inet-convert "inet-convert htons <operand>" 1 \
+			htons -- "$v")"
+		add "$(run_one resolve "resolve <name>" 3 "$v")"
+		add "$(run_one resolve "resolve --byname <name>" 3 \
+			--byname "$v")"
+		add "$(run_one resolve "resolve --service <name>" 3 \
+			--service "$v")"
+		add "$(run_one resolve "resolve --protocol <name>" 3 \
+			--protocol "$v")"
+		add "$(run_one inet-convert "inet-convert <operation>" 2 "$v")"
+	done
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "resolve --fqdn and --python: a name given back is escaped" {
+	# getfqdn answers a name it cannot resolve with the name itself.
+	run --separate-stderr sockit resolve --fqdn $'evil\e[2J'
+	[ "$status" -eq 0 ]
+	[ "$output" = 'evil\033[2J' ]
+	run --separate-stderr sockit resolve --fqdn --python $'evil\e[2J\xc2\x9b'
+	[ "$status" -eq 0 ]
+	[ "$output" = "'evil\\x1b[2J\\x9b'" ]
+	# Python's own repr of the same str.
+	[ "$output" = "$("$PYTHON" -c 'print(repr("evil\x1b[2J\x9b"))')" ]
+	# Printable UTF-8 stays as it is.
+	run --separate-stderr sockit resolve --fqdn $'caf\xc3\xa9.test'
+	[ "$output" = $'caf\xc3\xa9.test' ]
+}
+
+# A batch for stdin: GOOD, a NUL inside a line, invalid UTF-8, escapes, a
+# line over 1 MiB, GOOD with CRLF, and GOOD without a final newline.
+hostile_stdin() {
+	printf '%s\n' "$1"
+	printf '%s\0%s\n' "$1" "$1"
+	printf '\377\376\n'
+	printf '%s\n' "$ESCAPE"
+	head -c 1048600 /dev/zero | tr '\0' 7
+	printf '\n%s\r\n%s' "$1" "$1"
+}
+
+# stdin_case CMD WANT-STATUS GOOD ARG...: the batch above; the good lines
+# answered in order, the same as GOOD given alone, each bad one reported
+# on one line, nothing raw, and the same in --json.
+stdin_case() {
+	local cmd=$1 want=$2 good=$3 st=0 one label
+	shift 3
+	label="$cmd $* <stdin>"
+	one=$("$SOCKIT" "$cmd" "$@" "$good")
+	[ -n "$one" ] || { echo "$label: $good gives nothing"; return; }
+	hostile_stdin "$good" >in
+	timeout 10 "$SOCKIT" "$cmd" "$@" <in >out 2>err || st=$?
+	check "$cmd" "$label" "$want" "$st" out err batch
+	[ "$(cat out)" = "$one"$'\n'"$one"$'\n'"$one" ] ||
+		echo "$label: the good lines were not answered in order"
+	[ "$(wc -l <err)" -eq 4 ] ||
+		echo "$label: $(wc -l <err) messages for 4 bad lines"
+	st=0
+	timeout 10 "$SOCKIT" "$cmd" --json "$@" <in >out 2>err || st=$?
+	check "$cmd" "$label --json" "$want" "$st" out err json
+	"$PYTHON" -c '
+import json, sys
+n = 0
+for line in open(sys.argv[1], "rb"):
+    json.loads(line)
+    n += 1
+sys.exit(0 if n >= 7 else 1)' out || echo "$label --json: not 7 JSON objects"
+	return 0
+}
+
+@test "inet-convert: every operation on a hostile stdin" {
+	local problems=""
+	add "$(stdin_case inet-convert 1 127.1 aton)"
+	add "$(stdin_case inet-convert 1 7f000001 ntoa)"
+	add "$(stdin_case inet-convert 1 ::1 pton)"
+	add "$(stdin_case inet-convert 1 7f000001 ntop)"
+	add "$(stdin_case inet-convert 1 80 htons)"
+	add "$(stdin_case inet-convert 1 80 htonl)"
+	add "$(stdin_case inet-convert 1 80 ntohs)"
+	add "$(stdin_case inet-convert 1 80 ntohl)"
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "resolve: every batch mode on a hostile stdin" {
+	local problems=""
+	add "$(stdin_case resolve 3 sockit-a.test)"
+	add "$(stdin_case resolve 3 sockit-a.test --byname)"
+	add "$(stdin_case resolve 3 sockit-a.test --ex)"
+	add "$(stdin_case resolve 3 127.0.0.2 --reverse)"
+	add "$(stdin_case resolve 3 127.0.0.2 --nameinfo)"
+	add "$(stdin_case resolve 3 http --service)"
+	add "$(stdin_case resolve 1 80 --service-port)"
+	add "$(stdin_case resolve 3 tcp --protocol)"
+	[ -z "$problems" ] || fail "$problems"
+}
+
+# Bytes from the network: a peer answers with ESC sequences, an OSC title,
+# BEL, C1's CSI, invalid UTF-8, NUL, CR and LF.  The commands appear as
+# they are added; until then these tests skip.
+
+@test "echo-client: escapes received are shown escaped" {
+	has_command echo-client || skip "no echo-client yet"
+	local problems="" kind st
+	for kind in human json; do
+		start_peer tcp
+		st=0
+		timeout 10 "$SOCKIT" echo-client $([ $kind = json ] && echo --json) \
+			-m 'Hello, world' 127.0.0.1 "$PEER_PORT" </dev/null \
+			>out 2>err || st=$?
+		net_check "echo-client ($kind)" "$kind"
+		teardown
+		PEER_PID=
+	done
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "udp-send --reply: escapes received are shown escaped" {
+	has_command udp-send || skip "no udp-send yet"
+	local problems="" kind st
+	for kind in human json; do
+		start_peer udp
+		st=0
+		timeout 10 "$SOCKIT" udp-send $([ $kind = json ] && echo --json) \
+			--reply -w 5 -m hello 127.0.0.1 "$PEER_PORT" \
+			</dev/null >out 2>err || st=$?
+		net_check "udp-send ($kind)" "$kind"
+		teardown
+		PEER_PID=
+	done
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "udp-listen: escapes received are shown escaped" {
+	has_command udp-listen || skip "no udp-listen yet"
+	local problems="" kind st
+	for kind in human json; do
+		start_peer send
+		st=0
+		timeout 10 "$SOCKIT" udp-listen $([ $kind = json ] && echo --json) \
+			-b 127.0.0.1 -p "$PEER_PORT" --count 1 \
+			</dev/null >out 2>err || st=$?
+		net_check "udp-listen ($kind)" "$kind"
+		teardown
+		PEER_PID=
+	done
+	[ -z "$problems" ] || fail "$problems"
+}
+
+@test "sniff -r: escapes and lying lengths in a capture file" {
+	has_command sniff || skip "no sniff yet"
+	local problems="" st opt
+	"$PYTHON" "$TOP/tests/hostile-peer" pcap hostile.pcap
+	for opt in "" -x --json; do
+		st=0
+		timeout 10 "$SOCKIT" sniff $opt -r hostile.pcap </dev/null \
+			>out 2>err || st=$?
+		add "$(check sniff "sniff $opt -r" any "$st" out err batch)"
+		[ -s out ] || add "sniff $opt -r: no output"
+	done
+	[ -z "$problems" ] || fail "$problems"
+}
