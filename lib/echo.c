@@ -805,7 +805,6 @@ worker_close_all(struct worker *w)
 	struct conn *c;
 
 	while ((c = TAILQ_FIRST(&w->conns)) != NULL) {
-		w->srv->cfg.once = false;	/* no stop from inside */
 		conn_close(c, SK_ECHO_CLOSED, NULL);
 	}
 	close_listeners(w);
