@@ -542,8 +542,19 @@ main_echo_client(int argc, char **argv)
 	    AF_UNSPEC, &err)) == -1)
 		return cli_fail("could not open socket", &err);
 	if (sk_socket_getpeername(&s, &peer, &err) == -1) {
+		/* Not connected any more: the server reset the connection
+		 * right after it was made (--max-conns, access rules); say
+		 * why with the socket's own error. */
+		int e = 0;
+
+		if (sk_socket_getsockopt_int(&s, SOL_SOCKET, SO_ERROR, &e,
+		    NULL) == 0 && e != 0)
+			(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
+		else if (err.code == ENOTCONN)
+			(void)sk_error_set(&err, SK_ERR_OS, ECONNRESET, NULL);
 		(void)sk_socket_close(&s, NULL);
-		return cli_fail("getpeername", &err);
+		return cli_fail(o.unix_path != NULL ? o.unix_path : o.host,
+		    &err);
 	}
 	(void)sk_addr_format(&peer, peer_text, sizeof(peer_text));
 	if (o.verbose)

@@ -35,7 +35,7 @@ static const struct cli_option options[] = {
 	    "serve exactly one client, then exit, as the reference does",
 	    NULL },
 	{ OPT_MAX_CONNS, "max-conns", required_argument, "N",
-	    "serve at most N clients at once; more are closed at once "
+	    "serve at most N clients at once; more are reset at once "
 	    "(default 16384)", NULL },
 	{ OPT_IDLE_TIMEOUT, "idle-timeout", required_argument, "SECONDS",
 	    "close a connection idle for SECONDS", NULL },
@@ -205,6 +205,9 @@ validate(struct opts *o, int nargs)
 	    o->port_given))
 		return cli_usage("cannot use --unix with %s", o->v4 ? "-4" :
 		    o->v6 ? "-6" : o->host_given ? "--bind" : "--port");
+	if (o->cfg.unix_path != NULL && o->acl != NULL)
+		return cli_usage("cannot use --unix with access rules: they "
+		    "match IP addresses");
 	if (o->cfg.once && (o->cfg.workers > 1 || o->max_conns > 0))
 		return cli_usage("cannot use --once with %s",
 		    o->cfg.workers > 1 ? "--workers" : "--max-conns");

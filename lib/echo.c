@@ -10,15 +10,17 @@
  * two sockets and IPV6_V6ONLY, so an IPv4 client is never a mapped
  * ::ffff: address.
  *
- * Connections are edge-triggered.  A connection that has bytes to send
- * back holds a pipe from the worker's pool and moves them with splice(2)
- * socket -> pipe -> socket, so they never enter user space; without
- * splice (or without a free descriptor for a pipe) it uses a buffer.
- * Either way at most `buffer` bytes wait per connection: while they
- * cannot be written, the client is not read from, so its own buffers fill
- * and it is the one that waits (backpressure), and other clients do not
- * notice.  When accept(2) runs out of descriptors the listeners are
- * paused (not spun on) until a connection closes or 100 ms pass.
+ * Connections are edge-triggered.  Bytes are read into the worker's one
+ * scratch buffer and sent straight back; only what the socket will not
+ * take waits, in a buffer of the connection's own.  A client that sends
+ * in bulk (a read fills the buffer) is served with splice(2) through a
+ * pipe from the worker's pool instead, socket -> pipe -> socket, so its
+ * bytes never enter user space.  Either way at most `buffer` bytes wait
+ * per connection: while they cannot be written, the client is not read
+ * from, so its own buffers fill and it is the one that waits
+ * (backpressure), and other clients do not notice.  When accept(2) runs
+ * out of descriptors the listeners are paused (not spun on) for 100 ms
+ * at a time, until accept works again.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -174,20 +176,22 @@ close_listeners(struct worker *w)
  * Whether a stream AF_UNIX socket listens at path, from /proc/net/unix
  * (its Flags column has __SO_ACCEPTCON, 0x10000, for a listener): asking
  * by connecting would be taken by that server as a client.  1 yes, 0 no,
- * -1 unknown (no /proc).
+ * 2 maybe (a listener's path has the same last component, spelled from
+ * another directory), -1 unknown (no /proc).
  */
 static int
 unix_listening(const char *path)
 {
 	FILE *f;
-	char *line = NULL, *p;
-	size_t cap = 0, plen = strlen(path);
+	char *line = NULL, *p, *nl;
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t cap = 0, blen = strlen(base);
 	unsigned long flags, type;
 	int found = 0, fields, at;
 
 	if ((f = fopen("/proc/net/unix", "re")) == NULL)
 		return -1;
-	while (found == 0 && getline(&line, &cap, f) != -1) {
+	while (found != 1 && getline(&line, &cap, f) != -1) {
 		/* Num RefCount Protocol Flags Type St Inode Path */
 		at = 0;
 		fields = sscanf(line, "%*s %*s %*s %lx %lx %*s %*s %n", &flags,
@@ -196,9 +200,14 @@ unix_listening(const char *path)
 		    !(flags & 0x10000))
 			continue;
 		p = line + at;
-		if (strncmp(p, path, plen) == 0 &&
-		    (p[plen] == '\n' || p[plen] == '\0'))
+		if ((nl = strchr(p, '\n')) != NULL)
+			*nl = '\0';
+		if (strcmp(p, path) == 0)
 			found = 1;
+		else if (strlen(p) >= blen &&
+		    strcmp(p + strlen(p) - blen, base) == 0 &&
+		    (strlen(p) == blen || p[strlen(p) - blen - 1] == '/'))
+			found = 2;
 	}
 	free(line);
 	(void)fclose(f);
@@ -227,12 +236,14 @@ unix_prepare(const struct sk_addr *addr, struct sk_error *err)
 	/* /proc/net/unix names the path as it was bound: absolute or
 	 * relative; compare both the given and the resolved one. */
 	rc = unix_listening(path);
-	if (rc == 0 && path[0] != '/' && realpath(path, real) != NULL)
-		rc = unix_listening(real);
+	if (rc != 1 && path[0] != '/' && realpath(path, real) != NULL &&
+	    unix_listening(real) == 1)
+		rc = 1;
 	if (rc == 1)
 		return sk_error_set(err, SK_ERR_OS, EADDRINUSE, NULL);
-	if (rc == -1) {
-		/* No /proc: ask by connecting. */
+	if (rc == -1 || rc == 2) {
+		/* No /proc, or a listener's path that may be this file
+		 * spelled another way: ask by connecting. */
 		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 			return sk_error_set(err, SK_ERR_OS, errno, NULL);
 		rc = connect(fd, &addr->u.sa, addr->len);
@@ -702,7 +713,7 @@ accept_one(struct worker *w, int fd, const struct sk_addr *peer)
 	}
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		atomic_fetch_sub(&srv->active, 1);
-		(void)close(fd);
+		reject(fd);
 		pause_accept(w, ENOMEM);
 		return;
 	}

@@ -483,15 +483,16 @@ void sk_loop_stop(struct sk_loop *loop);
 /*
  * The echo server: the reference's, made real.  Every byte a client
  * sends comes back; after its EOF the rest comes back and the connection
- * is closed.  Many clients at once on an event loop per worker thread,
- * with splice(2) through a pipe (or a bounded buffer) per active
- * connection, so a client that does not read stops being read from.
+ * is closed.  Many clients at once on an event loop per worker thread;
+ * at most a bounded number of bytes wait per connection (in a buffer, or
+ * in a pipe for splice(2) when the client sends in bulk), so a client
+ * that does not read stops being read from.
  */
 enum sk_echo_event {
 	SK_ECHO_LISTENING,	/* addr: a listening socket's address */
 	SK_ECHO_CONNECTED,	/* addr: the peer */
 	SK_ECHO_CLOSED,		/* addr, bytes; error if it ended in one */
-	SK_ECHO_REFUSED,	/* addr: over max_conns, closed at once */
+	SK_ECHO_REFUSED,	/* addr: over max_conns, reset at once */
 	SK_ECHO_IDLE,		/* addr, bytes: closed after idle_timeout */
 	SK_ECHO_WARNING,	/* error: e.g. accept paused on EMFILE */
 	SK_ECHO_DENIED		/* addr: refused by the access rules */

@@ -312,7 +312,7 @@ nonreader() {
 	clients maxconns --limit 3 --events "$OUT"
 	note "max-conns: $output"
 	[ "$(get 'd["held"]')" = '["ok", "ok", "ok"]' ]
-	# The documented behaviour: "more are closed at once": EOF or reset,
+	# The documented behaviour: "more are reset at once": EOF or reset,
 	# never a byte.
 	extra=$(get 'd["extra"]')
 	[ "$extra" = eof ] || [ "$extra" = reset ]
@@ -320,7 +320,7 @@ nonreader() {
 	[ "$(get 'd["refused_events"]')" -eq 1 ]
 	[ "$(get 'd["after_close"]')" = echo ]
 	grep -q '"event":"refused".*"reason":"max-conns"' "$OUT"
-	"$SOCKIT" echo-server --help | grep -q 'more are closed at once'
+	"$SOCKIT" echo-server --help | grep -q 'more are reset at once'
 	kill -TERM "$SRV"
 	wait_exit "$SRV" 10
 	[ "$rc" -eq 0 ]
