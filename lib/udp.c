@@ -665,8 +665,12 @@ sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
 	struct cmsghdr *c;
 	ssize_t r;
 
+	bool local;
+
 	if (s->fd < 0)
 		return CLOSED(err);
+again:
+	local = false;
 	memset(dest, 0, sizeof(*dest));
 	if (offender != NULL)
 		memset(offender, 0, sizeof(*offender));
@@ -698,6 +702,7 @@ sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
 		    c->cmsg_len < CMSG_LEN(sizeof(ee)))
 			continue;
 		memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+		local = ee.ee_origin == SO_EE_ORIGIN_LOCAL;
 		(void)sk_error_set(icmp, SK_ERR_OS, (int)ee.ee_errno, NULL);
 		off = (const struct sockaddr *)(CMSG_DATA(c) + sizeof(ee));
 		if (offender != NULL && c->cmsg_len >= CMSG_LEN(sizeof(ee) +
@@ -709,6 +714,9 @@ sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
 			    sizeof(struct sockaddr_in) :
 			    sizeof(struct sockaddr_in6), NULL);
 	}
+	/* A local error (EMSGSIZE) was the failed call's own: skip it. */
+	if (local)
+		goto again;
 	return 1;
 }
 

@@ -386,6 +386,7 @@ test_icmp(void)
 	struct sk_addr ga, sa, dest, off;
 	struct sk_dgram d;
 	struct sk_error err, icmp;
+	unsigned char *big;
 	int soerr = -1;
 
 	if (bound(&gone, "127.0.0.1", &ga) == -1)
@@ -418,6 +419,16 @@ test_icmp(void)
 	is_err(&err, SK_ERR_OS, ECONNREFUSED, NULL, "with ECONNREFUSED");
 	while (sk_udp_recv_error(&s, &icmp, &dest, NULL, &err) == 1)
 		;
+
+	/* The kernel queues a local EMSGSIZE too: the send reported it. */
+	if ((big = calloc(1, SK_UDP_MAX_IPV4 + 1)) == NULL)
+		abort();
+	d = dgram(big, SK_UDP_MAX_IPV4 + 1, NULL);
+	is_int(sk_udp_sendmany(&s, &d, 1, &err), -1, "a datagram too long");
+	is_err(&err, SK_ERR_OS, EMSGSIZE, NULL, "is EMSGSIZE");
+	is_int(sk_udp_recv_error(&s, &icmp, &dest, NULL, &err), 0,
+	    "and no ICMP error for it");
+	free(big);
 	(void)sk_socket_close(&s, NULL);
 }
 
