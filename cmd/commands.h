@@ -11,3 +11,7 @@ CMD(inet_convert, "inet-convert",
     "convert addresses and integers: inet_aton, inet_pton, htons, ...")
 CMD(resolve, "resolve",
     "every documented resolver call: getaddrinfo, gethostbyaddr, ...")
+CMD(udp_send, "udp-send",
+    "the documented UDP sender: -m or stdin lines as datagrams")
+CMD(udp_listen, "udp-listen",
+    "the documented UDP server: print, answer or echo each datagram")
