@@ -242,7 +242,8 @@ setup(struct state *st)
 		    sk_socket_setblocking(s, false, &err) == -1)
 			return cli_fail(udp_addr(&st->addr[i], addr,
 			    sizeof(addr)), &err);
-		if (o->group != NULL && s->family == sk_addr_family(&st->group)) {
+		if (o->group != NULL &&
+		    s->family == sk_addr_family(&st->group)) {
 			if (sk_udp_join(s, &st->group, st->ifindex,
 			    &err) == -1)
 				return cli_fail(cli_quote(o->group,
@@ -352,7 +353,8 @@ drain(struct state *st, size_t i, int *status)
 				return got;
 			/* An ICMP error for an answer we sent: not ours to
 			 * stop for. */
-			if (err.kind == SK_ERR_OS && (err.code == ECONNREFUSED ||
+			if (err.kind == SK_ERR_OS &&
+			    (err.code == ECONNREFUSED ||
 			    err.code == EHOSTUNREACH ||
 			    err.code == ENETUNREACH))
 				continue;

@@ -444,7 +444,7 @@ send_generated(struct state *st)
 	if ((st->arena = malloc(SK_UDP_BATCH * st->slot)) == NULL)
 		return cli_fail("memory", &(struct sk_error){ SK_ERR_OS,
 		    ENOMEM, "Cannot allocate memory" });
-	/* "0000000001 abcdefghijklmnopqrstuvwxyzabc...": distinct, printable. */
+	/* "0000000001 abcdefghijklmnopqrstu...": distinct, printable. */
 	for (i = 0; i < SK_UDP_BATCH * st->slot; i++)
 		st->arena[i] = (unsigned char)('a' + (i % st->slot + 15) % 26);
 	for (i = 0; i < SK_UDP_BATCH && size > 10; i++)
