@@ -702,12 +702,11 @@ main_udp_send(int argc, char **argv)
 	char addr[SK_ADDRSTRLEN];
 
 	memset(&st, 0, sizeof(st));
+	st.s.fd = -1;
 	st.o = &o;
 	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, &st, argc - first, argv + first)) !=
-	    EXIT_OK)
-		return status;
-	if ((status = open_socket(&st)) == EXIT_OK) {
+	status = validate(&o, &st, argc - first, argv + first);
+	if (status == EXIT_OK && (status = open_socket(&st)) == EXIT_OK) {
 		/* Accurate pacing: wake up on time, not up to 50 us late. */
 		if (o.rate > 0)
 			(void)prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);

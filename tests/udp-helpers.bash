@@ -68,9 +68,13 @@ listen() {
 		pre=(ip netns exec "$2")
 		shift 2
 	fi
+	# Emptied here, so that an earlier listener's lines are not taken
+	# for this one's.
+	: >"$T/out"
+	: >"$T/err"
 	bg "$T/out" "$T/err" "${pre[@]}" "$SOCKIT" udp-listen -p 0 "$@"
 	LPID=$BG_PID
-	wait_for "$T/err" '^Listening on ' "${LISTEN_LINES:-1}"
+	wait_for "$T/err" '^Listening on .*\)$' "${LISTEN_LINES:-1}"
 	PORT=$(sed -nE "s/^Listening on \('[^']*', ([0-9]+)[,)].*/\1/p" "$T/err" |
 		head -1)
 	[ -n "$PORT" ] || fail "no port in: $(cat "$T/err")"
