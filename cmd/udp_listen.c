@@ -92,7 +92,7 @@ struct state {
 	size_t n;
 	struct sk_addr group;
 	unsigned int ifindex;
-	bool joined;
+	bool joined[MAX_SOCKETS];	/* the group, on socket i */
 	struct sk_dgram_batch b;
 	struct sk_buf out;
 	struct sk_json j;
@@ -248,7 +248,7 @@ setup(struct state *st)
 			    &err) == -1)
 				return cli_fail(cli_quote(o->group,
 				    strlen(o->group), q, sizeof(q)), &err);
-			have_family = st->joined = true;
+			have_family = st->joined[i] = true;
 			if (!o->c.quiet)
 				fprintf(stderr, "Joined %s%s%s\n", o->group,
 				    o->iface != NULL ? " on " : "",
@@ -517,7 +517,7 @@ main_udp_listen(int argc, char **argv)
 			summary(&st);
 	}
 	for (i = 0; i < st.n; i++) {
-		if (st.joined && st.s[i].family == sk_addr_family(&st.group) &&
+		if (st.joined[i] &&
 		    sk_udp_leave(&st.s[i], &st.group, st.ifindex, &err) == -1)
 			cli_warn("leave %s: %s", cli_quote(o.group,
 			    strlen(o.group), q, sizeof(q)), err.message);
