@@ -17,3 +17,7 @@ CMD(echo_client, "echo-client",
     "the reference's echo client: verified echo, TCP ping, netcat mode")
 CMD(sniff, "sniff",
     "capture packets and print them as tcpdump -n does, or write pcap")
+CMD(udp_send, "udp-send",
+    "the documented UDP sender: -m or stdin lines as datagrams")
+CMD(udp_listen, "udp-listen",
+    "the documented UDP server: print, answer or echo each datagram")

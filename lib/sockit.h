@@ -757,6 +757,120 @@ int sk_outq_put(struct sk_outq *q, const void *data, size_t n);
 int sk_outq_close(struct sk_outq *q, double timeout,
     unsigned long long *dropped, struct sk_error *err);
 
+/*
+ * UDP (RFC 768): datagrams in batches (sendmmsg(2), recvmmsg(2)), each
+ * with its peer, the local address it came to and the kernel's drop
+ * counter; multicast groups (RFC 1112, RFC 3493 section 5.2); broadcast,
+ * TTL and hop limits; socket buffers; ICMP errors from the error queue;
+ * waiting on several sockets under a signal mask.  See sk_udp(3).
+ */
+#include <signal.h>
+
+/* One datagram, received or to send.  data is the caller's. */
+struct sk_dgram {
+	unsigned char *data;
+	size_t len;		/* bytes in data: received, or to send */
+	size_t size;		/* receiving: the room in data */
+	size_t wire_len;	/* received: its length (> len: truncated) */
+	struct sk_addr peer;	/* received: the sender; to send: the
+				 * destination (len 0: the connected peer) */
+	struct sk_addr local;	/* received (sk_udp_set_pktinfo): the local
+				 * address to answer from, port 0; to send:
+				 * the source address (len 0: the kernel's) */
+	unsigned int ifindex;	/* received: the interface it came in on */
+};
+
+/* Receive buffers for sk_udp_recvmany: cap datagrams of bufsize bytes. */
+struct sk_dgram_batch {
+	struct sk_dgram *d;	/* d[0..n) hold the last receive */
+	size_t cap;
+	size_t n;
+	uint32_t drops;		/* the drop counter last reported with a
+				 * datagram (SO_RXQ_OVFL), cumulative */
+	void *priv;
+};
+
+/* The most datagrams one sendmmsg(2) or recvmmsg(2) call is given. */
+#define SK_UDP_BATCH 64
+/* The largest UDP payload over IPv4 (65,535 - 20 - 8). */
+#define SK_UDP_MAX_IPV4 65507
+/* sk_udp_bind_all flags. */
+#define SK_UDP_REUSEADDR 0x1
+
+int sk_dgram_batch_init(struct sk_dgram_batch *b, size_t cap, size_t bufsize,
+    struct sk_error *err);
+void sk_dgram_batch_free(struct sk_dgram_batch *b);
+/* Receive up to b->cap datagrams with one recvmmsg(2), under the socket's
+ * mode: blocking waits for the first, then takes what is queued.  Returns
+ * b->n (>= 1) or -1. */
+ssize_t sk_udp_recvmany(struct sk_socket *s, struct sk_dgram_batch *b,
+    struct sk_error *err);
+/* Send d[0..n) with sendmmsg(2), in order.  Returns how many went out
+ * (>= 1; fewer than n when d[count] could not be: call again from it to
+ * learn why), or -1 when d[0] could not be sent. */
+ssize_t sk_udp_sendmany(struct sk_socket *s, const struct sk_dgram *d,
+    size_t n, struct sk_error *err);
+/*
+ * Wait until one of the n sockets s[0..n) is ready for events (POLLIN,
+ * POLLOUT), for at most timeout seconds (negative: no limit), with
+ * sigmask in force meanwhile (NULL: the current mask), as ppoll(2).
+ * revents[i], if revents is not NULL, gets what s[i] is ready for.
+ * Returns how many are ready, or -1: SK_ERR_TIMEOUT, or SK_ERR_OS with
+ * EINTR when a signal was caught.
+ */
+int sk_socket_poll(struct sk_socket *s, size_t n, short events,
+    double timeout, const sigset_t *sigmask, short *revents,
+    struct sk_error *err);
+/*
+ * Open and bind a datagram socket on every distinct address HOST resolves
+ * to for family (all of them, not the first); "" is 0.0.0.0 and :: (the
+ * IPv6 one IPV6_V6ONLY).  With PORT 0 every socket gets the same free
+ * port.  Returns how many (<= max) or -1; none is left open on failure.
+ */
+ssize_t sk_udp_bind_all(struct sk_socket *out, size_t max, const char *host,
+    const char *port, int family, int flags, struct sk_error *err);
+
+/* Whether addr is an IPv4 or IPv6 multicast address. */
+bool sk_addr_is_multicast(const struct sk_addr *addr);
+/* The index of the interface called name (if_nametoindex(3)). */
+int sk_interface_index(const char *name, unsigned int *index,
+    struct sk_error *err);
+/* Join or leave group on interface ifindex (0: the group's scope id, else
+ * the interface of the kernel's route to the group). */
+int sk_udp_join(struct sk_socket *s, const struct sk_addr *group,
+    unsigned int ifindex, struct sk_error *err);
+int sk_udp_leave(struct sk_socket *s, const struct sk_addr *group,
+    unsigned int ifindex, struct sk_error *err);
+/* Multicast sends: the interface (0: by route), hop limit, loopback. */
+int sk_udp_set_multicast_if(struct sk_socket *s, unsigned int ifindex,
+    struct sk_error *err);
+int sk_udp_set_multicast_ttl(struct sk_socket *s, int ttl,
+    struct sk_error *err);
+int sk_udp_set_multicast_loop(struct sk_socket *s, bool on,
+    struct sk_error *err);
+/* Unicast TTL (IPv4) or hop limit (IPv6), 1..255. */
+int sk_udp_set_ttl(struct sk_socket *s, int ttl, struct sk_error *err);
+/* SO_BROADCAST. */
+int sk_udp_set_broadcast(struct sk_socket *s, bool on, struct sk_error *err);
+/* Report each datagram's local address and interface (IP_PKTINFO). */
+int sk_udp_set_pktinfo(struct sk_socket *s, bool on, struct sk_error *err);
+/* Report the drop counter with each datagram (SO_RXQ_OVFL). */
+int sk_udp_set_drops(struct sk_socket *s, bool on, struct sk_error *err);
+/* The socket's drop counter now (SO_MEMINFO). */
+int sk_udp_drops(struct sk_socket *s, uint32_t *drops, struct sk_error *err);
+/* Queue ICMP errors for sk_udp_recv_error (IP_RECVERR, IPV6_RECVERR). */
+int sk_udp_set_recverr(struct sk_socket *s, bool on, struct sk_error *err);
+/* One ICMP error from the error queue: icmp gets it (SK_ERR_OS and its
+ * errno), dest the datagram's destination, offender (may be NULL) the
+ * host that reported it.  Returns 1, 0 when the queue is empty, or -1. */
+int sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
+    struct sk_addr *dest, struct sk_addr *offender, struct sk_error *err);
+/* SO_RCVBUF or SO_SNDBUF of at least bytes: SO_RCVBUFFORCE when allowed,
+ * else as much as rmem_max/wmem_max allow.  *got (may be NULL) gets the
+ * size the kernel reports (twice what was asked, see socket(7)). */
+int sk_socket_setbuf(struct sk_socket *s, int opt, int bytes, int *got,
+    struct sk_error *err);
+
 #ifdef __cplusplus
 }
 #endif

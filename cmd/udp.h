@@ -1,0 +1,48 @@
+/*
+ * udp.h - what sockit's two UDP commands (udp_send.c, udp_listen.c) share:
+ * a datagram's line in the reference's format or as a JSON Lines object,
+ * the clock, and knowing when output goes nowhere.
+ */
+#ifndef SOCKIT_UDP_H
+#define SOCKIT_UDP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "sockit.h"
+
+/* The options both commands spell the same way. */
+struct udp_common {
+	bool v4, v6;
+	int family;		/* from -4 and -6 */
+	double timeout;		/* -w; < 0: none */
+	bool verbose, quiet, json;
+};
+
+/* Take option val when it is one of the common ones: returns 1 when it
+ * was, 0 when not, -1 after a usage error. */
+int udp_common_option(struct udp_common *c, int val, const char *arg);
+/* The conflicts among them; sets c->family.  EXIT_OK or EXIT_USAGE. */
+int udp_common_check(struct udp_common *c);
+
+/*
+ * Append one datagram to out: "PREFIX ADDR: b'...'\n", the reference's
+ * "Got message from %s: %s" with Python's repr() of the address tuple
+ * and of the bytes; or with json, {"event":EVENT,"peer":..,"bytes":..,
+ * "data":..,"data_b64":..,"truncated":..}.  extra_key/extra_ms add one
+ * number to the JSON object when extra_key is not NULL.  Returns -1 when
+ * memory runs out.
+ */
+int udp_format(struct sk_buf *out, struct sk_json *j, bool json,
+    const char *prefix, const char *event, const struct sk_dgram *d,
+    const char *extra_key, double extra_ms);
+/* Write out to stdout and flush it; returns -1 on a write error. */
+int udp_flush(struct sk_buf *out);
+/* Whether stdout is /dev/null, where formatting would be wasted. */
+bool udp_stdout_discarded(void);
+/* Seconds on the monotonic clock. */
+double udp_now(void);
+/* The address as Python prints a socket address tuple, into buf. */
+const char *udp_addr(const struct sk_addr *a, char *buf, size_t size);
+
+#endif /* SOCKIT_UDP_H */
