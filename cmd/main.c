@@ -169,7 +169,18 @@ cli_exit_status(enum sk_error_kind kind)
 int
 cli_fail(const char *what, const struct sk_error *err)
 {
-	cli_warn("%s: %s", what, err->message);
+	char q[96];
+	const unsigned char *p;
+	size_t n = strlen(what);
+	bool plain = n <= 256;
+
+	/* WHAT is often what the user gave (a host, a path, an interface):
+	 * anything but short printable ASCII is quoted and cut. */
+	for (p = (const unsigned char *)what; plain && *p != '\0'; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			plain = false;
+	cli_warn("%s: %s", plain ? what : cli_quote(what, n, q, sizeof(q)),
+	    err->message);
 	return cli_exit_status(err->kind);
 }
 

@@ -209,7 +209,7 @@ emit_listening(struct state *st, const struct sk_addr *a)
 			(void)sk_buf_append(&st->out, st->j.buf.data,
 			    st->j.buf.len);
 	}
-	if (!st->o->c.quiet)
+	else if (!st->o->c.quiet)	/* as echo-server: one or the other */
 		fprintf(stderr, "Listening on %s\n",
 		    udp_addr(a, addr, sizeof(addr)));
 }

@@ -74,9 +74,16 @@ listen() {
 	: >"$T/err"
 	bg "$T/out" "$T/err" "${pre[@]}" "$SOCKIT" udp-listen -p 0 "$@"
 	LPID=$BG_PID
-	wait_for "$T/err" '^Listening on .*\)$' "${LISTEN_LINES:-1}"
-	PORT=$(sed -nE "s/^Listening on \('[^']*', ([0-9]+)[,)].*/\1/p" "$T/err" |
-		head -1)
+	if [[ " $* " == *" --json "* ]]; then
+		# JSON: the listening events are on stdout, not stderr.
+		wait_for "$T/out" '"event":"listening"' "${LISTEN_LINES:-1}"
+		PORT=$(sed -nE 's/.*"event":"listening".*"port":([0-9]+).*/\1/p' \
+			"$T/out" | head -1)
+	else
+		wait_for "$T/err" '^Listening on .*\)$' "${LISTEN_LINES:-1}"
+		PORT=$(sed -nE "s/^Listening on \('[^']*', ([0-9]+)[,)].*/\1/p" \
+			"$T/err" | head -1)
+	fi
 	[ -n "$PORT" ] || fail "no port in: $(cat "$T/err")"
 }
 
