@@ -14,8 +14,8 @@
 #
 # Under the sanitizer build ($SOCKIT in build/asan) the load is scaled
 # down (fewer clients in the soak, a shorter soak, a smaller quarantine
-# for ASan); the checks are the same.  SOCKIT_SOAK_SECONDS sets the soak's length (default 60; 30 under
-# the sanitizers).
+# for ASan); the checks are the same.  SOCKIT_SOAK_SECONDS sets the
+# soak's length (default 20; 15 under the sanitizers).
 
 load helpers
 
@@ -399,10 +399,10 @@ s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()' "$PORT"
 }
 
 @test "echo-server: soak (mixed load): resident memory and descriptors flat" {
-	local seconds=${SOCKIT_SOAK_SECONDS:-60} load=(--pingpong 8 --bulk 2
+	local seconds=${SOCKIT_SOAK_SECONDS:-20} load=(--pingpong 8 --bulk 2
 		--churn 2 --resetters 1) nclients=13
 	if asan; then
-		seconds=${SOCKIT_SOAK_SECONDS:-30}
+		seconds=${SOCKIT_SOAK_SECONDS:-15}
 		load=(--pingpong 4 --bulk 1 --churn 1 --resetters 1)
 		nclients=7
 		# ASan's quarantine holds up to 256 MiB of freed memory by
