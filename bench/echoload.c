@@ -3,7 +3,7 @@
  * server on IPv4 through one workload, checks every byte that comes back,
  * and prints one line of key=value pairs on stdout (errors on stderr).
  *
- *   echoload bulk     -p PORT [-n BYTES] [-b CHUNK] [-E]
+ *   echoload bulk     -p PORT [-n BYTES] [-b CHUNK] [-T SECONDS] [-E]
  *   echoload pingpong -p PORT [-c CLIENTS] [-n ROUNDS | -d SECONDS]
  *                     [-s SIZE] [-W SECONDS] [-t THREADS]
  *   echoload connrate -p PORT [-c PARALLEL] [-n CONNS | -d SECONDS]
@@ -26,11 +26,13 @@
  * bulk: one connection; sends BYTES of a pseudo-random pattern (period
  * PAT_PERIOD, a prime, so that no shift by a chunk size matches) while it
  * reads the echo back, and compares every byte; -E half-closes after the
- * last byte.  pingpong: CLIENTS connections, all started at once, each
- * doing sequential round trips of SIZE bytes (each message tagged with
- * its client and sequence number); latency percentiles of the round trips
- * after the warm-up -W, and for each client the time from the start to
- * its first echo (starved_1s: clients without one in the first second).
+ * last byte; it gives up when nothing moves for -T SECONDS (default 5: a
+ * server that deadlocks fails fast).  pingpong: CLIENTS connections, all
+ * started at once, each doing sequential round trips of SIZE bytes (each
+ * message tagged with its client and sequence number); latency
+ * percentiles of the round trips after the warm-up -W, and for each
+ * client the time from the start to its first echo (starved_1s: clients
+ * without one in the first second).
  * connrate: PARALLEL slots, each connecting, echoing SIZE bytes and
  * closing, again and again.  idle: opens CONNS connections (at most
  * INFLIGHT connecting at once), holds them; writes FILE when they are all
@@ -88,13 +90,14 @@ struct cfg {
 	const char *ready;	/* -r */
 	double hold;		/* -H */
 	double echo_wait;	/* -w */
+	double stall;		/* -T */
 	int half_close;		/* -E */
 };
 
 static struct cfg cfg = {
 	.sources = 1, .limit = 60, .clients = 1, .size = 64,
 	.chunk = 256 << 10, .threads = 1, .inflight = 256, .hold = -1,
-	.echo_wait = 10,
+	.echo_wait = 10, .stall = 5,
 };
 static uint64_t t_begin;	/* when the workload started */
 static uint64_t t_deadline;	/* t_begin + the -l limit */
@@ -193,7 +196,7 @@ usage(void)
 	    "    [-l LIMIT] [-S SOURCES] [-n COUNT] [-d SECONDS] [-c N] "
 	    "[-s SIZE] [-b CHUNK]\n"
 	    "    [-t THREADS] [-W WARMUP] [-F INFLIGHT] [-r FILE] [-H HOLD] "
-	    "[-w WAIT] [-E]\n"
+	    "[-w WAIT] [-T STALL] [-E]\n"
 	    "(see the comment at the top of bench/echoload.c)\n");
 	exit(2);
 }
@@ -477,7 +480,8 @@ static void
 run_bulk(void)
 {
 	uint64_t total = cfg.count ? cfg.count : 512ull << 20;
-	uint64_t sent = 0, got = 0, t0, t1;
+	uint64_t sent = 0, got = 0, t0, t1, moved;
+	uint64_t stall = (uint64_t)(cfg.stall * 1e9);
 	size_t chunk = cfg.chunk, i;
 	unsigned char *pat, *buf;
 	uint64_t s = 0x2545f4914f6cdd1dull;
@@ -500,16 +504,22 @@ run_bulk(void)
 	if ((fd = open_conn(0, 0)) < 0)
 		die(1, "connect: %s", strerror(errno));
 	wait_connected(ep, fd);
-	t0 = now_ns();
+	t0 = moved = now_ns();
 	ep_ctl(ep, EPOLL_CTL_MOD, fd, EPOLLIN | EPOLLOUT, 0);
 	while (got < total) {
 		struct epoll_event ev;
+		uint64_t before = sent + got, t = now_ns();
 		int n, k;
 
-		if (now_ns() >= t_deadline)
+		if (t >= t_deadline)
 			die(1, "time limit: %" PRIu64 " of %" PRIu64
 			    " bytes echoed", got, total);
-		n = ep_wait(ep, &ev, 1, t_deadline);
+		if (t - moved >= stall)
+			die(1, "stalled: nothing moved for %g s, %" PRIu64
+			    " of %" PRIu64 " bytes sent, %" PRIu64 " echoed",
+			    cfg.stall, sent, total, got);
+		n = ep_wait(ep, &ev, 1, moved + stall < t_deadline ?
+		    moved + stall : t_deadline);
 		if (n == 0)
 			continue;
 		for (k = 0; writing && (ev.events & EPOLLOUT) && k < 8; k++) {
@@ -556,6 +566,8 @@ run_bulk(void)
 			if ((size_t)r < chunk)
 				break;
 		}
+		if (sent + got != before)
+			moved = now_ns();
 	}
 	t1 = now_ns();
 	close(fd);
@@ -1214,7 +1226,7 @@ main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &usr1, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	optind = 2;
-	while ((ch = getopt(argc, argv, "a:p:l:S:n:d:c:s:b:t:W:F:r:H:w:E")) !=
+	while ((ch = getopt(argc, argv, "a:p:l:S:n:d:c:s:b:t:W:F:r:H:w:T:E")) !=
 	    -1)
 		switch (ch) {
 		case 'a': addr = optarg; break;
@@ -1253,6 +1265,7 @@ main(int argc, char **argv)
 		case 'r': cfg.ready = optarg; break;
 		case 'H': cfg.hold = parse_secs(optarg, 0, "-H"); break;
 		case 'w': cfg.echo_wait = parse_secs(optarg, 0, "-w"); break;
+		case 'T': cfg.stall = parse_secs(optarg, 0.01, "-T"); break;
 		case 'E': cfg.half_close = 1; break;
 		default: usage();
 		}
