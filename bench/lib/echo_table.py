@@ -141,11 +141,21 @@ def table(sc, title, cols, notes, na_key=None, listed=None):
 
 
 def cpu_cols(sc):
-    """The server's and the generator's CPU time over the wall time."""
+    """The server's, the generator's and the rest of the machine's CPU
+    time over the wall time."""
+    def srv(s):
+        return pct(sc.get(s, "srv_cpu_s"), sc.get(s, "wall_s"))
+
+    def other(s):
+        busy, load = sc.get(s, "busy_pct"), sc.get(s, "load_cpu_pct")
+        if busy is None or load is None or srv(s) is None:
+            return None
+        return max(0.0, busy - srv(s) - load)
+
     return [
-        ("srv%", 5, lambda s: fn(pct(sc.get(s, "srv_cpu_s"),
-                                     sc.get(s, "wall_s")), 0)),
+        ("srv%", 5, lambda s: fn(srv(s), 0)),
         ("load%", 5, lambda s: fn(sc.get(s, "load_cpu_pct"), 0)),
+        ("other%", 6, lambda s: fn(other(s), 0)),
     ]
 
 
@@ -339,8 +349,12 @@ def main():
     if "idle" in scens:
         idle(runs, errs)
     print()
-    print("  srv%, load%: CPU time over wall time, 100 = one core; the "
-          "generator below 100 is waiting on the server, not the reverse.")
+    print("  srv%, load%: the server's and the generator's CPU time over "
+          "the wall time, 100 = one core; the generator")
+    print("  below 100 waits for the server, not the reverse.  other%: the "
+          "rest of the machine's busy time over the run")
+    print("  (other processes; and softirq work, charged to no process): "
+          "well above a few tens, the machine was busy elsewhere.")
 
 
 if __name__ == "__main__":
