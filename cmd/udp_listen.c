@@ -335,7 +335,7 @@ drain(struct state *st, size_t i, int *status)
 {
 	const struct opts *o = st->o;
 	struct sk_error err;
-	unsigned char *keep[SK_UDP_BATCH];
+	unsigned char *keep[SK_UDP_BATCH] = { 0 };
 	int rounds, got = 0;
 	size_t k;
 	char addr[SK_ADDRSTRLEN];
@@ -371,10 +371,13 @@ drain(struct state *st, size_t i, int *status)
 			return -1;
 		}
 		if (o->reply != NULL || o->echo) {
-			for (k = 0; k < st->b.n; k++)
+			size_t n = st->b.n < SK_UDP_BATCH ? st->b.n :
+			    SK_UDP_BATCH;
+
+			for (k = 0; k < n; k++)
 				keep[k] = st->b.d[k].data;
 			answer(st, &st->s[i]);
-			for (k = 0; k < st->b.n; k++)
+			for (k = 0; k < n; k++)
 				st->b.d[k].data = keep[k];
 		}
 		/* A short batch emptied the queue: back to poll, without a

@@ -155,7 +155,7 @@ parse_control(struct sk_dgram_batch *b, struct sk_dgram *d, struct msghdr *m)
 static int
 wait_ready(struct sk_socket *s, short events, struct sk_error *err)
 {
-	struct sk_error e;
+	struct sk_error e = { 0 };
 
 	for (;;) {
 		if (sk_socket_poll(s, 1, events, s->timeout, NULL, NULL,
