@@ -172,6 +172,30 @@ close_listeners(struct worker *w)
 	w->nls = 0;
 }
 
+/* Moves *p past the next blank-separated field of a /proc line. */
+static void
+proc_skip(char **p)
+{
+	*p += strspn(*p, " ");
+	*p += strcspn(*p, " \n");
+}
+
+/* Reads the next field of a /proc line as hexadecimal, moving *p past it;
+ * false when it is not a number (the heading line). */
+static bool
+proc_hex(char **p, unsigned long *v)
+{
+	char *s = *p + strspn(*p, " "), *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 16);
+	if (end == s || errno != 0 || (*end != ' ' && *end != '\n' &&
+	    *end != '\0'))
+		return false;
+	*p = end;
+	return true;
+}
+
 /*
  * Whether a stream AF_UNIX socket listens at path, from /proc/net/unix
  * (its Flags column has __SO_ACCEPTCON, 0x10000, for a listener): asking
@@ -187,19 +211,22 @@ unix_listening(const char *path)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t cap = 0, blen = strlen(base);
 	unsigned long flags, type;
-	int found = 0, fields, at;
+	int found = 0;
 
 	if ((f = fopen("/proc/net/unix", "re")) == NULL)
 		return -1;
 	while (found != 1 && getline(&line, &cap, f) != -1) {
 		/* Num RefCount Protocol Flags Type St Inode Path */
-		at = 0;
-		fields = sscanf(line, "%*s %*s %*s %lx %lx %*s %*s %n", &flags,
-		    &type, &at);
-		if (fields != 2 || at == 0 || type != SOCK_STREAM ||
-		    !(flags & 0x10000))
+		p = line;
+		proc_skip(&p);
+		proc_skip(&p);
+		proc_skip(&p);
+		if (!proc_hex(&p, &flags) || !proc_hex(&p, &type) ||
+		    type != SOCK_STREAM || !(flags & 0x10000))
 			continue;
-		p = line + at;
+		proc_skip(&p);
+		proc_skip(&p);
+		p += strspn(p, " ");
 		if ((nl = strchr(p, '\n')) != NULL)
 			*nl = '\0';
 		if (strcmp(p, path) == 0)
