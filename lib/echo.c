@@ -45,7 +45,7 @@
 #define PIPE_POOL	32	/* idle pipes a worker keeps for reuse */
 #define ACCEPT_BATCH	64	/* accepts per readiness, for fairness */
 #define PAUSE_MS	100	/* retry accept after EMFILE */
-#define DEFAULT_BUFFER	(64 * 1024)
+#define DEFAULT_BUFFER	((size_t)64 * 1024)
 
 struct worker;
 
@@ -915,7 +915,7 @@ sk_echo_server_new(const struct sk_echo_config *cfg, struct sk_error *err)
 	if ((cfg->port == NULL && cfg->unix_path == NULL) ||
 	    cfg->workers > SK_ECHO_WORKERS_MAX ||
 	    (cfg->buffer != 0 && (cfg->buffer < 4096 ||
-	    cfg->buffer > 1024 * 1024 * 1024))) {
+	    cfg->buffer > (size_t)1024 * 1024 * 1024))) {
 		(void)sk_error_set(err, SK_ERR_VALUE, EINVAL, NULL);
 		return NULL;
 	}

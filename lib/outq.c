@@ -81,7 +81,7 @@ sk_outq_new(int fd, size_t limit, struct sk_error *err)
 		return NULL;
 	}
 	q->fd = fd;
-	q->limit = limit ? limit : 1024 * 1024;
+	q->limit = limit ? limit : (size_t)1024 * 1024;
 	(void)pthread_mutex_init(&q->lock, NULL);
 	(void)pthread_cond_init(&q->more, NULL);
 	(void)pthread_cond_init(&q->idle, NULL);
