@@ -499,10 +499,11 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 	    (progress = flush_buf(c)) == -1)
 		return -1;
 	if (!c->eof && c->can_read && c->pending < cap) {
-		char *to = c->pending == 0 ? scratch : NULL;
+		bool direct = c->pending == 0;	/* via scratch, sent back */
+		char *to = scratch;
 		size_t room = cap;
 
-		if (to == NULL) {
+		if (!direct) {
 			if (c->head + c->pending == cap) {
 				memmove(c->buf, c->buf + c->head, c->pending);
 				c->head = 0;
@@ -526,9 +527,9 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 		 * the data makes no new edge: then read on to see it. */
 		if ((size_t)n < room && !c->rdhup)
 			c->can_read = false;
-		else if (to == scratch)
+		else if (direct)
 			c->bulk = true;
-		if (to != scratch) {
+		if (!direct) {
 			c->pending += (size_t)n;
 		} else {
 			m = c->can_write ? send(c->fd, scratch, (size_t)n,
@@ -776,6 +777,7 @@ accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 		if (srv->cfg.once && atomic_load(&srv->once_taken))
 			return;
 		len = sizeof(peer.u);
+		peer.u.sa.sa_family = AF_UNSPEC;	/* if none is given */
 		fd = accept4(lfd, &peer.u.sa, &len, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
 		if (fd == -1) {
@@ -814,13 +816,16 @@ static long long
 idle_timer(struct sk_loop *loop, long long id, void *data)
 {
 	struct worker *w = data;
-	struct conn *c;
+	struct conn *c, *next;
 	long long now = sk_loop_now(loop);
 
 	(void)id;
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL &&
-	    now - c->last >= w->srv->idle_ms)
+	/* conn_close frees c and nothing else: its successor is read first. */
+	for (c = TAILQ_FIRST(&w->conns); c != NULL &&
+	    now - c->last >= w->srv->idle_ms; c = next) {
+		next = TAILQ_NEXT(c, link);
 		conn_close(c, SK_ECHO_IDLE, NULL);
+	}
 	return w->srv->idle_ms / 4 < 10 ? 10 : w->srv->idle_ms / 4 > 1000 ?
 	    1000 : w->srv->idle_ms / 4;
 }
@@ -840,9 +845,11 @@ stop_signal(struct sk_loop *loop, int signo, void *data)
 static void
 worker_close_all(struct worker *w)
 {
-	struct conn *c;
+	struct conn *c, *next;
 
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL) {
+	/* conn_close frees c and nothing else: its successor is read first. */
+	for (c = TAILQ_FIRST(&w->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, link);
 		conn_close(c, SK_ECHO_CLOSED, NULL);
 	}
 	close_listeners(w);
