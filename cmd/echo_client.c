@@ -28,7 +28,8 @@ enum {
 
 #define COUNT_MAX	10000000LL
 #define SIZE_MAX_ARG	(1LL << 40)
-#define CHUNK		(256 * 1024)	/* --size: bytes in flight at once */
+/* --size: bytes in flight at once */
+#define CHUNK		((size_t)256 * 1024)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("connect over IPv4 only"),

@@ -88,7 +88,9 @@ struct ctx {
 };
 
 /*
- * Bounds-checked accessors.
+ * Bounds-checked accessors.  Each returns false when the bytes are not
+ * there, and then still sets *v (to 0): no path, checked or not, can read
+ * an unset value.
  */
 static bool
 has(const struct span *s, size_t off, size_t n)
@@ -99,6 +101,7 @@ has(const struct span *s, size_t off, size_t n)
 static bool
 get_u8(const struct span *s, size_t off, unsigned int *v)
 {
+	*v = 0;
 	if (!has(s, off, 1))
 		return false;
 	*v = s->p[off];
@@ -108,6 +111,7 @@ get_u8(const struct span *s, size_t off, unsigned int *v)
 static bool
 get_be16(const struct span *s, size_t off, unsigned int *v)
 {
+	*v = 0;
 	if (!has(s, off, 2))
 		return false;
 	*v = (unsigned int)s->p[off] << 8 | s->p[off + 1];
@@ -117,6 +121,7 @@ get_be16(const struct span *s, size_t off, unsigned int *v)
 static bool
 get_be32(const struct span *s, size_t off, uint32_t *v)
 {
+	*v = 0;
 	if (!has(s, off, 4))
 		return false;
 	*v = (uint32_t)s->p[off] << 24 | (uint32_t)s->p[off + 1] << 16 |
@@ -1213,7 +1218,7 @@ decode_ip4(struct ctx *c, const struct span *s0, uint32_t length)
 		sk_json_uint(c->j, "options_len", hlen - 20);
 		sk_json_bool(c->j, "df", (off & 0x4000) != 0);
 		sk_json_bool(c->j, "mf", (off & 0x2000) != 0);
-		sk_json_uint(c->j, "frag_offset", (off & 0x1fff) * 8u);
+		sk_json_uint(c->j, "frag_offset", (uint64_t)(off & 0x1fff) * 8);
 		j_close(c);
 	}
 	/* Nothing past the IP datagram belongs to it (Ethernet padding). */
@@ -1408,8 +1413,7 @@ arp_hrd_name(unsigned int hrd)
 	case 6: return "TokenRing";
 	case 7: return "ArcNet";
 	case 15: return "FrameRelay";
-	case 16: return "ATM";
-	case 19: return "ATM";
+	case 16: case 19: return "ATM";
 	case 24: return "IEEE 1394";
 	case 32: return "InfiniBand";
 	default: return NULL;
@@ -1753,6 +1757,7 @@ sk_decode(struct sk_decoder *d, const struct sk_packet *p,
 	struct span s = { p->data, p->caplen };
 	struct ctx c;
 	uint32_t len = p->len < p->caplen ? p->caplen : p->len;
+	long usec;
 
 	memset(&c, 0, sizeof(c));
 	c.d = d;
@@ -1776,10 +1781,11 @@ sk_decode(struct sk_decoder *d, const struct sk_packet *p,
 	c.o = &d->line;
 	sk_buf_reset(&d->line);
 	sk_json_begin(c.j);
-	sk_json_double(c.j, "time", (double)p->ts.tv_sec +
-	    (double)(p->ts.tv_nsec / 1000) / 1e6);
+	/* "time" is cut to the microsecond, as ts_usec and the text are. */
+	usec = p->ts.tv_nsec / 1000;
+	sk_json_double(c.j, "time", (double)p->ts.tv_sec + (double)usec / 1e6);
 	sk_json_int(c.j, "ts_sec", (long long)p->ts.tv_sec);
-	sk_json_int(c.j, "ts_usec", p->ts.tv_nsec / 1000);
+	sk_json_int(c.j, "ts_usec", usec);
 	sk_json_uint(c.j, "caplen", p->caplen);
 	sk_json_uint(c.j, "len", p->len);
 	sk_json_str(c.j, "linktype", sk_linktype_name(p->linktype) != NULL ?

@@ -45,7 +45,7 @@
 #define PIPE_POOL	32	/* idle pipes a worker keeps for reuse */
 #define ACCEPT_BATCH	64	/* accepts per readiness, for fairness */
 #define PAUSE_MS	100	/* retry accept after EMFILE */
-#define DEFAULT_BUFFER	(64 * 1024)
+#define DEFAULT_BUFFER	((size_t)64 * 1024)
 
 struct worker;
 
@@ -172,6 +172,30 @@ close_listeners(struct worker *w)
 	w->nls = 0;
 }
 
+/* Moves *p past the next blank-separated field of a /proc line. */
+static void
+proc_skip(char **p)
+{
+	*p += strspn(*p, " ");
+	*p += strcspn(*p, " \n");
+}
+
+/* Reads the next field of a /proc line as hexadecimal, moving *p past it;
+ * false when it is not a number (the heading line). */
+static bool
+proc_hex(char **p, unsigned long *v)
+{
+	char *s = *p + strspn(*p, " "), *end;
+
+	errno = 0;
+	*v = strtoul(s, &end, 16);
+	if (end == s || errno != 0 || (*end != ' ' && *end != '\n' &&
+	    *end != '\0'))
+		return false;
+	*p = end;
+	return true;
+}
+
 /*
  * Whether a stream AF_UNIX socket listens at path, from /proc/net/unix
  * (its Flags column has __SO_ACCEPTCON, 0x10000, for a listener): asking
@@ -187,19 +211,22 @@ unix_listening(const char *path)
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 	size_t cap = 0, blen = strlen(base);
 	unsigned long flags, type;
-	int found = 0, fields, at;
+	int found = 0;
 
 	if ((f = fopen("/proc/net/unix", "re")) == NULL)
 		return -1;
 	while (found != 1 && getline(&line, &cap, f) != -1) {
 		/* Num RefCount Protocol Flags Type St Inode Path */
-		at = 0;
-		fields = sscanf(line, "%*s %*s %*s %lx %lx %*s %*s %n", &flags,
-		    &type, &at);
-		if (fields != 2 || at == 0 || type != SOCK_STREAM ||
-		    !(flags & 0x10000))
+		p = line;
+		proc_skip(&p);
+		proc_skip(&p);
+		proc_skip(&p);
+		if (!proc_hex(&p, &flags) || !proc_hex(&p, &type) ||
+		    type != SOCK_STREAM || !(flags & 0x10000))
 			continue;
-		p = line + at;
+		proc_skip(&p);
+		proc_skip(&p);
+		p += strspn(p, " ");
 		if ((nl = strchr(p, '\n')) != NULL)
 			*nl = '\0';
 		if (strcmp(p, path) == 0)
@@ -472,10 +499,11 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 	    (progress = flush_buf(c)) == -1)
 		return -1;
 	if (!c->eof && c->can_read && c->pending < cap) {
-		char *to = c->pending == 0 ? scratch : NULL;
+		bool direct = c->pending == 0;	/* via scratch, sent back */
+		char *to = scratch;
 		size_t room = cap;
 
-		if (to == NULL) {
+		if (!direct) {
 			if (c->head + c->pending == cap) {
 				memmove(c->buf, c->buf + c->head, c->pending);
 				c->head = 0;
@@ -499,9 +527,9 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 		 * the data makes no new edge: then read on to see it. */
 		if ((size_t)n < room && !c->rdhup)
 			c->can_read = false;
-		else if (to == scratch)
+		else if (direct)
 			c->bulk = true;
-		if (to != scratch) {
+		if (!direct) {
 			c->pending += (size_t)n;
 		} else {
 			m = c->can_write ? send(c->fd, scratch, (size_t)n,
@@ -749,6 +777,7 @@ accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 		if (srv->cfg.once && atomic_load(&srv->once_taken))
 			return;
 		len = sizeof(peer.u);
+		peer.u.sa.sa_family = AF_UNSPEC;	/* if none is given */
 		fd = accept4(lfd, &peer.u.sa, &len, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
 		if (fd == -1) {
@@ -787,13 +816,16 @@ static long long
 idle_timer(struct sk_loop *loop, long long id, void *data)
 {
 	struct worker *w = data;
-	struct conn *c;
+	struct conn *c, *next;
 	long long now = sk_loop_now(loop);
 
 	(void)id;
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL &&
-	    now - c->last >= w->srv->idle_ms)
+	/* conn_close frees c and nothing else: its successor is read first. */
+	for (c = TAILQ_FIRST(&w->conns); c != NULL &&
+	    now - c->last >= w->srv->idle_ms; c = next) {
+		next = TAILQ_NEXT(c, link);
 		conn_close(c, SK_ECHO_IDLE, NULL);
+	}
 	return w->srv->idle_ms / 4 < 10 ? 10 : w->srv->idle_ms / 4 > 1000 ?
 	    1000 : w->srv->idle_ms / 4;
 }
@@ -813,9 +845,11 @@ stop_signal(struct sk_loop *loop, int signo, void *data)
 static void
 worker_close_all(struct worker *w)
 {
-	struct conn *c;
+	struct conn *c, *next;
 
-	while ((c = TAILQ_FIRST(&w->conns)) != NULL) {
+	/* conn_close frees c and nothing else: its successor is read first. */
+	for (c = TAILQ_FIRST(&w->conns); c != NULL; c = next) {
+		next = TAILQ_NEXT(c, link);
 		conn_close(c, SK_ECHO_CLOSED, NULL);
 	}
 	close_listeners(w);
@@ -888,7 +922,7 @@ sk_echo_server_new(const struct sk_echo_config *cfg, struct sk_error *err)
 	if ((cfg->port == NULL && cfg->unix_path == NULL) ||
 	    cfg->workers > SK_ECHO_WORKERS_MAX ||
 	    (cfg->buffer != 0 && (cfg->buffer < 4096 ||
-	    cfg->buffer > 1024 * 1024 * 1024))) {
+	    cfg->buffer > (size_t)1024 * 1024 * 1024))) {
 		(void)sk_error_set(err, SK_ERR_VALUE, EINVAL, NULL);
 		return NULL;
 	}

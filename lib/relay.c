@@ -22,7 +22,7 @@
 
 #include "sockit.h"
 
-#define RELAY_BUF	(64 * 1024)
+#define RELAY_BUF	((size_t)64 * 1024)
 
 /* poll() for the socket's timeout; 0 when ready, -1 with err set. */
 static int
