@@ -85,6 +85,11 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * naming the option; returns 0 or -1. */
 int cli_number(const char *option, const char *arg, long long min,
     long long max, long long *out);
+/* A port (a number or a service name of proto, "tcp" or "udp"), or a
+ * usage error naming the option; returns 0 or -1. */
+int cli_port(const char *option, const char *arg, const char *proto);
+/* cli_usage() for an option callback, which returns -1 after it. */
+#define cli_usage_fail(...) (cli_usage(__VA_ARGS__), -1)
 /* An option argument as seconds (sk_parse_seconds), or a usage error
  * naming the option; returns 0 or -1. */
 int cli_seconds(const char *option, const char *arg, double *out);

@@ -85,15 +85,10 @@ struct opts {
 	long long count, size;
 };
 
-#define usage_error(...) (cli_usage(__VA_ARGS__), -1)
-
 static int
 on_option(void *ctx, int val, const char *arg)
 {
 	struct opts *o = ctx;
-	struct sk_error err;
-	unsigned int port;
-	char q[96];
 
 	switch (val) {
 	case '4':
@@ -110,16 +105,15 @@ on_option(void *ctx, int val, const char *arg)
 		if (cli_seconds("--timeout", arg, &o->timeout) == -1)
 			return -1;
 		if (o->timeout == 0)
-			return usage_error("--timeout: a client needs more "
+			return cli_usage_fail("--timeout: a client needs more "
 			    "than 0 seconds to get its answer");
 		break;
 	case 's':
 		o->source = arg;
 		break;
 	case OPT_SOURCE_PORT:
-		if (sk_parse_port(arg, "tcp", &port, &err) == -1)
-			return usage_error("--source-port: %s: %s", cli_quote(
-			    arg, strlen(arg), q, sizeof(q)), err.message);
+		if (cli_port("--source-port", arg, "tcp") == -1)
+			return -1;
 		o->source_port = arg;
 		break;
 	case OPT_COUNT:
@@ -140,7 +134,7 @@ on_option(void *ctx, int val, const char *arg)
 		break;
 	case OPT_UNIX:
 		if (arg[0] == '\0')
-			return usage_error("--unix: the path is empty");
+			return cli_usage_fail("--unix: the path is empty");
 		o->unix_path = arg;
 		break;
 	case 'v':
@@ -161,9 +155,6 @@ on_option(void *ctx, int val, const char *arg)
 static int
 validate(struct opts *o, int nargs, char **args)
 {
-	unsigned int port;
-	struct sk_error err;
-	char q[96];
 
 	if (nargs > 2)
 		return cli_usage("too many arguments; expected [HOST [PORT]]");
@@ -188,9 +179,8 @@ validate(struct opts *o, int nargs, char **args)
 	if (nargs > 0)
 		o->host = args[0];
 	if (nargs > 1) {
-		if (sk_parse_port(args[1], "tcp", &port, &err) == -1)
-			return cli_usage("PORT: %s: %s", cli_quote(args[1],
-			    strlen(args[1]), q, sizeof(q)), err.message);
+		if (cli_port("PORT", args[1], "tcp") == -1)
+			return EXIT_USAGE;
 		o->port = args[1];
 	}
 	return EXIT_OK;

@@ -74,8 +74,6 @@ const struct cli_command cmd_echo_server = {
 	main_echo_server
 };
 
-#define usage_error(...) (cli_usage(__VA_ARGS__), -1)
-
 struct opts {
 	struct sk_echo_config cfg;
 	bool v4, v6, port_given, host_given;
@@ -97,19 +95,19 @@ acl_option(struct opts *o, int val, const char *arg)
 	char q[96];
 
 	if (o->acl == NULL && (o->acl = sk_acl_new(&err)) == NULL)
-		return usage_error("%s: %s", name, err.message);
+		return cli_usage_fail("%s: %s", name, err.message);
 	if (val == OPT_ALLOW || val == OPT_DENY) {
 		if (sk_acl_add(o->acl, arg, allow, &err) == -1)
-			return usage_error("%s: %s: %s", name, cli_quote(arg,
+			return cli_usage_fail("%s: %s: %s", name, cli_quote(arg,
 			    strlen(arg), q, sizeof(q)), err.message);
 		return 0;
 	}
 	if (sk_acl_load(o->acl, arg, allow, &line, &err) == -1) {
 		if (line > 0)
-			return usage_error("%s: %s: line %zu: %s", name,
+			return cli_usage_fail("%s: %s: line %zu: %s", name,
 			    cli_quote(arg, strlen(arg), q, sizeof(q)), line,
 			    err.message);
-		return usage_error("%s: %s: %s", name, cli_quote(arg,
+		return cli_usage_fail("%s: %s: %s", name, cli_quote(arg,
 		    strlen(arg), q, sizeof(q)), err.message);
 	}
 	return 0;
@@ -119,9 +117,6 @@ static int
 on_option(void *ctx, int val, const char *arg)
 {
 	struct opts *o = ctx;
-	struct sk_error err;
-	unsigned int port;
-	char q[96];
 
 	switch (val) {
 	case '4':
@@ -135,9 +130,8 @@ on_option(void *ctx, int val, const char *arg)
 		o->host_given = true;
 		break;
 	case 'p':
-		if (sk_parse_port(arg, "tcp", &port, &err) == -1)
-			return usage_error("--port: %s: %s", cli_quote(arg,
-			    strlen(arg), q, sizeof(q)), err.message);
+		if (cli_port("--port", arg, "tcp") == -1)
+			return -1;
 		o->cfg.port = arg;
 		o->port_given = true;
 		break;
@@ -155,12 +149,12 @@ on_option(void *ctx, int val, const char *arg)
 		    &o->cfg.idle_timeout) == -1)
 			return -1;
 		if (o->cfg.idle_timeout <= 0)
-			return usage_error("--idle-timeout: must be more than "
-			    "0 seconds");
+			return cli_usage_fail("--idle-timeout: must be more "
+			    "than 0 seconds");
 		break;
 	case OPT_UNIX:
 		if (arg[0] == '\0')
-			return usage_error("--unix: the path is empty");
+			return cli_usage_fail("--unix: the path is empty");
 		o->cfg.unix_path = arg;
 		break;
 	case OPT_WORKERS:

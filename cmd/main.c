@@ -199,6 +199,20 @@ cli_number(const char *option, const char *arg, long long min, long long max,
 }
 
 int
+cli_port(const char *option, const char *arg, const char *proto)
+{
+	struct sk_error err;
+	unsigned int port;
+	char q[96];
+
+	if (sk_parse_port(arg, proto, &port, &err) == 0)
+		return 0;
+	(void)cli_usage("%s: %s: %s", option,
+	    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
+	return -1;
+}
+
+int
 cli_seconds(const char *option, const char *arg, double *out)
 {
 	struct sk_error err;

@@ -364,17 +364,7 @@ py_str(struct sk_buf *b, const char *s)
 static void
 py_sockaddr(const struct sk_addr *a, char *buf, size_t size)
 {
-	char host[96], *pct;
-
-	if (sk_addr_family(a) != AF_INET6 ||
-	    sk_addr_host(a, host, sizeof(host)) < 0) {
-		(void)sk_addr_format(a, buf, size);
-		return;
-	}
-	if ((pct = strchr(host, '%')) != NULL)
-		*pct = '\0';
-	(void)snprintf(buf, size, "('%s', %u, %u, %u)", host, sk_addr_port(a),
-	    ntohl(a->u.in6.sin6_flowinfo), a->u.in6.sin6_scope_id);
+	(void)sk_addr_format_noscope(a, buf, size);
 }
 
 /* A Python list of str. */

@@ -18,19 +18,8 @@
 const char *
 udp_addr(const struct sk_addr *a, char *buf, size_t size)
 {
-	char host[SK_ADDRSTRLEN], *scope;
-
-	(void)sk_addr_format(a, buf, size);
-	/* Python 3.7 and later give a link-local peer's scope in the tuple
-	 * only: ('fe80::1', 6667, 0, 2), never 'fe80::1%eth0'. */
-	if (sk_addr_family(a) == AF_INET6 &&
-	    sk_addr_host(a, host, sizeof(host)) >= 0 &&
-	    (scope = strchr(host, '%')) != NULL) {
-		*scope = '\0';
-		(void)snprintf(buf, size, "('%s', %u, %u, %u)", host,
-		    sk_addr_port(a), ntohl(a->u.in6.sin6_flowinfo),
-		    a->u.in6.sin6_scope_id);
-	}
+	/* As Python 3.7 and later print a peer: no '%eth0' in the host. */
+	(void)sk_addr_format_noscope(a, buf, size);
 	return buf;
 }
 

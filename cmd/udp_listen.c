@@ -114,9 +114,6 @@ static int
 on_option(void *ctx, int val, const char *arg)
 {
 	struct opts *o = ctx;
-	struct sk_error err;
-	unsigned int port;
-	char q[96];
 
 	switch (udp_common_option(&o->c, val, arg)) {
 	case 1:
@@ -129,9 +126,8 @@ on_option(void *ctx, int val, const char *arg)
 		o->host = arg;
 		break;
 	case 'p':
-		if (sk_parse_port(arg, "udp", &port, &err) == -1)
-			return cli_usage("--port: %s: %s", cli_quote(arg,
-			    strlen(arg), q, sizeof(q)), err.message), -1;
+		if (cli_port("--port", arg, "udp") == -1)
+			return -1;
 		o->port = arg;
 		break;
 	case OPT_COUNT:

@@ -186,7 +186,6 @@ static int
 validate(struct opts *o, struct state *st, int nargs, char **args)
 {
 	struct sk_error err;
-	unsigned int port;
 	size_t i;
 	char q[96];
 
@@ -201,9 +200,8 @@ validate(struct opts *o, struct state *st, int nargs, char **args)
 	o->host = nargs > 0 ? args[0] : o->broadcast ? "<broadcast>" :
 	    "localhost";
 	if (nargs > 1) {
-		if (sk_parse_port(args[1], "udp", &port, &err) == -1)
-			return cli_usage("%s: %s", cli_quote(args[1],
-			    strlen(args[1]), q, sizeof(q)), err.message);
+		if (cli_port("PORT", args[1], "udp") == -1)
+			return EXIT_USAGE;
 		o->port = args[1];
 	}
 	if (strcmp(o->host, "<broadcast>") == 0)

@@ -391,6 +391,22 @@ str_repr(const char *s, size_t n, char *buf, size_t size)
 }
 
 size_t
+sk_addr_format_noscope(const struct sk_addr *addr, char *buf, size_t size)
+{
+	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 16], *scope;
+	int n;
+
+	if (sk_addr_family(addr) != AF_INET6 ||
+	    sk_addr_host(addr, host, sizeof(host)) < 0 ||
+	    (scope = strchr(host, '%')) == NULL)
+		return sk_addr_format(addr, buf, size);
+	*scope = '\0';
+	n = snprintf(buf, size, "('%s', %u, %u, %u)", host, sk_addr_port(addr),
+	    ntohl(addr->u.in6.sin6_flowinfo), addr->u.in6.sin6_scope_id);
+	return n < 0 ? 0 : (size_t)n;
+}
+
+size_t
 sk_addr_format(const struct sk_addr *addr, char *buf, size_t size)
 {
 	char host[INET6_ADDRSTRLEN + IF_NAMESIZE + 16];

@@ -143,6 +143,11 @@ int sk_addr_host(const struct sk_addr *addr, char *buf, size_t size);
  * NUL-terminates; returns the length it needed (as snprintf does).
  */
 size_t sk_addr_format(const struct sk_addr *addr, char *buf, size_t size);
+/* As sk_addr_format, but an IPv6 scope only as the tuple's scope id, as
+ * Python 3.7 and later print an address they received:
+ * ('fe80::1', 22, 0, 2), never 'fe80::1%eth0'. */
+size_t sk_addr_format_noscope(const struct sk_addr *addr, char *buf,
+    size_t size);
 
 /*
  * The socket object.

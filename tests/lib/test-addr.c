@@ -102,6 +102,22 @@ test_resolve(void)
 	    "fe80::1%%lo: scope id is if_nametoindex(\"lo\")");
 	is_int(a.len, sizeof(struct sockaddr_in6),
 	    "an IPv6 address has the length of sockaddr_in6");
+	{
+		char buf[SK_ADDRSTRLEN], want[64];
+		size_t n;
+
+		(void)snprintf(want, sizeof(want), "('fe80::1', 0, 0, %u)",
+		    if_nametoindex("lo"));
+		n = sk_addr_format_noscope(&a, buf, sizeof(buf));
+		is_str(buf, want, "format_noscope: the scope only as the id");
+		is_int((long long)n, (long long)strlen(want), "... its length");
+		a.u.in6.sin6_scope_id = 0;
+		(void)sk_addr_format_noscope(&a, buf, sizeof(buf));
+		is_str(buf, "('fe80::1', 0, 0, 0)", "... and without one");
+		(void)sk_addr_resolve(&a, "127.0.0.1", "7", AF_INET, 0, &err);
+		(void)sk_addr_format_noscope(&a, buf, sizeof(buf));
+		is_str(buf, "('127.0.0.1', 7)", "... IPv4 as sk_addr_format");
+	}
 	r = sk_addr_resolve(&a, "127.0.0.1", NULL, AF_INET, 0, &err);
 	is_int(r, 0, "resolve('127.0.0.1', NULL) succeeds");
 	is_int(a.len, sizeof(struct sockaddr_in),
