@@ -33,7 +33,8 @@ ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAG
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
 LIBS     := -lbsd -lm -pthread -lpcap
 
-LIB_SRC  := $(wildcard lib/*.c)
+LIB_SRC  := $(wildcard lib/*/*.c)
+LIB_HDR  := $(wildcard lib/*.h lib/*/*.h)
 CMD_SRC  := $(wildcard cmd/*.c)
 TEST_SRC := $(wildcard tests/lib/test-*.c)
 LIB_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(LIB_SRC))
@@ -55,7 +56,7 @@ MAN3     := $(wildcard man/*.3)
 
 all: $(BIN) $(LIBA) $(LIBSO) $(PC)
 
-$(O)/build/%.o: %.c lib/sockit.h $(wildcard cmd/*.h) $(wildcard tests/lib/*.h)
+$(O)/build/%.o: %.c $(LIB_HDR) $(wildcard cmd/*.h) $(wildcard tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -153,7 +154,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz-*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_LIB_OBJ := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC))
 
-build/fuzz/obj/%.o: %.c lib/sockit.h
+build/fuzz/obj/%.o: %.c $(LIB_HDR)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 

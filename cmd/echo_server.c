@@ -4,7 +4,7 @@
  * 50007 as the reference does, on IPv4 and IPv6 both (as the reference
  * says it should), prints "Connected by ADDR" for each client and sends
  * every byte back; many clients at once, or exactly one with --once as in
- * the example.  The serving is libsockit's (sk_echo_server, lib/echo.c);
+ * the example.  The serving is libsockit's (sk_echo_server, lib/event/echo.c);
  * this file parses options and prints the server's events.
  */
 #include <sys/resource.h>

@@ -5,7 +5,7 @@
  * the output file are opened, privileges dropped (-Z), and only then is
  * the first packet decoded: one line each as `tcpdump -n -tt` prints it,
  * JSON Lines, or a classic pcap file (-w).  On exit, the counts tcpdump
- * gives.  Everything that touches the kernel is in lib/capture.c.
+ * gives.  Everything that touches the kernel is in lib/capture/capture.c.
  */
 #include <errno.h>
 #include <limits.h>

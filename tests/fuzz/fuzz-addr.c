@@ -1,6 +1,6 @@
 /*
- * fuzz-addr.c - libFuzzer target for addresses and ports (lib/addr.c,
- * lib/convert.c): sk_addr_parse (HOST:PORT, [V6]:PORT, the reference's
+ * fuzz-addr.c - libFuzzer target for addresses and ports (lib/core/addr.c,
+ * lib/core/convert.c): sk_addr_parse (HOST:PORT, [V6]:PORT, the reference's
  * tuples, AF_UNIX paths and abstract names), sk_addr_resolve,
  * sk_parse_port and sk_parse_seconds, and the formatters of what they
  * give (sk_addr_format, sk_addr_host, sk_json_addr), also fed raw

@@ -1,5 +1,5 @@
 /*
- * fuzz-bytes.c - libFuzzer target for the bytes literal (lib/bytes.c):
+ * fuzz-bytes.c - libFuzzer target for the bytes literal (lib/core/bytes.c):
  * sk_bytes_repr, Python's repr(bytes), and its inverse sk_bytes_unrepr.
  * Checked: unrepr(repr(x)) == x for any x; repr is printable ASCII only
  * (no byte from the input reaches a terminal raw), at most 4n+3 long,

@@ -1,6 +1,6 @@
 /*
  * fuzz-inet.c - libFuzzer target for the address conversions
- * (lib/convert.c, lib/bytes.c): sk_inet_aton with its hand-written
+ * (lib/core/convert.c, lib/core/bytes.c): sk_inet_aton with its hand-written
  * dotted-quad fast path, sk_inet_pton, sk_inet_ntop, sk_inet_ntoa and
  * sk_hex_decode, on arbitrary text (embedded NULs, any length).
  *

@@ -1,6 +1,6 @@
 /*
  * fuzz-int.c - libFuzzer target for the integer conversions
- * (lib/convert.c): sk_parse_integer, the strict decimal-or-0x parser every
+ * (lib/core/convert.c): sk_parse_integer, the strict decimal-or-0x parser every
  * numeric option goes through, and the byte-order calls sk_htons,
  * sk_ntohs, sk_htonl, sk_ntohl with Python's range checks.
  *

@@ -1,5 +1,5 @@
 /*
- * fuzz-json.c - libFuzzer target for the JSON Lines writer (lib/json.c,
+ * fuzz-json.c - libFuzzer target for the JSON Lines writer (lib/core/json.c,
  * RFC 8259).  The input is a little program of writer calls: strings and
  * keys of arbitrary bytes (NULs, invalid UTF-8, control characters),
  * numbers of any bit pattern, nested objects and arrays, bytes.  Checked:
@@ -39,7 +39,7 @@ struct expect {
 /*
  * What the writer promises for a string: valid UTF-8 sequences kept,
  * every other byte one U+FFFD.  Written here from the UTF-8 table, not
- * from lib/json.c.
+ * from lib/core/json.c.
  */
 static uint8_t *
 replaced(const uint8_t *s, size_t n, size_t *outlen)

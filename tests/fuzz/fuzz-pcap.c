@@ -1,6 +1,6 @@
 /*
  * fuzz-pcap.c - libFuzzer target for the capture-file reader
- * (lib/pcapfile.c over libpcap's savefile code) and the decoder behind
+ * (lib/capture/pcapfile.c over libpcap's savefile code) and the decoder behind
  * it, as `sockit sniff -r` uses them: the input is a pcap or pcapng file.
  * Seeds: small files of tests/pcaps (corpus/pcap/).
  */

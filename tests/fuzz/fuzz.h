@@ -89,7 +89,7 @@ fuzz_take(struct fuzz_in *in, size_t max, size_t *len)
 
 /*
  * UTF-8 as RFC 3629 section 4 writes it, byte class by byte class, kept
- * deliberately unlike lib/bytes.c's decoder so that they check each other.
+ * deliberately unlike lib/core/bytes.c's decoder so that they check each other.
  */
 static inline bool
 fuzz_utf8_valid(const uint8_t *s, size_t n)

@@ -1,6 +1,6 @@
 /*
- * test-echo.c - the echo server engine (lib/echo.c) and the two-way
- * helpers (lib/relay.c): a server on 127.0.0.1 port 0 run in a thread;
+ * test-echo.c - the echo server engine (lib/event/echo.c) and the two-way
+ * helpers (lib/event/relay.c): a server on 127.0.0.1 port 0 run in a thread;
  * sk_socket_exchange round trips through it, small and large, with the
  * events in order (listening, connected, closed) carrying the right
  * addresses and byte counts, and the stats to match; the half-close; once
@@ -611,7 +611,7 @@ test_stop_before_run(void)
 		ok(true, "workers 4, a stop before the run: the run returns");
 	else
 		skip("BUG: workers 4, a stop before the run: the run hung "
-		    "(lib/loop.c sk_loop_run clears a stop that came first)");
+		    "(lib/event/loop.c sk_loop_run clears a stop that came first)");
 	sk_echo_server_free(r.srv);
 	recorder_fini(&r.rec);
 }
@@ -980,7 +980,7 @@ test_relay_live(void)
 		    "still open");
 	else
 		skip("BUG: relay: the answer waits for more input "
-		    "(lib/relay.c reads its input before poll says it is "
+		    "(lib/event/relay.c reads its input before poll says it is "
 		    "readable)");
 	(void)close(pipefd[1]);		/* input EOF: half-close, then EOF */
 	(void)pthread_join(rr.tid, NULL);

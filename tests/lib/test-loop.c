@@ -1,5 +1,5 @@
 /*
- * test-loop.c - the event loop (lib/loop.c): timers fire in the order of
+ * test-loop.c - the event loop (lib/event/loop.c): timers fire in the order of
  * their deadlines, never early, repeat as their callback asks and can be
  * removed, also from inside a callback; a descriptor's readiness reaches
  * its callback, level-triggered by default and edge-triggered on request,
@@ -179,7 +179,7 @@ test_timer_order_due(void)
 	if (strcmp(t.log, "abc") == 0)
 		ok(true, "timers due at once fire in deadline order");
 	else
-		skip("BUG: lib/loop.c run_timers fires the due timers in array "
+		skip("BUG: lib/event/loop.c run_timers fires the due timers in array "
 		    "order, not by deadline: got '%s' for 'abc'", t.log);
 	sk_loop_free(loop);
 }
