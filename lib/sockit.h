@@ -352,7 +352,8 @@ int sk_inet_ntop(int family, const unsigned char *packed, size_t len,
 /* A decimal or 0x-hex integer in [min, max]. */
 int sk_parse_integer(const char *text, long long min, long long max,
     long long *out, struct sk_error *err);
-/* A port: a number 0..65535 or a service name (for proto, NULL any). */
+/* A port: a decimal number 0..65535 or a service name (for proto, NULL
+ * any). */
 int sk_parse_port(const char *text, const char *proto, unsigned int *out,
     struct sk_error *err);
 /* Seconds: a non-negative decimal number, at most 10^9. */

@@ -334,6 +334,12 @@ sk_parse_port(const char *text, const char *proto, unsigned int *out,
 	if (*text == '\0')
 		return sk_error_set(err, SK_ERR_VALUE, EINVAL, "empty port");
 	if (isdigit((unsigned char)text[0]) || text[0] == '-') {
+		/* Decimal only, as getaddrinfo(3) reads a numeric service:
+		 * 0x1f90 is no port. */
+		if (text[strspn(text + (text[0] == '-'), "0123456789") +
+		    (text[0] == '-')] != '\0')
+			return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+			    "invalid number");
 		if (sk_parse_integer(text, 0, 65535, &v, err) == -1)
 			return -1;
 		*out = (unsigned int)v;

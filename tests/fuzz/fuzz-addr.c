@@ -153,9 +153,11 @@ check_port_seconds(const char *text)
 	for (size_t i = 0; i < 3; i++)
 		if (sk_parse_port(text, protos[i], &port, NULL) == 0)
 			FUZZ_CHECK(port <= 65535);
+	/* A number is decimal: the same as sk_parse_integer, without 0x. */
 	if (isdigit((unsigned char)text[0]) || text[0] == '-')
 		FUZZ_CHECK((sk_parse_port(text, NULL, &port, NULL) == 0) ==
-		    (sk_parse_integer(text, 0, 65535, &v, NULL) == 0));
+		    (sk_parse_integer(text, 0, 65535, &v, NULL) == 0 &&
+		    strpbrk(text, "xX") == NULL));
 
 	for (p = text; *p != '\0'; p++) {
 		if (isdigit((unsigned char)*p))
