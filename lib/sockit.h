@@ -876,6 +876,93 @@ int sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
 int sk_socket_setbuf(struct sk_socket *s, int opt, int bytes, int *got,
     struct sk_error *err);
 
+/*
+ * A connection's life as events (events.c): one JSON Lines schema for
+ * every TCP subcommand - resolved, connect (each attempt), connected,
+ * eof (a half-close), closed (how, by whom, bytes, TCP_INFO), data and
+ * exit - written to one sink: stdout for --json, a file for --events.
+ * A sink whose write fails is not written again (sk_event_emit reports
+ * the failure once).
+ */
+struct sk_events {
+	int fd;			/* -1: events off */
+	bool owned;		/* opened by sk_events_open: closed by us */
+	bool failed;		/* a write failed; nothing more is written */
+};
+
+enum sk_side {
+	SK_SIDE_LOCAL,		/* this end: we shut down our sending side */
+	SK_SIDE_PEER		/* the other end */
+};
+
+enum sk_close_how {
+	SK_CLOSE_FIN,		/* both directions ended with EOF */
+	SK_CLOSE_RST,		/* a reset, sent or received */
+	SK_CLOSE_TIMEOUT,	/* an idle or connect timeout */
+	SK_CLOSE_ERROR		/* any other failure */
+};
+
+/* From TCP_INFO (tcp(7)) at close. */
+struct sk_tcp_stats {
+	double rtt_ms;
+	double rttvar_ms;
+	unsigned int retransmits;	/* tcpi_total_retrans */
+	unsigned int lost;		/* tcpi_lost */
+	unsigned int pmtu;
+};
+
+struct sk_close_info {
+	struct sk_addr peer;
+	enum sk_close_how how;
+	enum sk_side by;		/* who ended the connection first */
+	uint64_t bytes_in;		/* received from the peer */
+	uint64_t bytes_out;		/* sent to the peer */
+	double duration_ms;
+	bool have_tcp;			/* tcp is filled (not for AF_UNIX) */
+	struct sk_tcp_stats tcp;
+};
+
+/* No sink: every sk_event_* call is a no-op. */
+void sk_events_init(struct sk_events *ev);
+/* Append to the file at path (created 0666 less umask); -1 on failure. */
+int sk_events_open(struct sk_events *ev, const char *path,
+    struct sk_error *err);
+/* Write to fd, which stays the caller's (stdout for --json). */
+void sk_events_use_fd(struct sk_events *ev, int fd);
+void sk_events_close(struct sk_events *ev);
+bool sk_events_on(const struct sk_events *ev);
+/* An event of the caller's own: begin, add keys, emit (which frees j).
+ * sk_event_emit returns 0, or -1 when the write failed. */
+void sk_event_begin(struct sk_json *j, const char *event);
+int sk_event_emit(struct sk_events *ev, struct sk_json *j,
+    struct sk_error *err);
+/* The schema's events; each returns 0, or -1 when the write failed. */
+int sk_event_resolved(struct sk_events *ev, const char *host,
+    const struct sk_addr *addrs, size_t n, double ms, struct sk_error *err);
+/* code: 0 when the attempt connected, else its errno. */
+int sk_event_connect(struct sk_events *ev, const struct sk_addr *addr,
+    int attempt, int code, double ms, struct sk_error *err);
+/* local may be NULL; ms < 0 leaves the handshake time out. */
+int sk_event_connected(struct sk_events *ev, const struct sk_addr *local,
+    const struct sk_addr *peer, double ms, struct sk_error *err);
+int sk_event_eof(struct sk_events *ev, enum sk_side side, uint64_t bytes,
+    struct sk_error *err);
+int sk_event_closed(struct sk_events *ev, const struct sk_close_info *ci,
+    struct sk_error *err);
+int sk_event_data(struct sk_events *ev, const void *data, size_t n,
+    struct sk_error *err);
+int sk_event_exit(struct sk_events *ev, int status, const char *reason,
+    struct sk_error *err);
+/* The words of the schema: a connect's result for an errno ("ok",
+ * "refused", "timeout", "unreachable", "reset", "error"), an errno's
+ * name ("ECONNREFUSED"), a side, a way of closing. */
+const char *sk_connect_result(int code);
+const char *sk_errno_name(int code);
+const char *sk_side_name(enum sk_side side);
+const char *sk_close_how_name(enum sk_close_how how);
+/* TCP_INFO of a TCP socket's descriptor; -1 on failure. */
+int sk_tcp_info(int fd, struct sk_tcp_stats *out, struct sk_error *err);
+
 #ifdef __cplusplus
 }
 #endif
