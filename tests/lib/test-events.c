@@ -209,7 +209,7 @@ test_tcp_info(void)
 int
 main(void)
 {
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);
 	test_schema();
 	test_words();
 	test_file();
