@@ -13,8 +13,15 @@
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
 
-VERSION   := 0.1.0
-SOVERSION := 0
+# The version is written once, as SK_VERSION in lib/sockit.h (where the
+# installed header must carry it, as zlib.h carries ZLIB_VERSION); the
+# binary's --version prints that macro, and the .pc file, the library's
+# file name and its soname (libsockit.so.MAJOR) come from it here.
+VERSION   := $(shell sed -n 's/^\#define SK_VERSION "\([0-9.]*\)"$$/\1/p' lib/sockit.h)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+ifeq ($(SOVERSION),)
+$(error no '#define SK_VERSION "X.Y.Z"' found in lib/sockit.h)
+endif
 
 CC       ?= cc
 O        ?= .
@@ -80,7 +87,7 @@ $(LIBSO): $(LIB_OBJ)
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
-$(PC): sockit.pc.in Makefile
+$(PC): sockit.pc.in Makefile lib/sockit.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 

@@ -146,3 +146,37 @@ api_functions() {
 		-I"$TOP/lib" "$BATS_TEST_TMPDIR/h.cc"
 	[ "$status" -eq 0 ] || fail "C++11: $output"
 }
+
+@test "the version is sockit.h's SK_VERSION everywhere" {
+	v=$(sed -n 's/^#define SK_VERSION "\([0-9.]*\)"$/\1/p' \
+		"$TOP/lib/sockit.h")
+	[[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "SK_VERSION: '$v'"
+	run sockit --version
+	[ "$output" = "sockit $v" ] || fail "--version: $output"
+	d=$(dirname "$SOCKIT")
+	run grep -x "Version: $v" "$d/sockit.pc"
+	[ "$status" -eq 0 ] || fail "$d/sockit.pc lacks Version: $v"
+	run readelf -d "$d/lib/libsockit.so"
+	[[ "$output" == *"Library soname: [libsockit.so.${v%%.*}]"* ]] ||
+		fail "soname: $output"
+	# No other source, page or build file spells the version out.
+	run grep -rlIF -- "$v" "$TOP/lib" "$TOP/cmd" "$TOP/man" \
+		"$TOP/completions" "$TOP/Makefile" "$TOP/sockit.pc.in"
+	[ "$output" = "$TOP/lib/sockit.h" ] ||
+		fail "the version written elsewhere: $output"
+}
+
+@test "the shared library is linked hardened and with LDFLAGS" {
+	so=$(dirname "$SOCKIT")/lib/libsockit.so
+	run readelf -lW -d "$so"
+	[[ "$output" == *GNU_RELRO* ]] || fail "no RELRO: $output"
+	[[ "$output" == *BIND_NOW* ]] || fail "no BIND_NOW: $output"
+	# The link line make would run, with a marker in LDFLAGS.
+	run make -s -n -B -C "$TOP" O="$BATS_TEST_TMPDIR/o" \
+		LDFLAGS=-Wl,--sockit-ldflags-marker \
+		"$BATS_TEST_TMPDIR/o/lib/libsockit.so"
+	[ "$status" -eq 0 ] || fail "$output"
+	link=$(grep -e '-shared' <<<"$output")
+	[[ "$link" == *-Wl,--sockit-ldflags-marker* ]] ||
+		fail "LDFLAGS not in the link: $link"
+}
