@@ -13,8 +13,15 @@
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
 
-VERSION   := 0.1.0
-SOVERSION := 0
+# The version is written once, as SK_VERSION in lib/sockit.h (where the
+# installed header must carry it, as zlib.h carries ZLIB_VERSION); the
+# binary's --version prints that macro, and the .pc file, the library's
+# file name and its soname (libsockit.so.MAJOR) come from it here.
+VERSION   := $(shell sed -n 's/^\#define SK_VERSION "\([0-9.]*\)"$$/\1/p' lib/sockit.h)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+ifeq ($(SOVERSION),)
+$(error no '#define SK_VERSION "X.Y.Z"' found in lib/sockit.h)
+endif
 
 CC       ?= cc
 O        ?= .
@@ -30,7 +37,12 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) -Ilib -Icmd
-ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
+LINK_HARDEN := -Wl,-z,relro,-z,now
+ALL_LDFLAGS = -pie $(LINK_HARDEN) $(LDFLAGS) $(EXTRA_LDFLAGS)
+# The shared library: hardened as the binary is, and with the builder's
+# LDFLAGS (a distribution's build flags reach it too).
+SO_LDFLAGS  = -shared -Wl,-soname,libsockit.so.$(SOVERSION) $(LINK_HARDEN) \
+              $(LDFLAGS) $(EXTRA_LDFLAGS)
 LIBS     := -lbsd -lm -pthread -lpcap -lssl -lcrypto
 
 LIB_SRC  := $(wildcard lib/*/*.c)
@@ -60,6 +72,9 @@ $(O)/build/%.o: %.c $(LIB_HDR) $(wildcard cmd/*.h) $(wildcard tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The library's objects export only what sockit.h marks SK_API.
+$(LIB_OBJ): ALL_CFLAGS += -fvisibility=hidden
+
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -67,13 +82,12 @@ $(LIBA): $(LIB_OBJ)
 
 $(LIBSO): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libsockit.so.$(SOVERSION) -Wl,-z,relro,-z,now \
-	    $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(SO_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
-$(PC): sockit.pc.in Makefile
+$(PC): sockit.pc.in Makefile lib/sockit.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 

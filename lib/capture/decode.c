@@ -24,7 +24,7 @@
 #include <bsd/string.h>
 #include <pcap/pcap.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* Python's OverflowError texts for the 16- and 32-bit conversions. */
 static int

@@ -11,7 +11,7 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* hstrerror(3) is obsolescent and not declared under strict feature macros. */
 extern const char *hstrerror(int);

@@ -30,7 +30,7 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* Scratch buffers for the *_r calls: start sizes, and the most we grow to. */
 #define HOST_BUF_START	16384	/* what CPython uses for gethostbyname_r */

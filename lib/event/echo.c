@@ -39,7 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define MAX_LISTENERS	16	/* addresses one -b name may resolve to */
 #define PIPE_POOL	32	/* idle pipes a worker keeps for reuse */
