@@ -983,10 +983,10 @@ SK_API int sk_event_exit(struct sk_events *ev, int status, const char *reason,
 /* The words of the schema: a connect's result for an errno ("ok",
  * "refused", "timeout", "unreachable", "reset", "error"), an errno's
  * name ("ECONNREFUSED"), a side, a way of closing. */
-const char *sk_connect_result(int code);
-const char *sk_errno_name(int code);
-const char *sk_side_name(enum sk_side side);
-const char *sk_close_how_name(enum sk_close_how how);
+SK_API const char *sk_connect_result(int code);
+SK_API const char *sk_errno_name(int code);
+SK_API const char *sk_side_name(enum sk_side side);
+SK_API const char *sk_close_how_name(enum sk_close_how how);
 /* TCP_INFO of a TCP socket's descriptor; -1 on failure. */
 SK_API int sk_tcp_info(int fd, struct sk_tcp_stats *out, struct sk_error *err);
 
@@ -1048,14 +1048,14 @@ struct sk_tls;
 
 /* NULL on failure: a file that does not load, a key that does not match
  * its certificate (before any socket is opened), a bad ALPN list. */
-struct sk_tls_ctx *sk_tls_ctx_new(const struct sk_tls_opts *opts,
+SK_API struct sk_tls_ctx *sk_tls_ctx_new(const struct sk_tls_opts *opts,
     struct sk_error *err);
 SK_API void sk_tls_ctx_free(struct sk_tls_ctx *ctx);
 /* A connection on fd (non-blocking); host is the name a client sends as
  * SNI and verifies (an IP literal is verified, not sent), unless the
  * context has its own.  NULL on failure. */
-struct sk_tls *sk_tls_new(struct sk_tls_ctx *ctx, int fd, const char *host,
-    struct sk_error *err);
+SK_API struct sk_tls *sk_tls_new(struct sk_tls_ctx *ctx, int fd,
+    const char *host, struct sk_error *err);
 SK_API void sk_tls_free(struct sk_tls *t);
 /* 1 when the handshake is done, 0 when it waits for *want, -1 on
  * failure ("certificate verify failed: REASON" when that was it). */
@@ -1079,7 +1079,7 @@ SK_API int sk_tls_get_info(const struct sk_tls *t, struct sk_tls_info *out,
 SK_API void sk_tls_info_free(struct sk_tls_info *info);
 /* The class of an X509_V_* code, and its word ("expired", ...). */
 SK_API enum sk_tls_verify sk_tls_verify_class(long code);
-const char *sk_tls_verify_name(enum sk_tls_verify v);
+SK_API const char *sk_tls_verify_name(enum sk_tls_verify v);
 /* The tls event: version, cipher, alpn, sni, verify, verify_error,
  * handshake_ms and the chain.  0, or -1 when the write failed. */
 SK_API int sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
