@@ -527,14 +527,19 @@ enum sk_echo_event {
 	SK_ECHO_REFUSED,	/* addr: over max_conns, reset at once */
 	SK_ECHO_IDLE,		/* addr, bytes: closed after idle_timeout */
 	SK_ECHO_WARNING,	/* error: e.g. accept paused on EMFILE */
-	SK_ECHO_DENIED		/* addr: refused by the access rules */
+	SK_ECHO_DENIED,		/* addr: refused by the access rules */
+	SK_ECHO_TLS		/* addr, tls: a TLS handshake ended */
 };
+
+struct sk_tls_ctx;
+struct sk_tls_info;
 
 struct sk_echo_info {
 	enum sk_echo_event event;
 	const struct sk_addr *addr;
 	unsigned long long bytes;	/* echoed on this connection */
 	const struct sk_error *error;	/* NULL unless it ended in one */
+	const struct sk_tls_info *tls;	/* SK_ECHO_TLS: its facts */
 };
 
 /* Called for each event; the server serializes the calls. */
@@ -553,6 +558,8 @@ struct sk_echo_config {
 	size_t buffer;		/* per-connection bound; 0: 64 KiB */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
 	const struct sk_acl *acl;	/* who may connect; NULL: anyone */
+	struct sk_tls_ctx *tls;	/* a server context: TLS on every
+				 * connection; NULL: plain */
 	sk_echo_event_fn *on_event;
 	void *data;
 };
@@ -1084,6 +1091,9 @@ SK_API const char *sk_tls_verify_name(enum sk_tls_verify v);
  * handshake_ms and the chain.  0, or -1 when the write failed. */
 SK_API int sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
     struct sk_error *err);
+/* The tls event's keys, added to an object being written. */
+SK_API void sk_tls_info_json(struct sk_json *j,
+    const struct sk_tls_info *info);
 
 #ifdef __cplusplus
 }
