@@ -44,7 +44,7 @@ ALL_LDFLAGS = -pie $(LINK_HARDEN) $(LDFLAGS) $(EXTRA_LDFLAGS)
 # LDFLAGS (a distribution's build flags reach it too).
 SO_LDFLAGS  = -shared -Wl,-soname,libsockit.so.$(SOVERSION) $(LINK_HARDEN) \
               $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS     := -lbsd -lm -pthread -lpcap
+LIBS     := -lbsd -lm -pthread -lpcap -lssl -lcrypto
 
 LIB_SRC  := $(wildcard lib/*/*.c)
 LIB_HDR  := $(wildcard lib/*.h lib/*/*.h)

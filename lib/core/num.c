@@ -1,7 +1,8 @@
 /*
  * num.c - numbers from the command line and from configuration, parsed
- * strictly, in the spirit of OpenBSD's strtonum(3) and never atoi(3):
- * integers in a range, ports (a number or a service name) and seconds.
+ * strictly, in the spirit of OpenBSD's strtonum(3): integers in a range,
+ * ports (a number or a service name) and seconds, with an error for
+ * anything else (where atoi would quietly return 0).
  * Every other file that reads a number or a port uses these.
  */
 #include <ctype.h>
