@@ -89,14 +89,15 @@ sk_error_kind_name(enum sk_error_kind kind)
 	return "unknown";
 }
 
+/* In parentheses, as sk_error_set: not the analyzer's macros. */
 int
-sk__no_memory(struct sk_error *err)
+(sk__no_memory)(struct sk_error *err)
 {
 	return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 }
 
 int
-sk__null_argument(struct sk_error *err)
+(sk__null_argument)(struct sk_error *err)
 {
 	return sk_error_set(err, SK_ERR_VALUE, EINVAL,
 	    "argument must not be NULL");
