@@ -1,7 +1,8 @@
 # sockit - GNU make build.
 #
 #   make                 ./sockit, lib/libsockit.a, lib/libsockit.so, sockit.pc
-#   make check           every test against this build (C library tests, CLI tests)
+#   make check           every test against this build (C library tests, CLI
+#                        tests), and no loop among the library's files
 #   make check-all       lint, a clang build, check, check under ASan+UBSan
 #                        and under TSan, the library tests under valgrind,
 #                        a short run of every fuzzer: what CI runs
@@ -63,6 +64,7 @@ MAN1     := $(wildcard man/*.1)
 MAN3     := $(wildcard man/*.3)
 
 .PHONY: all check check-lib check-cli check-all check-asan check-clang check-tsan \
+        check-layers \
         check-valgrind lint bench install uninstall clean tests demo deps \
         fuzz fuzz-build check-fuzz tidy
 
@@ -101,8 +103,12 @@ tests: $(TESTS)
 # Keep the TAP helper's object, so the tests do not relink every time.
 .SECONDARY: $(TEST_COMMON)
 
+# The library's files call one another without a loop (tests/callgraph).
+check-layers: $(LIB_OBJ)
+	tests/callgraph $(LIB_OBJ)
+
 # The C library tests print TAP; tests/run counts and summarises.
-check: all tests
+check: all tests check-layers
 	SOCKIT=$(abspath $(BIN)) TESTBIN=$(abspath $(O)/build/tests) tests/run
 
 check-lib: tests

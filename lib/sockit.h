@@ -371,13 +371,15 @@ SK_API int sk_inet_ntop(int family, const unsigned char *packed, size_t len,
     char *buf, size_t size, struct sk_error *err);
 
 /*
- * Numbers and names from the command line (strtonum-style, never atoi).
+ * Numbers and names from the command line (num.c: strtonum-style, never
+ * atoi).
  */
 
 /* A decimal or 0x-hex integer in [min, max]. */
 SK_API int sk_parse_integer(const char *text, long long min, long long max,
     long long *out, struct sk_error *err);
-/* A port: a number 0..65535 or a service name (for proto, NULL any). */
+/* A port: decimal digits, 0..65535 (no sign, no 0x), or a service name
+ * (for proto, NULL any). */
 SK_API int sk_parse_port(const char *text, const char *proto, unsigned int *out,
     struct sk_error *err);
 /* Seconds: a non-negative decimal number, at most 10^9. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# meta.bats - the parts that must not drift apart (STYLE 13): every listed
+# meta.bats - the parts that must not drift apart (as git's t0012 and t0450
+# keep its help, docs and commands together): every listed
 # command answers --help and refuses a bogus option; its man page exists,
 # lints, and documents exactly the options the binary has; the library's
 # man pages document every public function; long options are spelled in

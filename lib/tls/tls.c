@@ -26,7 +26,7 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* The most certificates of a chain reported in the tls event. */
 #define TLS_CHAIN_MAX	32
