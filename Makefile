@@ -50,6 +50,11 @@ PC       := $(O)/sockit.pc
 MAN1     := $(wildcard man/*.1)
 MAN3     := $(wildcard man/*.3)
 
+# The subcommands, read from their list (not asked of the binary, so that
+# uninstall works after a clean): each sockit-NAME link.
+COMMANDS := $(shell sed -n '/^CMD/s/^[^"]*"\([^"]*\)".*/\1/p' \
+              cmd/commands.h)
+
 .PHONY: all check check-lib check-cli check-all check-asan check-clang check-tsan \
         check-valgrind lint bench install uninstall clean tests demo deps \
         fuzz fuzz-build check-fuzz tidy
@@ -213,7 +218,7 @@ install: all
 	    $(DESTDIR)$(DATADIR)/zsh/site-functions \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
 	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/sockit
-	for c in $$($(BIN) --list-commands | cut -f1); do \
+	for c in $(COMMANDS); do \
 	    ln -sf sockit $(DESTDIR)$(BINDIR)/sockit-$$c; done
 	install -m 644 $(LIBA) $(DESTDIR)$(LIBDIR)/libsockit.a
 	install -m 755 $(LIBSO) $(DESTDIR)$(LIBDIR)/libsockit.so.$(VERSION)
@@ -236,14 +241,14 @@ install: all
 	install -m 644 completions/_sockit $(DESTDIR)$(DATADIR)/zsh/site-functions/_sockit
 	install -m 644 completions/sockit.fish \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit.fish
-	for c in $$($(BIN) --list-commands | cut -f1); do \
+	for c in $(COMMANDS); do \
 	    ln -sf sockit $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit-$$c; \
 	    ln -sf sockit.fish \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit-$$c.fish; \
 	    done
 
 uninstall:
-	for c in $$($(BIN) --list-commands | cut -f1); do \
+	for c in $(COMMANDS); do \
 	    rm -f $(DESTDIR)$(BINDIR)/sockit-$$c \
 	    $(DESTDIR)$(DATADIR)/bash-completion/completions/sockit-$$c \
 	    $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/sockit-$$c.fish; done

@@ -36,6 +36,24 @@ setup() {
 	[ -z "$left" ] || fail "left behind: $left"
 }
 
+@test "uninstall after make clean removes every part, the sockit-COMMAND links too" {
+	d=$BATS_TEST_TMPDIR/dest
+	run make -s -C "$TOP" install DESTDIR="$d" PREFIX=/opt/sk
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(find "$d/opt/sk/bin" -name 'sockit-*' | wc -l)" -eq \
+		"$(list_commands | wc -l)" ]
+	# A tree as make clean leaves it: the sources, no binary, no library.
+	src=$BATS_TEST_TMPDIR/src
+	mkdir "$src"
+	cp -r "$TOP/Makefile" "$TOP/sockit.pc.in" "$TOP/cmd" "$TOP/man" \
+		"$TOP/completions" "$src/"
+	[ ! -e "$src/sockit" ]
+	run make -s -C "$src" uninstall DESTDIR="$d" PREFIX=/opt/sk
+	[ "$status" -eq 0 ] || fail "$output"
+	left=$(find "$d" -type f -o -type l)
+	[ -z "$left" ] || fail "left behind: $left"
+}
+
 @test "a C program builds against the installed library with pkg-config" {
 	p=$BATS_TEST_TMPDIR/prefix
 	run make -s -C "$TOP" install PREFIX="$p"
