@@ -40,7 +40,7 @@ TEST_SRC := $(wildcard tests/lib/test-*.c)
 LIB_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(LIB_SRC))
 CMD_OBJ  := $(patsubst %.c,$(O)/build/%.o,$(CMD_SRC))
 TESTS    := $(patsubst tests/lib/%.c,$(O)/build/tests/%,$(TEST_SRC))
-TEST_COMMON := $(O)/build/tests/lib/tap.o
+TEST_COMMON := $(O)/build/tests/lib/tap.o $(O)/build/tests/lib/helpers.o
 
 BIN      := $(O)/sockit
 LIBA     := $(O)/lib/libsockit.a
@@ -89,7 +89,8 @@ $(O)/build/tests/%: tests/lib/%.c $(TEST_COMMON) $(LIBA)
 
 tests: $(TESTS)
 
-# Keep the TAP helper's object, so the tests do not relink every time.
+# Keep the shared objects (TAP, helpers), so the tests do not relink every
+# time.
 .SECONDARY: $(TEST_COMMON)
 
 # The C library tests print TAP; tests/run counts and summarises.
