@@ -13,6 +13,15 @@ sockit() {
 	"$SOCKIT" "$@"
 }
 
+# Whether $SOCKIT is a sanitizer build (the Makefile's check-asan and
+# check-tsan set SOCKIT_SANITIZER; a binary under build/asan or build/tsan
+# is one too).  Memory and time there say little about the program:
+# tests judge them on the plain build, and leave leaks to the sanitizers.
+sanitized() {
+	[ -n "${SOCKIT_SANITIZER:-}" ] ||
+		[[ $SOCKIT == */build/asan/* || $SOCKIT == */build/tsan/* ]]
+}
+
 # The commands the binary lists, one per line.
 list_commands() {
 	"$SOCKIT" --list-commands | cut -f1
