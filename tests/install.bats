@@ -58,23 +58,7 @@ setup() {
 	p=$BATS_TEST_TMPDIR/prefix
 	run make -s -C "$TOP" install PREFIX="$p"
 	[ "$status" -eq 0 ] || fail "$output"
-	cat >"$BATS_TEST_TMPDIR/prog.c" <<'C'
-#include <stdio.h>
-#include <sockit.h>
-int
-main(void)
-{
-	unsigned char b[4];
-	char repr[32];
-	struct sk_error err;
-
-	if (sk_inet_aton("127.1", 5, b, &err) == -1)
-		return 1;
-	sk_bytes_repr(b, 4, repr, sizeof(repr));
-	puts(repr);
-	return 0;
-}
-C
+	write_aton_program "$BATS_TEST_TMPDIR/prog.c"
 	export PKG_CONFIG_PATH=$p/lib/pkgconfig
 	run cc -o "$BATS_TEST_TMPDIR/prog-shared" "$BATS_TEST_TMPDIR/prog.c" \
 		$(pkg-config --cflags --libs sockit)
