@@ -136,11 +136,12 @@ check-asan:
 # Under ThreadSanitizer: the library tests (test-echo runs the echo
 # server's worker threads, test-outq its output queue, test-loop a stop
 # from another thread) and the commands that run threads: echo-server
-# (workers, output queue) and resolve (batch pool).  atexit_sleep_ms=0:
-# TSan otherwise sleeps a second in every exit, which made servers look
-# as if they outlived their SIGTERM.  Reports go to files, so that one in
-# a test that does not look at stderr or the exit status still fails the
-# run.
+# (workers, output queue) and resolve (batch pool).  A TSan build starts
+# and ends slowly (about a second to start on a loaded two-core machine),
+# so the tests' waits for a server to exit are 30 s; atexit_sleep_ms=0
+# spares the second TSan sleeps in an exit that finds threads still
+# running.  Reports go to files, so that one in a test that does not look
+# at stderr or the exit status still fails the run.
 TSAN_BATS := echo-server resolve
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
 check-tsan:
