@@ -40,7 +40,8 @@ load helpers
 		[ -z "$output" ] || fail "$m: $output"
 	done
 	run mandoc -T lint -W warning "$TOP/man/sockit.1"
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ] || fail "sockit.1: $output"
+	[ -z "$output" ] || fail "sockit.1: $output"
 }
 
 @test "every man page documents exactly the command's long options" {
@@ -83,7 +84,8 @@ load helpers
 	pages=("$TOP"/man/*.3)
 	[ -f "${pages[0]}" ] || fail "no section 3 pages"
 	run mandoc -T lint -W warning "${pages[@]}"
-	[ "$status" -eq 0 ] && [ -z "$output" ] || fail "$output"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ -z "$output" ] || fail "$output"
 	for f in $funcs; do
 		grep -qE "^\.(Fn|Fo) $f\b" "${pages[@]}" || fail "no man page documents $f"
 	done
