@@ -47,7 +47,8 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_ADDR = 3,
 	EXIT_TIMEOUT = 4,
-	EXIT_DATA = 5
+	EXIT_DATA = 5,
+	EXIT_TLS = 6
 };
 
 /* What an option takes, and the type of the variable it points to. */
