@@ -963,6 +963,100 @@ const char *sk_close_how_name(enum sk_close_how how);
 /* TCP_INFO of a TCP socket's descriptor; -1 on failure. */
 int sk_tcp_info(int fd, struct sk_tcp_stats *out, struct sk_error *err);
 
+
+/*
+ * Many timed connects at once (probe.c), on an sk_loop: each attempt a
+ * non-blocking connect (the documented connect_ex) with its own deadline,
+ * up to a number in flight, each result classified from the socket's
+ * error and timed from just before connect(2) to writable (the first SYN
+ * to established).  UDP: one datagram to each address on a connected
+ * socket; a reply is open, an ICMP port unreachable closed, silence
+ * open|filtered.  A TCP connect that lands on itself (loopback's
+ * simultaneous open, local address == peer) is refused, never open.
+ */
+enum sk_probe_result {
+	SK_PROBE_OPEN = 0,	/* connected; UDP: a reply came */
+	SK_PROBE_REFUSED,	/* RST (ECONNREFUSED), or a self-connect */
+	SK_PROBE_TIMEOUT,	/* no answer before the deadline (TCP) */
+	SK_PROBE_UNREACHABLE,	/* ICMP unreachable: net, host, down */
+	SK_PROBE_RESET,		/* reset while connecting */
+	SK_PROBE_ERROR,		/* any other errno */
+	SK_PROBE_CLOSED,	/* UDP: ICMP port unreachable */
+	SK_PROBE_OPEN_FILTERED	/* UDP: nothing before the deadline */
+};
+
+struct sk_probe_report {
+	const struct sk_addr *addr;	/* the address tried */
+	size_t id;			/* as given to sk_prober_add */
+	enum sk_probe_result result;
+	int code;		/* the errno behind the result; 0 for open */
+	double ms;		/* from connect(2) to the answer or deadline */
+};
+
+/* Called once per attempt, from inside sk_loop_run or sk_prober_add;
+ * it may add more attempts. */
+typedef void sk_probe_fn(void *ctx, const struct sk_probe_report *r);
+
+struct sk_prober;
+/* socktype SOCK_STREAM or SOCK_DGRAM; jobs: the most in flight (0:
+ * SK_PROBE_JOBS).  Returns NULL (SK_ERR_OS, or SK_ERR_VALUE). */
+#define SK_PROBE_JOBS 256
+struct sk_prober *sk_prober_new(struct sk_loop *loop, int socktype,
+    unsigned int jobs, sk_probe_fn *fn, void *ctx, struct sk_error *err);
+/* UDP: the datagram each probe sends (copied; default: empty). */
+int sk_prober_set_payload(struct sk_prober *p, const void *data, size_t n,
+    struct sk_error *err);
+/* Queue an attempt at addr with a deadline of timeout seconds from its
+ * start; it starts at once when fewer than jobs are in flight.  Returns
+ * 0, or -1 (SK_ERR_OS, ENOMEM). */
+int sk_prober_add(struct sk_prober *p, const struct sk_addr *addr,
+    double timeout, size_t id, struct sk_error *err);
+/* Attempts queued or in flight. */
+size_t sk_prober_pending(const struct sk_prober *p);
+/* Close every attempt in flight (without a report) and free p. */
+void sk_prober_free(struct sk_prober *p);
+/* The result's word: "open", "refused", "timeout", "unreachable",
+ * "reset", "error", "closed", "open|filtered". */
+const char *sk_probe_result_name(enum sk_probe_result r);
+/* The result of an errno from a TCP connect (0: SK_PROBE_OPEN). */
+enum sk_probe_result sk_probe_classify(int code);
+
+/*
+ * Round-trip statistics (stats.c), as ping(8) reports them: count,
+ * min/avg/max, mdev (the population standard deviation ping computes
+ * from its sums), nearest-rank percentiles and the longest run of lost
+ * probes.
+ */
+struct sk_stats {
+	double *v;		/* the answered times, in arrival order */
+	size_t n, cap;
+	size_t lost;		/* probes with no answer */
+	size_t run;		/* lost probes since the last answer */
+	size_t longest_run;
+	double sum, sumsq;
+};
+
+struct sk_stats_summary {
+	size_t sent, answered;
+	double loss_pct;
+	double min, avg, max, mdev;	/* 0 when nothing answered */
+	double p50, p90, p99;
+	size_t longest_outage;	/* the longest run of lost probes */
+};
+
+void sk_stats_init(struct sk_stats *s);
+/* An answer after ms; -1 (SK_ERR_OS, ENOMEM) when memory runs out. */
+int sk_stats_add(struct sk_stats *s, double ms, struct sk_error *err);
+/* A probe with no answer. */
+void sk_stats_lost(struct sk_stats *s);
+/* The summary so far; s is left as it was. */
+int sk_stats_summary(const struct sk_stats *s, struct sk_stats_summary *out,
+    struct sk_error *err);
+/* The nearest-rank percentile (0 < pct <= 100) of n values sorted
+ * ascending; 0 for n 0. */
+double sk_percentile(const double *sorted, size_t n, double pct);
+void sk_stats_free(struct sk_stats *s);
+
 #ifdef __cplusplus
 }
 #endif
