@@ -1020,6 +1020,13 @@ void sk_prober_free(struct sk_prober *p);
 const char *sk_probe_result_name(enum sk_probe_result r);
 /* The result of an errno from a TCP connect (0: SK_PROBE_OPEN). */
 enum sk_probe_result sk_probe_classify(int code);
+/* Every distinct address HOST resolves to for family and socktype, in
+ * the resolver's order, port 0 (an address listed twice is kept once);
+ * *ms (may be NULL) gets the lookup's time.  *out is the caller's to
+ * free(3).  Returns the count (>= 1), or -1 (SK_ERR_GAIERROR when HOST
+ * does not resolve). */
+ssize_t sk_resolve_distinct(const char *host, int family, int socktype,
+    struct sk_addr **out, double *ms, struct sk_error *err);
 
 /*
  * Round-trip statistics (stats.c), as ping(8) reports them: count,

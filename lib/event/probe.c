@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -383,4 +384,40 @@ sk_prober_free(struct sk_prober *p)
 	free(p->q);
 	free(p->payload);
 	free(p);
+}
+
+ssize_t
+sk_resolve_distinct(const char *host, int family, int socktype,
+    struct sk_addr **out, double *ms, struct sk_error *err)
+{
+	struct sk_addrinfo *ai;
+	struct sk_addr *a;
+	double t0 = now_ms();
+	ssize_t n, i;
+	size_t k = 0, j;
+
+	*out = NULL;
+	n = sk_getaddrinfo(host, NULL, family, socktype, 0, 0, &ai, err);
+	if (ms != NULL)
+		*ms = now_ms() - t0;
+	if (n == -1)
+		return -1;
+	if ((a = calloc((size_t)n + 1, sizeof(*a))) == NULL) {
+		sk_addrinfo_free(ai, (size_t)n);
+		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+	}
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k; j++)
+			if (same_endpoint(&a[j], &ai[i].addr))
+				break;
+		if (j == k)
+			a[k++] = ai[i].addr;
+	}
+	sk_addrinfo_free(ai, (size_t)n);
+	if (k == 0) {
+		free(a);
+		return sk_error_set(err, SK_ERR_GAIERROR, EAI_NONAME, NULL);
+	}
+	*out = a;
+	return (ssize_t)k;
 }
