@@ -12,7 +12,7 @@
 
 #include <bsd/stdlib.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 void
 sk_stats_init(struct sk_stats *s)
@@ -36,7 +36,7 @@ sk_stats_add(struct sk_stats *s, double ms, struct sk_error *err)
 	if (s->n == s->cap) {
 		n = s->cap ? s->cap * 2 : 64;
 		if ((v = reallocarray(s->v, n, sizeof(*v))) == NULL)
-			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+			return sk__no_memory(err);
 		s->v = v;
 		s->cap = n;
 	}
@@ -91,7 +91,7 @@ sk_stats_summary(const struct sk_stats *s, struct sk_stats_summary *out,
 	if (s->n == 0)
 		return 0;
 	if ((v = reallocarray(NULL, s->n, sizeof(*v))) == NULL)
-		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		return sk__no_memory(err);
 	memcpy(v, s->v, s->n * sizeof(*v));
 	qsort(v, s->n, sizeof(*v), cmp_double);
 	mean = s->sum / (double)s->n;

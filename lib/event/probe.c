@@ -23,7 +23,7 @@
 
 #include <bsd/stdlib.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 struct attempt {
 	struct sk_prober *p;
@@ -114,7 +114,7 @@ sk_prober_new(struct sk_loop *loop, int socktype, unsigned int jobs,
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
 	    (p->slots = calloc(jobs, sizeof(*p->slots))) == NULL) {
 		free(p);
-		(void)sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		(void)sk__no_memory(err);
 		return NULL;
 	}
 	for (i = 0; i < jobs; i++) {
@@ -137,7 +137,7 @@ sk_prober_set_payload(struct sk_prober *p, const void *data, size_t n,
 
 	if (n > 0) {
 		if ((copy = malloc(n)) == NULL)
-			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+			return sk__no_memory(err);
 		memcpy(copy, data, n);
 	}
 	free(p->payload);
@@ -351,7 +351,7 @@ sk_prober_add(struct sk_prober *p, const struct sk_addr *addr,
 	if (p->len == p->cap) {
 		n = p->cap ? p->cap * 2 : 64;
 		if ((q = reallocarray(p->q, n, sizeof(*q))) == NULL)
-			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+			return sk__no_memory(err);
 		p->q = q;
 		p->cap = n;
 	}
@@ -404,7 +404,7 @@ sk_resolve_distinct(const char *host, int family, int socktype,
 		return -1;
 	if ((a = calloc((size_t)n + 1, sizeof(*a))) == NULL) {
 		sk_addrinfo_free(ai, (size_t)n);
-		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		return sk__no_memory(err);
 	}
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < k; j++)
