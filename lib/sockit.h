@@ -1127,8 +1127,8 @@ struct sk_probe_report {
 	double ms;		/* from connect(2) to the answer or deadline */
 };
 
-/* Called once per attempt, from inside sk_loop_run or sk_prober_add;
- * it may add more attempts. */
+/* Called once per attempt, always from inside sk_loop_run (also for an
+ * attempt that ended at once); it may add more attempts. */
 typedef void sk_probe_fn(void *ctx, const struct sk_probe_report *r);
 
 struct sk_prober;

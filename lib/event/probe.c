@@ -31,7 +31,11 @@ struct attempt {
 	struct sk_addr addr;
 	size_t id;
 	double t0;		/* ms, just before connect(2) or send(2) */
+	double t1;		/* ms, when the answer was seen; 0: not yet */
 	long long timer;	/* 0: none */
+	bool busy;		/* an attempt holds the slot */
+	enum sk_probe_result result;	/* known at once: reported later */
+	int code;
 };
 
 struct queued {
@@ -52,6 +56,13 @@ struct sk_prober {
 	unsigned char *payload;
 	size_t payload_len;
 	bool filling;
+	/* Attempts that ended at once, in connect(2) itself, wait in a ring
+	 * for the loop's next turn: a report never comes from inside
+	 * sk_prober_add, and never recursively. */
+	struct attempt **done;
+	unsigned int dhead, dcount;
+	long long flush_timer;	/* 0: none */
+	bool flushing;
 };
 
 static const char *const result_names[] = {
@@ -112,7 +123,10 @@ sk_prober_new(struct sk_loop *loop, int socktype, unsigned int jobs,
 	if (jobs == 0)
 		jobs = SK_PROBE_JOBS;
 	if ((p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->slots = calloc(jobs, sizeof(*p->slots))) == NULL) {
+	    (p->slots = calloc(jobs, sizeof(*p->slots))) == NULL ||
+	    (p->done = calloc(jobs, sizeof(*p->done))) == NULL) {
+		if (p != NULL)
+			free(p->slots);
 		free(p);
 		(void)sk__no_memory(err);
 		return NULL;
@@ -192,7 +206,7 @@ finish(struct attempt *a, enum sk_probe_result r, int code)
 	struct sk_probe_report rep = { 0 };
 	struct sk_addr addr = a->addr;
 
-	rep.ms = now_ms() - a->t0;
+	rep.ms = (a->t1 > 0 ? a->t1 : now_ms()) - a->t0;
 	if (a->timer != 0)
 		sk_loop_timer_del(p->loop, a->timer);
 	if (a->fd != -1) {
@@ -201,6 +215,7 @@ finish(struct attempt *a, enum sk_probe_result r, int code)
 	}
 	a->fd = -1;
 	a->timer = 0;
+	a->busy = false;
 	p->busy--;
 	rep.addr = &addr;
 	rep.id = a->id;
@@ -228,6 +243,7 @@ on_ready(struct sk_loop *loop, int fd, void *data, int events)
 
 	(void)loop;
 	(void)events;
+	a->t1 = now_ms();
 	if (a->p->socktype == SOCK_DGRAM) {
 		if (recv(fd, buf, sizeof(buf), MSG_TRUNC) >= 0)
 			finish(a, SK_PROBE_OPEN, 0);
@@ -257,6 +273,53 @@ on_deadline(struct sk_loop *loop, long long id, void *data)
 	return -1;
 }
 
+static long long
+on_flush(struct sk_loop *loop, long long id, void *data)
+{
+	struct sk_prober *p = data;
+	struct attempt *a;
+
+	(void)loop;
+	(void)id;
+	p->flush_timer = 0;
+	p->flushing = true;
+	/* Reports may start attempts that end at once: they join the ring
+	 * and are reported in this same loop. */
+	while (p->dcount > 0) {
+		a = p->done[p->dhead];
+		p->dhead = (p->dhead + 1) % p->jobs;
+		p->dcount--;
+		finish(a, a->result, a->code);
+	}
+	p->flushing = false;
+	return -1;
+}
+
+/* Attempt a ended at once with result r: close it now, report it from
+ * the loop. */
+static void
+defer(struct attempt *a, enum sk_probe_result r, int code)
+{
+	struct sk_prober *p = a->p;
+	struct sk_error err;
+
+	if (a->t1 == 0)
+		a->t1 = now_ms();
+	if (a->fd != -1) {
+		sk_loop_del(p->loop, a->fd);
+		(void)close(a->fd);
+	}
+	a->fd = -1;
+	a->result = r;
+	a->code = code;
+	p->done[(p->dhead + p->dcount++) % p->jobs] = a;
+	if (p->flushing || p->flush_timer != 0)
+		return;
+	if ((p->flush_timer = sk_loop_timer_add(p->loop, 0, on_flush, p,
+	    &err)) == -1)
+		p->flush_timer = 0;	/* reported at the next flush */
+}
+
 /* Start the queued attempt q in the free slot a. */
 static void
 start(struct sk_prober *p, struct attempt *a, const struct queued *q)
@@ -268,27 +331,44 @@ start(struct sk_prober *p, struct attempt *a, const struct queued *q)
 	a->addr = q->addr;
 	a->id = q->id;
 	a->timer = 0;
+	a->t1 = 0;
+	a->busy = true;
 	p->busy++;
 	a->t0 = now_ms();
 	a->fd = socket(q->addr.u.sa.sa_family, p->socktype | SOCK_NONBLOCK |
 	    SOCK_CLOEXEC, 0);
 	if (a->fd == -1) {
-		finish(a, SK_PROBE_ERROR, errno);
+		defer(a, SK_PROBE_ERROR, errno);
 		return;
 	}
 	a->t0 = now_ms();
 	rc = connect(a->fd, &q->addr.u.sa, q->addr.len);
 	e = rc == 0 ? 0 : errno;
+	if (e == EINPROGRESS && p->socktype == SOCK_STREAM) {
+		/* Ask again: on loopback the handshake is over by the time
+		 * the first call returns (the SYN-ACK or RST is processed on
+		 * this CPU before connect(2) returns), which the second call
+		 * says (0, or the refusal) and which saves a trip through the
+		 * loop; the end of the first call is when it ended.
+		 * EALREADY: still under way. */
+		double t = now_ms();
+
+		rc = connect(a->fd, &q->addr.u.sa, q->addr.len);
+		e = rc == 0 || errno == EISCONN ? 0 : errno == EALREADY ?
+		    EINPROGRESS : errno;
+		if (e != EINPROGRESS)
+			a->t1 = t;
+	}
 	if (p->socktype == SOCK_DGRAM && rc == 0) {
 		/* Our own datagram would come back to a socket connected to
 		 * itself: nothing else can be bound there. */
 		if (self_connected(a->fd, &a->addr)) {
-			finish(a, SK_PROBE_CLOSED, ECONNREFUSED);
+			defer(a, SK_PROBE_CLOSED, ECONNREFUSED);
 			return;
 		}
 		a->t0 = now_ms();
 		if (send(a->fd, p->payload, p->payload_len, 0) == -1) {
-			finish(a, classify(p, errno), errno);
+			defer(a, classify(p, errno), errno);
 			return;
 		}
 		e = EINPROGRESS;
@@ -296,24 +376,24 @@ start(struct sk_prober *p, struct attempt *a, const struct queued *q)
 		e = ECONNREFUSED;
 	}
 	if (e != EINPROGRESS) {
-		finish(a, classify(p, e), e);
+		defer(a, classify(p, e), e);
 		return;
 	}
 	if (sk_loop_add(p->loop, a->fd, p->socktype == SOCK_DGRAM ?
 	    SK_LOOP_READABLE : SK_LOOP_WRITABLE, on_ready, a, &err) == -1) {
-		finish(a, SK_PROBE_ERROR, err.code);
+		defer(a, SK_PROBE_ERROR, err.code);
 		return;
 	}
 	if ((a->timer = sk_loop_timer_add(p->loop, ms > 0 ? (long long)ms : 0,
 	    on_deadline, a, &err)) == -1) {
 		a->timer = 0;
-		finish(a, SK_PROBE_ERROR, err.code);
+		defer(a, SK_PROBE_ERROR, err.code);
 	}
 }
 
-/* Start queued attempts while slots are free.  An attempt that ends at
- * once reports from inside start(), and its report may queue more: the
- * flag keeps that from recursing, and this loop picks them up. */
+/* Start queued attempts while slots are free.  A report (from the loop)
+ * may queue more and call this again from inside it: the flag keeps that
+ * from recursing, and this loop picks them up. */
 static void
 fill(struct sk_prober *p)
 {
@@ -327,7 +407,7 @@ fill(struct sk_prober *p)
 		q = p->q[p->head++];
 		if (p->head == p->len)
 			p->head = p->len = 0;
-		while (p->slots[i].fd != -1 || p->slots[i].timer != 0)
+		while (p->slots[i].busy)
 			i = (i + 1) % p->jobs;
 		start(p, &p->slots[i], &q);
 	}
@@ -380,7 +460,10 @@ sk_prober_free(struct sk_prober *p)
 			(void)close(a->fd);
 		}
 	}
+	if (p->flush_timer != 0)
+		sk_loop_timer_del(p->loop, p->flush_timer);
 	free(p->slots);
+	free(p->done);
 	free(p->q);
 	free(p->payload);
 	free(p);
