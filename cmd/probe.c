@@ -269,8 +269,13 @@ print_result(struct probe *pr, size_t i)
 static void
 print_ready(struct probe *pr)
 {
+	size_t from = pr->printed;
+
 	while (pr->printed < pr->total && pr->slots[pr->printed].known)
 		print_result(pr, pr->printed++);
+	/* The lines that became printable together go out together. */
+	if (pr->printed > from && fflush(stdout) == EOF && errno == EPIPE)
+		sk_loop_stop(pr->loop);
 }
 
 /* Whether pair i is tried in this round: every pair in the first; in
@@ -471,6 +476,9 @@ run(struct probe *pr, const char *host)
 	    SOCK_STREAM, (unsigned int)o->jobs, on_report, pr, &pr->err))
 	    == NULL)
 		return cli_fail("probe", &pr->err);
+	/* Buffered, and flushed by print_ready as results become known: a
+	 * line a write(2) would cost more than the probe itself. */
+	(void)setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 	pr->deadline = (double)sk_loop_now(pr->loop) + o->wait * 1000;
 	start_round(pr);
 	if (sk_prober_pending(pr->p) > 0 || o->wait >= 0)

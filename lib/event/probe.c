@@ -372,7 +372,8 @@ start(struct sk_prober *p, struct attempt *a, const struct queued *q)
 			return;
 		}
 		e = EINPROGRESS;
-	} else if (rc == 0 && self_connected(a->fd, &a->addr)) {
+	} else if (p->socktype == SOCK_STREAM && e == 0 &&
+	    self_connected(a->fd, &a->addr)) {
 		e = ECONNREFUSED;
 	}
 	if (e != EINPROGRESS) {

@@ -15,6 +15,8 @@ prints one line of ports when it is ready, and then waits to be killed:
   many N WIDTH HOST   N listeners on port 0; keeps those in the WIDTH
                       ports from the first one's up; prints the first port,
                       then the kept ports
+  accept HOST         a TCP listener that accepts and closes every
+                      connection (a server for many connects); prints it
   udp-echo HOST       a UDP socket that answers every datagram
   udp-silent HOST     a UDP socket that never answers
   udp-closed HOST     a UDP port bound and closed again: nothing there
@@ -61,6 +63,14 @@ def main():
             s.listen(128)
             keep.append(s)
         ready(port)
+    elif mode == "accept":
+        s = tcp(args[0])
+        s.listen(4096)
+        ready(s.getsockname()[1])
+        deadline = time.monotonic() + 3600
+        while time.monotonic() < deadline:
+            c, _ = s.accept()
+            c.close()
     elif mode == "bound":
         s = tcp(args[0])
         keep.append(s)
@@ -85,7 +95,7 @@ def main():
         socks = []
         for _ in range(n):
             s = tcp(host)
-            s.listen(8)
+            s.listen(4096)
             socks.append(s)
         base = socks[0].getsockname()[1]
         kept = [s for s in socks
