@@ -16,25 +16,31 @@
 
 #include "cli.h"
 
-enum {
-	OPT_EVENTS = OPT_FIRST_PRIVATE
-};
-
 #define COUNT_MAX	1000000000LL
 #define TARGETS		2	/* one address per family */
+
+struct opts {
+	long long count;	/* 0: until interrupted */
+	double interval, timeout;
+	const char *events, *host;
+	struct cli_port port;
+};
+
+/* The options, as the table below fills them (-4/-6, -w, -v, -q and
+ * --json into cli_common; the timeout copied here after parsing). */
+static struct opts opt = { .interval = 1, .port = CLI_PORT_INIT(80) };
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("ping over IPv4 only"),
 	CLI_OPT_IPV6("ping over IPv6 only"),
-	{ 'c', "count", required_argument, "COUNT",
-	    "stop after COUNT probes (default: until interrupted)", NULL },
-	{ 'i', "interval", required_argument, "SECONDS",
-	    "SECONDS between probes (default 1; 0: one after another)",
-	    NULL },
-	{ 'w', "timeout", required_argument, "SECONDS",
-	    "a probe with no answer in SECONDS is lost (default 1)", NULL },
-	{ OPT_EVENTS, "events", required_argument, "FILE",
-	    "write the events as JSON Lines to FILE", NULL },
+	CLI_INT('c', "count", &opt.count, "COUNT", 1, COUNT_MAX,
+	    "stop after COUNT probes (default: until interrupted)"),
+	CLI_SECONDS('i', "interval", &opt.interval, "SECONDS",
+	    "SECONDS between probes (default 1; 0: one after another)"),
+	CLI_SECONDS_POS('w', "timeout", &cli_common.timeout, "SECONDS",
+	    "a probe with no answer in SECONDS is lost (default 1)"),
+	CLI_PATH(0, "events", &opt.events, "FILE",
+	    "write the events as JSON Lines to FILE"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -56,13 +62,6 @@ const struct cli_command cmd_ping = {
 	main_ping
 };
 
-struct opts {
-	bool v4, v6, verbose, quiet, json;
-	long long count;	/* 0: until interrupted */
-	double interval, timeout;
-	const char *events, *host, *port;
-};
-
 struct target {
 	struct sk_addr addr;
 	char text[SK_ADDRSTRLEN];
@@ -82,65 +81,18 @@ struct ping {
 };
 
 static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-
-	switch (val) {
-	case '4':
-		o->v4 = true;
-		break;
-	case '6':
-		o->v6 = true;
-		break;
-	case 'c':
-		return cli_number("--count", arg, 1, COUNT_MAX, &o->count);
-	case 'i':
-		return cli_seconds("--interval", arg, &o->interval);
-	case 'w':
-		if (cli_seconds("--timeout", arg, &o->timeout) == -1)
-			return -1;
-		if (o->timeout == 0)
-			return cli_usage_fail("--timeout: a probe needs more "
-			    "than 0 seconds");
-		break;
-	case OPT_EVENTS:
-		o->events = arg;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-static int
 validate(struct opts *o, int nargs, char **args)
 {
+	o->timeout = cli_common.timeout < 0 ? 1 : cli_common.timeout;
 	if (nargs < 1)
 		return cli_usage("expected HOST [PORT]");
 	if (nargs > 2)
 		return cli_usage("too many arguments; expected HOST [PORT]");
-	if (o->v4 && o->v6)
-		return cli_usage("cannot use -4 with -6");
-	if (o->verbose && o->quiet)
-		return cli_usage("cannot use --verbose with --quiet");
-	if (o->json && o->events != NULL)
+	if (cli_common.json && o->events != NULL)
 		return cli_usage("cannot use --json with --events");
 	o->host = args[0];
-	if (nargs > 1) {
-		if (cli_port("PORT", args[1], "tcp") == -1)
-			return EXIT_USAGE;
-		o->port = args[1];
-	}
+	if (nargs > 1 && cli_port("PORT", args[1], "tcp", &o->port) == -1)
+		return EXIT_USAGE;
 	return EXIT_OK;
 }
 
@@ -215,7 +167,7 @@ on_report(void *ctx, const struct sk_probe_report *r)
 			sk_loop_stop(pg->loop);
 		}
 	}
-	if (!pg->o->json) {
+	if (!cli_common.json) {
 		if (r->result == SK_PROBE_OPEN)
 			(void)printf("connected to %s: seq=%lld time=%.3f ms\n",
 			    t->text, seq, r->ms);
@@ -278,7 +230,7 @@ summary(struct ping *pg, struct target *t)
 		if (sk_event_emit(&pg->ev, &j, &pg->err) == -1)
 			pg->failed = true;
 	}
-	if (pg->o->json)
+	if (cli_common.json)
 		return;
 	(void)printf("%s: %zu sent, %zu answered, %.1f%% loss", t->text,
 	    s.sent, s.answered, s.loss_pct);
@@ -290,15 +242,12 @@ summary(struct ping *pg, struct target *t)
 }
 
 /* One address per family, the first of each in the resolver's order. */
-static int
+static void
 pick_targets(struct ping *pg, struct sk_addr *a, size_t n)
 {
-	unsigned int port = 80;
+	unsigned int port = pg->o->port.number;
 	size_t i, k;
 
-	if (pg->o->port != NULL && sk_parse_port(pg->o->port, "tcp", &port,
-	    &pg->err) == -1)
-		return -1;
 	for (i = 0; i < n && pg->nt < TARGETS; i++) {
 		for (k = 0; k < pg->nt; k++)
 			if (sk_addr_family(&pg->t[k].addr) ==
@@ -313,7 +262,6 @@ pick_targets(struct ping *pg, struct sk_addr *a, size_t n)
 		sk_stats_init(&pg->t[pg->nt].st);
 		pg->nt++;
 	}
-	return 0;
 }
 
 static int
@@ -325,18 +273,15 @@ run(struct ping *pg)
 	sigset_t stop;
 	ssize_t n;
 	size_t i;
-	int rc;
 	bool any = false;
 
-	n = sk_resolve_distinct(o->host, o->v4 ? AF_INET : o->v6 ? AF_INET6 :
-	    AF_UNSPEC, SOCK_STREAM, &a, &ms, &pg->err);
+	n = sk_resolve_distinct(o->host, cli_common.family, SOCK_STREAM, &a,
+	    &ms, &pg->err);
 	if (n == -1)
 		return cli_fail(o->host, &pg->err);
 	(void)sk_event_resolved(&pg->ev, o->host, a, (size_t)n, ms, NULL);
-	rc = pick_targets(pg, a, (size_t)n);
+	pick_targets(pg, a, (size_t)n);
 	free(a);
-	if (rc == -1)
-		return cli_fail("PORT", &pg->err);
 	(void)sigemptyset(&stop);
 	(void)sigaddset(&stop, SIGINT);
 	(void)sigaddset(&stop, SIGTERM);
@@ -365,26 +310,29 @@ run(struct ping *pg)
 static int
 main_ping(int argc, char **argv)
 {
-	struct opts o = { .interval = 1, .timeout = 1 };
+	struct opts *o = &opt;
 	struct ping pg = { 0 };
 	size_t i;
 	int first, status;
 
-	pg.o = &o;
+	pg.o = o;
 	sk_events_init(&pg.ev);
-	first = cli_parse(argc, argv, on_option, &o);
-	status = validate(&o, argc - first, argv + first);
-	if (status == EXIT_OK && o.events != NULL &&
-	    sk_events_open(&pg.ev, o.events, &pg.err) == -1)
-		status = cli_fail(o.events, &pg.err);
+	first = cli_parse(argc, argv);
+	status = validate(o, argc - first, argv + first);
+	if (status == EXIT_OK && o->events != NULL &&
+	    sk_events_open(&pg.ev, o->events, &pg.err) == -1)
+		status = cli_fail(o->events, &pg.err);
 	if (status == EXIT_OK) {
-		if (o.json)
+		if (cli_common.json)
 			sk_events_use_fd(&pg.ev, STDOUT_FILENO);
 		status = run(&pg);
-		(void)sk_event_exit(&pg.ev, status, status == EXIT_OK ?
-		    "answered" : status == EXIT_TIMEOUT ? "no answer" :
-		    status == EXIT_ADDR ? "name not resolved" : "failed",
-		    NULL);
+		if (status == EXIT_TIMEOUT)
+			cli_reason("no probe was answered");
+		/* --json: the dispatcher writes the exit event. */
+		if (!cli_common.json)
+			(void)sk_event_exit(&pg.ev, status, status == EXIT_OK ?
+			    "ok" : status == EXIT_TIMEOUT ?
+			    "no probe was answered" : "failed", NULL);
 	}
 	sk_prober_free(pg.p);
 	sk_loop_free(pg.loop);

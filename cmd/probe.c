@@ -22,28 +22,36 @@
 
 #include "cli.h"
 
-enum {
-	OPT_WAIT = OPT_FIRST_PRIVATE, OPT_INTERVAL, OPT_JOBS, OPT_EVENTS
-};
-
 #define JOBS_MAX	65536
 #define NPORTS		65536
+
+struct opts {
+	bool udp;
+	double timeout, wait, interval;
+	long long jobs;
+	const char *events;
+};
+
+/* The options, as the table below fills them (-4/-6, -w, -v, -q and
+ * --json into cli_common; the timeout copied here after parsing). */
+static struct opts opt = { .wait = -1, .interval = 0.2,
+	.jobs = SK_PROBE_JOBS };
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("probe IPv4 addresses only"),
 	CLI_OPT_IPV6("probe IPv6 addresses only"),
-	{ 'u', "udp", no_argument, NULL,
-	    "probe UDP: open, closed or open|filtered", NULL },
-	{ 'w', "timeout", required_argument, "SECONDS",
-	    "give each attempt SECONDS to answer (default 2)", NULL },
-	{ OPT_WAIT, "wait", required_argument, "SECONDS",
-	    "retry until every port is open, for SECONDS in all", NULL },
-	{ OPT_INTERVAL, "interval", required_argument, "SECONDS",
-	    "--wait: SECONDS between rounds (default 0.2)", NULL },
-	{ OPT_JOBS, "jobs", required_argument, "N",
-	    "at most N attempts at once (default 256)", NULL },
-	{ OPT_EVENTS, "events", required_argument, "FILE",
-	    "write the events as JSON Lines to FILE", NULL },
+	CLI_FLAG('u', "udp", &opt.udp,
+	    "probe UDP: open, closed or open|filtered"),
+	CLI_SECONDS_POS('w', "timeout", &cli_common.timeout, "SECONDS",
+	    "give each attempt SECONDS to answer (default 2)"),
+	CLI_SECONDS(0, "wait", &opt.wait, "SECONDS",
+	    "retry until every port is open, for SECONDS in all"),
+	CLI_SECONDS(0, "interval", &opt.interval, "SECONDS",
+	    "--wait: SECONDS between rounds (default 0.2)"),
+	CLI_INT(0, "jobs", &opt.jobs, "N", 1, JOBS_MAX,
+	    "at most N attempts at once (default 256)"),
+	CLI_PATH(0, "events", &opt.events, "FILE",
+	    "write the events as JSON Lines to FILE"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -64,13 +72,6 @@ const struct cli_command cmd_probe = {
 	"not resolve.",
 	options,
 	main_probe
-};
-
-struct opts {
-	bool v4, v6, udp, verbose, quiet, json, interval_given;
-	double timeout, wait, interval;
-	long long jobs;
-	const char *events;
 };
 
 /* One (address, port) pair's latest result. */
@@ -100,61 +101,9 @@ struct probe {
 	bool round_over;	/* round_done ran for this round */
 	double deadline;	/* --wait: loop ms when it runs out */
 	bool ran_out, failed;
+	bool judged;		/* the results decided the exit status */
 	struct sk_error err;
 };
-
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-
-	switch (val) {
-	case '4':
-		o->v4 = true;
-		break;
-	case '6':
-		o->v6 = true;
-		break;
-	case 'u':
-		o->udp = true;
-		break;
-	case 'w':
-		if (cli_seconds("--timeout", arg, &o->timeout) == -1)
-			return -1;
-		if (o->timeout == 0)
-			return cli_usage_fail("--timeout: an attempt needs "
-			    "more than 0 seconds");
-		break;
-	case OPT_WAIT:
-		if (cli_seconds("--wait", arg, &o->wait) == -1)
-			return -1;
-		break;
-	case OPT_INTERVAL:
-		if (cli_seconds("--interval", arg, &o->interval) == -1)
-			return -1;
-		o->interval_given = true;
-		break;
-	case OPT_JOBS:
-		if (cli_number("--jobs", arg, 1, JOBS_MAX, &o->jobs) == -1)
-			return -1;
-		break;
-	case OPT_EVENTS:
-		o->events = arg;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
 
 /* One port: a number 1..65535 or a service name of proto. */
 static int
@@ -212,15 +161,12 @@ validate(struct opts *o, int nargs, char **args, struct probe *pr)
 	size_t p;
 	int i, status = EXIT_OK;
 
+	o->timeout = cli_common.timeout < 0 ? 2 : cli_common.timeout;
 	if (nargs < 2)
 		return cli_usage("expected HOST and PORTS");
-	if (o->v4 && o->v6)
-		return cli_usage("cannot use -4 with -6");
-	if (o->verbose && o->quiet)
-		return cli_usage("cannot use --verbose with --quiet");
-	if (o->json && o->events != NULL)
+	if (cli_common.json && o->events != NULL)
 		return cli_usage("cannot use --json with --events");
-	if (o->interval_given && o->wait < 0)
+	if (cli_given(&o->interval) && !cli_given(&o->wait))
 		return cli_usage("--interval needs --wait");
 	if ((want = calloc(NPORTS, 1)) == NULL ||
 	    (pr->ports = calloc(NPORTS, sizeof(*pr->ports))) == NULL) {
@@ -258,7 +204,7 @@ print_result(struct probe *pr, size_t i)
 		if (sk_event_emit(&pr->ev, &j, &pr->err) == -1)
 			pr->failed = true;
 	}
-	if (!pr->o->json) {
+	if (!cli_common.json) {
 		(void)sk_addr_format_noscope(&a, text, sizeof(text));
 		(void)printf("%s %s %.3f ms\n", text,
 		    sk_probe_result_name(s->result), s->ms);
@@ -387,7 +333,7 @@ on_report(void *ctx, const struct sk_probe_report *r)
 		    r->result == SK_PROBE_OPEN ? 0 : r->code != 0 ? r->code :
 		    ETIMEDOUT, r->ms, &pr->err) == -1)
 			pr->failed = true;
-		if (pr->o->verbose)
+		if (cli_common.verbose)
 			cli_warn("attempt %d: port %u %s", s->attempts,
 			    sk_addr_port(r->addr),
 			    sk_probe_result_name(r->result));
@@ -450,9 +396,8 @@ run(struct probe *pr, const char *host)
 	ssize_t n;
 	double ms;
 
-	n = sk_resolve_distinct(host, o->v4 ? AF_INET : o->v6 ? AF_INET6 :
-	    AF_UNSPEC, o->udp ? SOCK_DGRAM : SOCK_STREAM, &pr->addrs, &ms,
-	    &pr->err);
+	n = sk_resolve_distinct(host, cli_common.family, o->udp ? SOCK_DGRAM :
+	    SOCK_STREAM, &pr->addrs, &ms, &pr->err);
 	if (n == -1)
 		return cli_fail(host, &pr->err);
 	pr->naddrs = (size_t)n;
@@ -489,36 +434,44 @@ run(struct probe *pr, const char *host)
 	if (o->wait >= 0) {
 		for (pr->printed = 0; pr->printed < pr->total; pr->printed++)
 			print_result(pr, pr->printed);
-		if (pr->ran_out && !o->quiet)
+		if (pr->ran_out && !cli_common.quiet)
 			cli_warn("%s: not every port open after %g seconds",
 			    host, o->wait);
 	}
+	pr->judged = true;
 	return verdict(pr);
 }
 
 static int
 main_probe(int argc, char **argv)
 {
-	struct opts o = { .timeout = 2, .wait = -1, .interval = 0.2,
-	    .jobs = SK_PROBE_JOBS };
+	struct opts *o = &opt;
 	struct probe pr = { 0 };
+	const char *why;
 	int first, status;
 
-	pr.o = &o;
+	pr.o = o;
 	sk_events_init(&pr.ev);
-	first = cli_parse(argc, argv, on_option, &o);
-	status = validate(&o, argc - first, argv + first, &pr);
-	if (status == EXIT_OK && o.events != NULL &&
-	    sk_events_open(&pr.ev, o.events, &pr.err) == -1)
-		status = cli_fail(o.events, &pr.err);
+	first = cli_parse(argc, argv);
+	status = validate(o, argc - first, argv + first, &pr);
+	if (status == EXIT_OK && o->events != NULL &&
+	    sk_events_open(&pr.ev, o->events, &pr.err) == -1)
+		status = cli_fail(o->events, &pr.err);
 	if (status == EXIT_OK) {
-		if (o.json)
+		if (cli_common.json)
 			sk_events_use_fd(&pr.ev, STDOUT_FILENO);
 		status = run(&pr, argv[first]);
-		(void)sk_event_exit(&pr.ev, status, status == EXIT_OK ?
-		    "every port open" : status == EXIT_TIMEOUT ? "timed out" :
-		    status == EXIT_ADDR ? "name not resolved" :
-		    "not every port open", NULL);
+		why = status == EXIT_OK ? "every port open" :
+		    pr.ran_out ? "--wait ran out" :
+		    status == EXIT_TIMEOUT ? "timed out" :
+		    status == EXIT_OSERR && pr.judged ?
+		    "not every port open" : NULL;
+		if (why != NULL)
+			cli_reason("%s", why);
+		/* --json: the dispatcher writes the exit event. */
+		if (!cli_common.json)
+			(void)sk_event_exit(&pr.ev, status, why != NULL ? why :
+			    "failed", NULL);
 	}
 	sk_prober_free(pr.p);
 	sk_loop_free(pr.loop);

@@ -84,7 +84,7 @@ assert abs(s["mdev_ms"] - statistics.pstdev(rtt)) < 1e-6, s
 assert (s["p50_ms"], s["p90_ms"], s["p99_ms"]) == (rank(50), rank(90),
                                                    rank(99)), s
 assert s["min_ms"] <= s["p50_ms"] <= s["p90_ms"] <= s["p99_ms"] <= s["max_ms"]
-assert ev[-1] == {"event": "exit", "status": 0, "reason": "answered"}, ev
+assert ev[-1] == {"event": "exit", "status": 0, "reason": "ok"}, ev
 PY
 }
 
