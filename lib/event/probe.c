@@ -59,7 +59,7 @@ struct sk_prober {
 	/* Attempts that ended at once, in connect(2) itself, wait in a ring
 	 * for the loop's next turn: a report never comes from inside
 	 * sk_prober_add, and never recursively. */
-	struct attempt **done;
+	unsigned int *done;	/* slot indices */
 	unsigned int dhead, dcount;
 	long long flush_timer;	/* 0: none */
 	bool flushing;
@@ -286,7 +286,7 @@ on_flush(struct sk_loop *loop, long long id, void *data)
 	/* Reports may start attempts that end at once: they join the ring
 	 * and are reported in this same loop. */
 	while (p->dcount > 0) {
-		a = p->done[p->dhead];
+		a = &p->slots[p->done[p->dhead]];
 		p->dhead = (p->dhead + 1) % p->jobs;
 		p->dcount--;
 		finish(a, a->result, a->code);
@@ -312,7 +312,8 @@ defer(struct attempt *a, enum sk_probe_result r, int code)
 	a->fd = -1;
 	a->result = r;
 	a->code = code;
-	p->done[(p->dhead + p->dcount++) % p->jobs] = a;
+	p->done[(p->dhead + p->dcount++) % p->jobs] =
+	    (unsigned int)(a - p->slots);
 	if (p->flushing || p->flush_timer != 0)
 		return;
 	if ((p->flush_timer = sk_loop_timer_add(p->loop, 0, on_flush, p,
