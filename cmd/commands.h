@@ -21,3 +21,7 @@ CMD(udp_send, "udp-send",
     "the documented UDP sender: -m or stdin lines as datagrams")
 CMD(udp_listen, "udp-listen",
     "the documented UDP server: print, answer or echo each datagram")
+CMD(probe, "probe",
+    "is it up: every address x every port, in order; --wait for a port")
+CMD(ping, "ping",
+    "a TCP ping: connect times to any port, loss and percentiles")
