@@ -83,6 +83,7 @@ struct opts {
 	const char *group;
 	const char *iface;
 	long long bufsize;
+	char scoped[128];	/* GROUP%IFACE, bound by default */
 };
 
 struct state {
@@ -183,9 +184,20 @@ validate(struct opts *o, struct state *st, int nargs)
 			    "address", cli_quote(o->group, strlen(o->group),
 			    q, sizeof(q)));
 		/* By default, bind the group itself: only its datagrams
-		 * come in. */
+		 * come in.  A link-local or interface-local IPv6 group is
+		 * bound with --interface as its scope, as ff02::fb%IFACE:
+		 * bind(2) refuses it without one. */
 		if (o->host == NULL)
 			o->host = o->group;
+		if (o->host == o->group && o->iface != NULL &&
+		    sk_addr_family(&st->group) == AF_INET6 &&
+		    st->group.u.in6.sin6_scope_id == 0 &&
+		    (IN6_IS_ADDR_MC_LINKLOCAL(&st->group.u.in6.sin6_addr) ||
+		    IN6_IS_ADDR_MC_NODELOCAL(&st->group.u.in6.sin6_addr))) {
+			(void)snprintf(o->scoped, sizeof(o->scoped), "%s%%%s",
+			    o->group, o->iface);
+			o->host = o->scoped;
+		}
 	}
 	if (o->host == NULL)
 		o->host = "localhost";

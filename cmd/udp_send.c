@@ -34,6 +34,7 @@ enum {
 #define READ_SIZE	(1 << 20)	/* stdin is read this much at a time */
 #define SNDBUF_DEFAULT	(4 << 20)
 #define RATE_MAX	1e9
+#define MAX_ADDRS	16	/* HOST's addresses tried in turn */
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("IPv4 only"),
@@ -72,8 +73,9 @@ static int main_udp_send(int, char **);
 const struct cli_command cmd_udp_send = {
 	"[-4|-6] [-m MESSAGE]... [--count N] [--size BYTES] [--rate PPS]\n"
 	"       [--broadcast] [--ttl N] [--reply] [-w SECONDS] [HOST [PORT]]",
-	"The reference's UDP sender.  HOST defaults to localhost (the first\n"
-	"address it resolves to) and PORT to 6667.  Each -m is a datagram;\n"
+	"The reference's UDP sender.  HOST defaults to localhost and PORT to\n"
+	"6667; HOST's addresses are tried in turn, the next when one refuses\n"
+	"the datagrams (a port unreachable).  Each -m is a datagram;\n"
 	"without -m or --size each line of stdin is one, without its\n"
 	"newline.  A datagram the kernel refuses (too long, no route, a port\n"
 	"unreachable) is reported and the rest still go; the exit status is\n"
@@ -104,6 +106,11 @@ struct state {
 	const struct opts *o;
 	struct sk_socket s;
 	struct sk_addr dst;
+	struct sk_addr addrs[MAX_ADDRS];	/* HOST's, in order */
+	size_t naddrs;		/* how many may be tried: 1 unless unicast */
+	size_t cur;		/* the one in use */
+	bool settled;		/* a refusal now is an error, not a move */
+	bool moved;		/* refused: moved on to the next address */
 	bool connected;
 	unsigned int ifindex;
 	struct sk_dgram d[SK_UDP_BATCH];
@@ -172,6 +179,8 @@ on_option(void *ctx, int val, const char *arg)
 	}
 	return 0;
 }
+
+static void move_on(struct state *);
 
 /* Record a failure: its exit status counts if it is the first. */
 static void
@@ -247,6 +256,13 @@ read_icmp(struct state *st)
 	if (!st->connected)
 		return 0;
 	while (sk_udp_recv_error(&st->s, &icmp, &dest, NULL, &err) == 1) {
+		/* Refused before this address was settled, with another
+		 * left: move on to it, as create_connection does. */
+		if (icmp.code == ECONNREFUSED && !st->settled &&
+		    st->cur + 1 < st->naddrs) {
+			st->moved = true;
+			continue;
+		}
 		n++;
 		st->refused++;
 		failed(st, EXIT_OSERR);
@@ -254,6 +270,8 @@ read_icmp(struct state *st)
 			cli_warn("%s: %s", udp_addr(&dest, addr,
 			    sizeof(addr)), icmp.message);
 	}
+	if (st->moved)
+		move_on(st);
 	return n;
 }
 
@@ -274,7 +292,9 @@ send_batch(struct state *st)
 	size_t i = 0;
 	int retries = 0;
 	bool partial = false;
+	unsigned long long sent = st->sent, bytes = st->bytes;
 
+restart:
 	while (i < st->n) {
 		ssize_t r = sk_udp_sendmany(&st->s, st->d + i, st->n - i,
 		    &err);
@@ -301,8 +321,10 @@ send_batch(struct state *st)
 		/* The pending error of an ICMP message for an earlier
 		 * datagram: it is reported from the queue, and this
 		 * datagram was not sent: send it again. */
-		else if (read_icmp(st) > 0 && retries++ < 2)
+		else if (read_icmp(st) > 0 && !st->moved && retries++ < 2)
 			continue;
+		if (st->moved)
+			goto again;
 		if (err.kind == SK_ERR_TIMEOUT) {
 			cli_warn("%s %llu: timed out", st->by_line ? "line" :
 			    "datagram", st->label[i]);
@@ -312,10 +334,28 @@ send_batch(struct state *st)
 		i++;
 		retries = 0;
 	}
-	if (partial)
+	if (partial || !st->settled)
 		(void)read_icmp(st);
+	if (st->moved)
+		goto again;
+	/* On loopback a refusal comes back before sendmmsg returns; from
+	 * afar, after a round trip.  Without --reply the first batch that
+	 * was not refused at once settles the address; with --reply, the
+	 * first reply does. */
+	if (!st->o->reply)
+		st->settled = true;
 	st->n = 0;
 	return 0;
+again:
+	/* The batch went to an address that refused it: all of it again,
+	 * to the next one. */
+	st->moved = false;
+	st->sent = sent;
+	st->bytes = bytes;
+	i = 0;
+	retries = 0;
+	partial = false;
+	goto restart;
 }
 
 /* Wait for one reply to what was just sent; print it. */
@@ -344,8 +384,16 @@ await_reply(struct state *st, double sent_at)
 			}
 			return cli_fail("poll", &err);
 		}
-		if ((rev & POLLERR) && read_icmp(st) > 0)
-			return 0;
+		if ((rev & POLLERR) && (read_icmp(st) > 0 || st->moved)) {
+			if (!st->moved)
+				return 0;
+			/* Refused: the datagram again, to the next address. */
+			st->moved = false;
+			st->n = 1;
+			(void)send_batch(st);
+			sent_at = udp_now();
+			continue;
+		}
 		if (sk_udp_recvmany(&st->s, &st->rb, &err) < 0) {
 			/* POLLERR without a queued ICMP error: the pending
 			 * error itself, which recvmmsg reports. */
@@ -358,6 +406,7 @@ await_reply(struct state *st, double sent_at)
 			return 0;
 		}
 		st->replies++;
+		st->settled = true;
 		if (udp_format(&st->out, &st->j, o->c.json, "Got reply from",
 		    "reply", &st->rb.d[0], "rtt_ms",
 		    (udp_now() - sent_at) * 1000) == -1 ||
@@ -401,13 +450,14 @@ put(struct state *st, const unsigned char *data, size_t len,
 	st->seq++;
 	if (st->o->reply) {
 		double t = udp_now();
-		unsigned long long before = st->sent;
+		unsigned long long before = st->sent, refused = st->refused;
 
 		/* Stale replies to earlier datagrams are not this one's. */
 		while (sk_udp_recvmany(&st->s, &st->rb, NULL) > 0)
 			;	/* the socket is non-blocking */
 		(void)send_batch(st);
-		if (st->sent > before)
+		/* Sent, and not refused at once: its reply may come. */
+		if (st->sent > before && st->refused == refused)
 			return await_reply(st, t);
 		return 0;
 	}
@@ -600,27 +650,21 @@ send_stdin(struct state *st)
 	return r;
 }
 
-/* The socket: connected for unicast, options for the destination. */
+/* A socket for address i of HOST, connected for unicast; the options for
+ * the destination.  Returns EXIT_OK, or reports and returns the status. */
 static int
-open_socket(struct state *st)
+use_addr(struct state *st, size_t i)
 {
 	const struct opts *o = st->o;
 	struct sk_error err;
 	bool multicast;
-	char addr[SK_ADDRSTRLEN], q[96];
+	char addr[SK_ADDRSTRLEN];
 
-	if (sk_addr_resolve(&st->dst, o->host, o->port, o->c.family, SOCK_DGRAM,
-	    &err) == -1)
-		return cli_fail(cli_quote(o->host, strlen(o->host), q,
-		    sizeof(q)), &err);
+	(void)sk_socket_close(&st->s, NULL);
+	st->connected = false;
+	st->cur = i;
+	st->dst = st->addrs[i];
 	multicast = sk_addr_is_multicast(&st->dst);
-	if (o->iface != NULL && !multicast)
-		return cli_usage("--interface is for a multicast HOST");
-	if (o->ttl == 0 && !multicast)
-		return cli_usage("--ttl: 0 is for a multicast HOST (1..255)");
-	if (o->broadcast && multicast)
-		return cli_usage("cannot use --broadcast with a multicast "
-		    "HOST");
 	(void)udp_addr(&st->dst, addr, sizeof(addr));
 	if (sk_socket_open(&st->s, sk_addr_family(&st->dst), SOCK_DGRAM, 0,
 	    &err) == -1 ||
@@ -643,12 +687,62 @@ open_socket(struct state *st)
 			return cli_fail(addr, &err);
 		st->connected = true;
 	} else
-		for (size_t i = 0; i < SK_UDP_BATCH; i++)
-			st->d[i].peer = st->dst;
+		for (size_t k = 0; k < SK_UDP_BATCH; k++)
+			st->d[k].peer = st->dst;
 	/* Non-blocking: a send that cannot go waits in send_batch (up to
 	 * -w), and a receive never waits but in await_reply. */
 	if (sk_socket_setblocking(&st->s, false, &err) == -1)
 		return cli_fail(addr, &err);
+	return EXIT_OK;
+}
+
+/* The address in use refused a datagram: on to the next one. */
+static void
+move_on(struct state *st)
+{
+	char from[SK_ADDRSTRLEN], to[SK_ADDRSTRLEN];
+	int status;
+
+	(void)udp_addr(&st->dst, from, sizeof(from));
+	(void)udp_addr(&st->addrs[st->cur + 1], to, sizeof(to));
+	if (st->o->c.verbose)
+		cli_warn("%s: %s; trying %s", from, strerror(ECONNREFUSED),
+		    to);
+	if ((status = use_addr(st, st->cur + 1)) != EXIT_OK) {
+		/* No socket for it: the refusal stands, and so does this. */
+		st->moved = false;
+		st->settled = true;
+		failed(st, status);
+	}
+}
+
+/* HOST's addresses, and a socket for the first. */
+static int
+open_socket(struct state *st)
+{
+	const struct opts *o = st->o;
+	struct sk_error err;
+	ssize_t n;
+	bool multicast;
+	char q[96];
+
+	if ((n = sk_udp_addrs(st->addrs, MAX_ADDRS, o->host, o->port,
+	    o->c.family, &err)) == -1)
+		return cli_fail(cli_quote(o->host, strlen(o->host), q,
+		    sizeof(q)), &err);
+	multicast = sk_addr_is_multicast(&st->addrs[0]);
+	if (o->iface != NULL && !multicast)
+		return cli_usage("--interface is for a multicast HOST");
+	if (o->ttl == 0 && !multicast)
+		return cli_usage("--ttl: 0 is for a multicast HOST (1..255)");
+	if (o->broadcast && multicast)
+		return cli_usage("cannot use --broadcast with a multicast "
+		    "HOST");
+	/* Unicast: each address in turn, as long as datagrams to the one
+	 * in use are refused (no server on that family's address). */
+	st->naddrs = o->broadcast || multicast ? 1 : (size_t)n;
+	if (use_addr(st, 0) != EXIT_OK)
+		return EXIT_OSERR;
 	if (o->reply && sk_dgram_batch_init(&st->rb, 1, MAX_DGRAM + 1,
 	    &err) == -1)
 		return cli_fail("memory", &err);
@@ -717,6 +811,8 @@ main_udp_send(int argc, char **argv)
 			status = send_stdin(&st);
 		if (status == EXIT_OK && st.n > 0)
 			status = send_batch(&st);
+		/* A refusal now comes too late for another address. */
+		st.settled = true;
 		(void)read_icmp(&st);
 		if (st.refused > 1)
 			cli_warn("%llu datagrams to %s: refused", st.refused,

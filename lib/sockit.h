@@ -835,6 +835,16 @@ int sk_socket_poll(struct sk_socket *s, size_t n, short events,
 ssize_t sk_udp_bind_all(struct sk_socket *out, size_t max, const char *host,
     const char *port, int family, int flags, struct sk_error *err);
 
+/*
+ * The distinct addresses HOST resolves to for family (AF_UNSPEC: both), in
+ * the resolver's order, each with PORT (a number or a udp service name;
+ * NULL: 0); "" is 0.0.0.0 and ::, "<broadcast>" 255.255.255.255.  A
+ * sender tries them in turn, as create_connection does for TCP.  Returns
+ * how many (<= max) or -1 (SK_ERR_GAIERROR when HOST does not resolve).
+ */
+ssize_t sk_udp_addrs(struct sk_addr *out, size_t max, const char *host,
+    const char *port, int family, struct sk_error *err);
+
 /* Whether addr is an IPv4 or IPv6 multicast address. */
 bool sk_addr_is_multicast(const struct sk_addr *addr);
 /* The index of the interface called name (if_nametoindex(3)). */
