@@ -1,5 +1,6 @@
 /*
- * fuzz-decode.c - libFuzzer target for the packet decoder (lib/capture/decode.c):
+ * fuzz-decode.c - libFuzzer target for the packet decoder
+ * (lib/capture/decode.c):
  * the first byte picks the link type and the output form, the rest is
  * the packet.  Seeds: packets of tests/pcaps, one per file
  * (corpus/decode/).  Any out-of-bounds read is a sanitizer report.
