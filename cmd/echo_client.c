@@ -510,6 +510,38 @@ connect_unix(struct sk_socket *s, const char *path, double timeout,
 	return 0;
 }
 
+/* No connection: say which name did not resolve, which source could not
+ * be used, or why the last address refused; a connection that was reset
+ * at once is named by its address, as a reset later is. */
+static int
+connect_failed(const struct opts *o, const struct sk_conn_report *r,
+    const struct sk_error *err)
+{
+	char what[300];
+
+	if (o->unix_path != NULL)
+		return cli_fail("could not open socket", err);
+	switch (r->step) {
+	case SK_CONN_RESOLVE:
+		return cli_fail_host(o->host, err);
+	case SK_CONN_SOURCE:
+		(void)snprintf(what, sizeof(what), "source %s%s%s",
+		    o->source != NULL ? o->source : "''",
+		    o->source_port != NULL ? " port " : "",
+		    o->source_port != NULL ? o->source_port : "");
+		return cli_fail(what, err);
+	case SK_CONN_CONNECT:
+		break;
+	}
+	if (r->have_addr && err->kind == SK_ERR_OS &&
+	    err->code == ECONNRESET)
+		return cli_fail_addr(&r->addr, err);
+	(void)cli_fail("could not open socket", err);
+	if (r->have_addr)
+		cli_addr_hint(&r->addr, err);
+	return cli_exit_status(err->kind);
+}
+
 static int
 main_echo_client(int argc, char **argv)
 {
@@ -517,6 +549,7 @@ main_echo_client(int argc, char **argv)
 	    .port = "50007", .timeout = SK_TIMEOUT_DEFAULT, .interval = 1,
 	    .size = -1 };
 	struct sk_socket s = { .fd = -1 };
+	struct sk_conn_report report = { .have_addr = false };
 	struct sk_addr peer;
 	struct sk_error err;
 	struct trip t = { 0 };
@@ -527,15 +560,16 @@ main_echo_client(int argc, char **argv)
 	if ((status = validate(&o, argc - first, argv + first)) != EXIT_OK)
 		return status;
 
-	if ((o.unix_path != NULL ? connect_unix(&s, o.unix_path, o.timeout,
-	    &err) : sk_create_connection(&s, o.host, o.port, o.timeout,
-	    o.source, o.source_port, o.v4 ? AF_INET : o.v6 ? AF_INET6 :
-	    AF_UNSPEC, &err)) == -1)
-		return cli_fail("could not open socket", &err);
+	if (o.unix_path != NULL ? connect_unix(&s, o.unix_path, o.timeout,
+	    &err) == -1 : sk_create_connection_report(&s, o.host, o.port,
+	    o.timeout, o.source, o.source_port, o.v4 ? AF_INET : o.v6 ?
+	    AF_INET6 : AF_UNSPEC, &report, &err) == -1)
+		return connect_failed(&o, &report, &err);
 	if (sk_socket_getpeername(&s, &peer, &err) == -1) {
 		/* Not connected any more: the server reset the connection
 		 * right after it was made (--max-conns, access rules); say
-		 * why with the socket's own error. */
+		 * why with the socket's own error, named by the address
+		 * connected to, as a reset later is. */
 		int e = 0;
 
 		if (sk_socket_getsockopt_int(&s, SOL_SOCKET, SO_ERROR, &e,
@@ -544,8 +578,9 @@ main_echo_client(int argc, char **argv)
 		else if (err.code == ENOTCONN)
 			(void)sk_error_set(&err, SK_ERR_OS, ECONNRESET, NULL);
 		(void)sk_socket_close(&s, NULL);
-		return cli_fail(o.unix_path != NULL ? o.unix_path : o.host,
-		    &err);
+		if (o.unix_path != NULL)
+			return cli_fail(o.unix_path, &err);
+		return cli_fail_addr(&report.addr, &err);
 	}
 	(void)sk_addr_format(&peer, peer_text, sizeof(peer_text));
 	if (o.verbose)

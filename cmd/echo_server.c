@@ -314,7 +314,7 @@ main_echo_server(int argc, char **argv)
 	struct sk_echo_stats st;
 	struct sk_error err;
 	sigset_t stop;
-	char what[128], q[96];
+	char q[96];
 	unsigned long long dropped = 0;
 	int first, status;
 
@@ -339,17 +339,13 @@ main_echo_server(int argc, char **argv)
 	o.cfg.on_event = on_event;
 	o.cfg.data = &o;
 	if ((srv = sk_echo_server_new(&o.cfg, &err)) == NULL) {
-		if (o.cfg.unix_path != NULL)
-			(void)snprintf(what, sizeof(what), "%s", cli_quote(
-			    o.cfg.unix_path, strlen(o.cfg.unix_path), q,
-			    sizeof(q)));
-		else
-			(void)snprintf(what, sizeof(what), "%s port %s",
-			    o.cfg.host != NULL && o.cfg.host[0] != '\0' ?
-			    o.cfg.host : "''", o.cfg.port);
 		sk_acl_free(o.acl);
 		(void)sk_outq_close(out, 1, NULL, NULL);
-		return cli_fail(what, &err);
+		if (o.cfg.unix_path != NULL)
+			return cli_fail(cli_quote(o.cfg.unix_path,
+			    strlen(o.cfg.unix_path), q, sizeof(q)), &err);
+		return cli_fail_bind(o.cfg.host != NULL ? o.cfg.host : "",
+		    o.cfg.port, o.cfg.family, SOCK_STREAM, &err);
 	}
 	status = EXIT_OK;
 	if (sk_echo_server_run(srv, &err) == -1)

@@ -142,15 +142,33 @@ list_options(const struct command *c)
 	printf("--help\t-h\t\t\tshow this help and exit\n");
 }
 
+/* "sockit NAME: LABELmessage" on stderr, without the newline. */
+static void
+vmessage(const char *label, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", getprogname(), label);
+	vfprintf(stderr, fmt, ap);
+}
+
 void
 cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
 	(void)fflush(stdout);
-	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("", fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void
+cli_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage("hint: ", fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
 }
@@ -160,9 +178,8 @@ cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage("", fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\nTry 'sockit %s --help' for more information.\n",
 	    cli_name);
@@ -205,6 +222,100 @@ cli_fail(const char *what, const struct sk_error *err)
 	cli_warn("%s: %s", plain ? what : cli_quote(what, n, q, sizeof(q)),
 	    err->message);
 	return cli_exit_status(err->kind);
+}
+
+/* Whether the running command has the long option name. */
+static bool
+has_option(const char *name)
+{
+	const struct cli_option *o;
+
+	for (o = running->spec->options; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return true;
+	return false;
+}
+
+int
+cli_fail_host(const char *host, const struct sk_error *err)
+{
+	const char *colon = strrchr(host, ':');
+	unsigned int port;
+	size_t hostlen;
+	int status = cli_fail(host, err);
+	char h[96], p[96];
+
+	/* "name:port" or "[v6]:port": one colon, or a bracketed literal,
+	 * then a port.  A bare IPv6 literal has several colons. */
+	if (colon == NULL || colon == host || (host[0] != '[' &&
+	    strchr(host, ':') != colon) || (host[0] == '[' &&
+	    colon[-1] != ']') ||
+	    sk_parse_port(colon + 1, "tcp", &port, NULL) == -1)
+		return status;
+	hostlen = (size_t)(colon - host);
+	if (host[0] == '[')
+		(void)cli_quote(host + 1, hostlen - 2, h, sizeof(h));
+	else
+		(void)cli_quote(host, hostlen, h, sizeof(h));
+	cli_hint("the host and the port are two arguments: %s %s", h,
+	    cli_quote(colon + 1, strlen(colon + 1), p, sizeof(p)));
+	return status;
+}
+
+int
+cli_fail_addr(const struct sk_addr *a, const struct sk_error *err)
+{
+	char text[SK_ADDRSTRLEN];
+	int status;
+
+	(void)sk_addr_format(a, text, sizeof(text));
+	status = cli_fail(text, err);
+	cli_addr_hint(a, err);
+	return status;
+}
+
+int
+cli_fail_bind(const char *host, const char *port, int family, int socktype,
+    const struct sk_error *err)
+{
+	struct sk_addr a;
+	int status;
+	char what[300];
+
+	if (err->kind == SK_ERR_GAIERROR || err->kind == SK_ERR_HERROR)
+		return cli_fail_host(host, err);
+	/* The reference's bind((HOST, PORT)) argument. */
+	(void)snprintf(what, sizeof(what), port[strspn(port, "0123456789")] ==
+	    '\0' ? "('%s', %s)" : "('%s', '%s')", host, port);
+	status = cli_fail(what, err);
+	if (sk_addr_resolve(&a, host, port, family, socktype, NULL) == 0)
+		cli_addr_hint(&a, err);
+	return status;
+}
+
+void
+cli_addr_hint(const struct sk_addr *a, const struct sk_error *err)
+{
+	char host[SK_ADDRSTRLEN];
+	int family = sk_addr_family(a);
+
+	if (err->kind != SK_ERR_OS)
+		return;
+	if (family == AF_INET6 && err->code == EINVAL &&
+	    a->u.in6.sin6_scope_id == 0 &&
+	    (IN6_IS_ADDR_LINKLOCAL(&a->u.in6.sin6_addr) ||
+	    IN6_IS_ADDR_MC_LINKLOCAL(&a->u.in6.sin6_addr)) &&
+	    sk_addr_host(a, host, sizeof(host)) >= 0)
+		cli_hint("a link-local address needs its interface as its "
+		    "scope: %s%%IFACE%s", host, sk_addr_is_multicast(a) &&
+		    has_option("interface") ? ", or --interface IFACE" : "");
+	else if (family == AF_INET && err->code == EACCES &&
+	    has_option("broadcast"))
+		cli_hint("sending to a broadcast address needs --broadcast");
+	else if (sk_addr_is_multicast(a) && (err->code == ENODEV ||
+	    err->code == ENETUNREACH) && has_option("interface"))
+		cli_hint("no route to the group: name its interface with "
+		    "--interface");
 }
 
 int

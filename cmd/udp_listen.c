@@ -236,8 +236,8 @@ setup(struct state *st)
 	n = sk_udp_bind_all(st->s, MAX_SOCKETS, o->host, o->port, o->c.family,
 	    o->group != NULL ? SK_UDP_REUSEADDR : 0, &err);
 	if (n < 0)
-		return cli_fail(cli_quote(o->host, strlen(o->host), q,
-		    sizeof(q)), &err);
+		return cli_fail_bind(o->host, o->port, o->c.family, SOCK_DGRAM,
+		    &err);
 	st->n = (size_t)n;
 	for (i = 0; i < st->n; i++) {
 		struct sk_socket *s = &st->s[i];
@@ -253,9 +253,13 @@ setup(struct state *st)
 		if (o->group != NULL &&
 		    s->family == sk_addr_family(&st->group)) {
 			if (sk_udp_join(s, &st->group, st->ifindex,
-			    &err) == -1)
-				return cli_fail(cli_quote(o->group,
+			    &err) == -1) {
+				int status = cli_fail(cli_quote(o->group,
 				    strlen(o->group), q, sizeof(q)), &err);
+
+				cli_addr_hint(&st->group, &err);
+				return status;
+			}
 			have_family = st->joined[i] = true;
 			if (!o->c.quiet)
 				fprintf(stderr, "Joined %s%s%s\n", o->group,

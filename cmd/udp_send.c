@@ -282,6 +282,8 @@ refused(struct state *st, size_t i, const struct sk_error *err)
 	cli_warn("%s %llu: %s", st->by_line ? "line" : "datagram",
 	    st->label[i], err->message);
 	failed(st, cli_exit_status(err->kind));
+	if (st->failed == 1)
+		cli_addr_hint(&st->dst, err);
 }
 
 /* Send the batch; report each datagram the kernel refuses. */
@@ -658,14 +660,12 @@ use_addr(struct state *st, size_t i)
 	const struct opts *o = st->o;
 	struct sk_error err;
 	bool multicast;
-	char addr[SK_ADDRSTRLEN];
 
 	(void)sk_socket_close(&st->s, NULL);
 	st->connected = false;
 	st->cur = i;
 	st->dst = st->addrs[i];
 	multicast = sk_addr_is_multicast(&st->dst);
-	(void)udp_addr(&st->dst, addr, sizeof(addr));
 	if (sk_socket_open(&st->s, sk_addr_family(&st->dst), SOCK_DGRAM, 0,
 	    &err) == -1 ||
 	    sk_socket_setbuf(&st->s, SO_SNDBUF, SNDBUF_DEFAULT, NULL,
@@ -677,14 +677,14 @@ use_addr(struct state *st, size_t i)
 	    sk_udp_set_ttl(&st->s, (int)o->ttl, &err) == -1) ||
 	    (multicast && o->iface != NULL &&
 	    sk_udp_set_multicast_if(&st->s, st->ifindex, &err) == -1))
-		return cli_fail(addr, &err);
+		return cli_fail_addr(&st->dst, &err);
 	/* Unicast: connected, so that ICMP errors come back to us and only
 	 * the peer's replies are taken.  Broadcast and multicast are
 	 * answered from other addresses: not connected. */
 	if (!o->broadcast && !multicast) {
 		if (sk_udp_set_recverr(&st->s, true, &err) == -1 ||
 		    sk_socket_connect(&st->s, &st->dst, &err) == -1)
-			return cli_fail(addr, &err);
+			return cli_fail_addr(&st->dst, &err);
 		st->connected = true;
 	} else
 		for (size_t k = 0; k < SK_UDP_BATCH; k++)
@@ -692,7 +692,7 @@ use_addr(struct state *st, size_t i)
 	/* Non-blocking: a send that cannot go waits in send_batch (up to
 	 * -w), and a receive never waits but in await_reply. */
 	if (sk_socket_setblocking(&st->s, false, &err) == -1)
-		return cli_fail(addr, &err);
+		return cli_fail_addr(&st->dst, &err);
 	return EXIT_OK;
 }
 
@@ -724,12 +724,10 @@ open_socket(struct state *st)
 	struct sk_error err;
 	ssize_t n;
 	bool multicast;
-	char q[96];
 
 	if ((n = sk_udp_addrs(st->addrs, MAX_ADDRS, o->host, o->port,
 	    o->c.family, &err)) == -1)
-		return cli_fail(cli_quote(o->host, strlen(o->host), q,
-		    sizeof(q)), &err);
+		return cli_fail_host(o->host, &err);
 	multicast = sk_addr_is_multicast(&st->addrs[0]);
 	if (o->iface != NULL && !multicast)
 		return cli_usage("--interface is for a multicast HOST");

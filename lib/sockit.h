@@ -262,6 +262,25 @@ int sk_create_connection(struct sk_socket *s, const char *host,
     const char *port, double timeout, const char *source_host,
     const char *source_port, int family, struct sk_error *err);
 
+/*
+ * Where sk_create_connection_report stopped, so that a message can name
+ * what failed: HOST's lookup, the source address (its lookup or bind), or
+ * the connection to addr.  addr is the last address tried (have_addr), or
+ * on success the one connected to.
+ */
+enum sk_conn_step { SK_CONN_RESOLVE, SK_CONN_SOURCE, SK_CONN_CONNECT };
+struct sk_conn_report {
+	enum sk_conn_step step;
+	bool have_addr;
+	struct sk_addr addr;
+};
+/* sk_create_connection, with the report in *r (may be NULL).  Returns 0,
+ * or -1 with err as sk_create_connection sets it. */
+int sk_create_connection_report(struct sk_socket *s, const char *host,
+    const char *port, double timeout, const char *source_host,
+    const char *source_port, int family, struct sk_conn_report *r,
+    struct sk_error *err);
+
 /* One getaddrinfo() 5-tuple. */
 struct sk_addrinfo {
 	int family;

@@ -258,14 +258,14 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	run_client nosuch.invalid 50007
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
-	[ "$stderr" = "sockit echo-client: could not open socket: Name or service not known" ]
+	[ "$stderr" = "sockit echo-client: nosuch.invalid: Name or service not known" ]
 	run_client -6 127.0.0.1 50007
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit echo-client: could not open socket: Address family for hostname not supported" ]
+	[ "$stderr" = "sockit echo-client: 127.0.0.1: Address family for hostname not supported" ]
 	# An IPv4-only name asked for IPv6 (as Python's getaddrinfo says).
 	run_client -6 sockit-a.test 50007
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit echo-client: could not open socket: Name or service not known" ]
+	[ "$stderr" = "sockit echo-client: sockit-a.test: Name or service not known" ]
 }
 
 @test "-w 0.5: a server that never answers is exit 4 'timed out'; so is a connect that hangs" {
