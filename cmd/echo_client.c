@@ -27,7 +27,9 @@
 #define CHUNK		((size_t)256 * 1024)
 
 struct opts {
-	bool use_stdin;
+	bool use_stdin, literal;
+	unsigned char *bytes;	/* --literal: MESSAGE decoded */
+	size_t nbytes;
 	const char *message, *host, *source, *unix_path;
 	struct cli_port port, source_port;
 	double timeout;		/* SK_TIMEOUT_DEFAULT when not given */
@@ -46,6 +48,8 @@ static const struct cli_option options[] = {
 	CLI_OPT_IPV6("connect over IPv6 only"),
 	CLI_STRING('m', "message", &opt.message, "MESSAGE",
 	    "send MESSAGE (default 'Hello, world')"),
+	CLI_FLAG(0, "literal", &opt.literal,
+	    "MESSAGE is a Python bytes literal, b'GET / HTTP/1.0\\r\\n\\r\\n'"),
 	CLI_ENTRY('w', "timeout", CLI_KIND_SECONDS, &cli_common.timeout,
 	    "SECONDS", "give up when connecting or any wait takes SECONDS",
 	    0, 0, NULL, positive_timeout),
@@ -72,8 +76,9 @@ static const struct cli_option options[] = {
 static int main_echo_client(int, char **);
 
 const struct cli_command cmd_echo_client = {
-	"[-4|-6] [-m MESSAGE] [-w SECONDS] [-s HOST] [--source-port PORT]\n"
-	"    [--count N] [--interval SECONDS] [--size BYTES] [--stdin]\n"
+	"[-4|-6] [-m MESSAGE [--literal]] [-w SECONDS] [-s HOST]\n"
+	"    [--source-port PORT] [--count N] [--interval SECONDS]\n"
+	"    [--size BYTES] [--stdin]\n"
 	"    [--unix PATH] [HOST [PORT]]",
 	"Connect to HOST and PORT ('localhost' and 50007 by default), trying\n"
 	"every address HOST has in order, send MESSAGE, read until as many\n"
@@ -98,6 +103,27 @@ positive_timeout(const struct cli_option *co, const char *arg)
 }
 
 /* The checks between options, and the operands. */
+/* -m --literal: the bytes literal decoded now, so that a bad one is a
+ * usage error before any connection. */
+static int
+decode_literal(struct opts *o)
+{
+	struct sk_error err;
+	size_t len = strlen(o->message);
+	ssize_t n;
+	char q[96];
+
+	/* A literal is never shorter than the bytes it stands for. */
+	if ((o->bytes = malloc(len + 1)) == NULL)
+		return cli_usage("--message: %s", strerror(ENOMEM));
+	if ((n = sk_bytes_unrepr(o->message, len, o->bytes, len + 1,
+	    &err)) < 0)
+		return cli_usage("--message: %s: %s", cli_quote(o->message,
+		    len, q, sizeof(q)), err.message);
+	o->nbytes = (size_t)n;
+	return EXIT_OK;
+}
+
 static int
 validate(struct opts *o, int nargs, char **args)
 {
@@ -115,6 +141,10 @@ validate(struct opts *o, int nargs, char **args)
 		    o->count > 0 ? "--count" : "--json");
 	if (cli_given(&o->interval) && o->count == 0)
 		return cli_usage("--interval needs --count");
+	if (o->literal && !message_given)
+		return cli_usage("--literal needs --message");
+	if (o->literal && decode_literal(o) != EXIT_OK)
+		return EXIT_USAGE;
 	if (net == NULL)
 		net = cli_given_name(&o->source);
 	if (net == NULL)
@@ -538,6 +568,11 @@ main_echo_client(int argc, char **argv)
 		if (o->size >= 0) {
 			t.out = malloc(CHUNK);
 			t.in = malloc(CHUNK);
+		} else if (o->literal) {
+			t.out = o->bytes;
+			t.len = o->nbytes;
+			o->bytes = NULL;
+			t.in = malloc(t.len + 1);
 		} else {
 			t.out = (unsigned char *)strdup(o->message);
 			t.in = malloc(t.len + 1);

@@ -399,3 +399,25 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	[[ "$(tail -n 1 "$out")" == "$n round trips to ('127.0.0.1', $PORT): "* ]] ||
 		fail "$(tail -n 2 "$out")"
 }
+
+@test "-m --literal: CR LF and binary bytes, sent as the literal says" {
+	start_server -b 127.0.0.1
+	run_client --literal -m "b'GET / HTTP/1.0\\r\\n\\r\\n'" 127.0.0.1 "$PORT"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = "Received b'GET / HTTP/1.0\\r\\n\\r\\n'" ]
+	# Every byte value: the literal as Python writes it, back the same.
+	lit=$("$PYTHON" -c 'print(repr(bytes(range(256))))')
+	run_client --literal -m "$lit" 127.0.0.1 "$PORT"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = "Received $lit" ]
+	run_client --json --literal -m "b'a\\x00b'" 127.0.0.1 "$PORT"
+	[[ "${lines[0]}" == *'"bytes":3,"data":"a\u0000b","data_b64":"YQBi"'* ]] ||
+		fail "$output"
+	# A bad literal, or --literal without -m: usage errors, exit 2.
+	run_client --literal -m "b'\\xzz'" 127.0.0.1 "$PORT"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "sockit echo-client: --message: "*"bad \\x escape"* ]]
+	run_client --literal 127.0.0.1 "$PORT"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "sockit echo-client: --literal needs --message"* ]]
+}
