@@ -421,3 +421,13 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	[ "$status" -eq 2 ]
 	[[ "$stderr" == "sockit echo-client: --literal needs --message"* ]]
 }
+
+@test "--stdin | head: stops quietly when stdout's reader goes away, exit 0" {
+	start_server -b 127.0.0.1
+	head -c 3000000 /dev/zero >"$BATS_TEST_TMPDIR/blob"
+	run --separate-stderr bash -c 'set -o pipefail
+		timeout 20 "$SOCKIT" echo-client --stdin 127.0.0.1 "$1" \
+		<"$2" | head -c 10 >/dev/null' sh "$PORT" "$BATS_TEST_TMPDIR/blob"
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+	[ -z "$stderr" ]
+}
