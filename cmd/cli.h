@@ -243,4 +243,27 @@ int cli_path(const struct cli_option *opt, const char *arg);
 /* Quote untrusted text for a message: C-style escapes, cut at 64 bytes. */
 const char *cli_quote(const char *text, size_t len, char *buf, size_t size);
 
+/*
+ * Messages that name what failed, with a hint where the system's text is
+ * not enough.  Each prints "sockit NAME: WHAT: REASON" as cli_fail does,
+ * then "sockit NAME: hint: ..." when one applies, and returns the exit
+ * status for the error's kind.
+ */
+/* "sockit NAME: hint: MESSAGE" on stderr. */
+void cli_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* HOST (a name or literal that the user gave) failed; "localhost:50007"
+ * is hinted to be two arguments. */
+int cli_fail_host(const char *host, const struct sk_error *err);
+/* An operation on address a failed: a link-local address without its
+ * interface, a broadcast without --broadcast and a multicast group with
+ * no route (--interface) are hinted at. */
+int cli_fail_addr(const struct sk_addr *a, const struct sk_error *err);
+/* Binding (host, port) failed: a name that did not resolve is named as
+ * cli_fail_host does, anything else by the tuple ('HOST', PORT), with
+ * cli_fail_addr's hints. */
+int cli_fail_bind(const char *host, const char *port, int family,
+    int socktype, const struct sk_error *err);
+/* The hint of cli_fail_addr alone, after a message of the caller's. */
+void cli_addr_hint(const struct sk_addr *a, const struct sk_error *err);
+
 #endif /* SOCKIT_CLI_H */

@@ -27,7 +27,9 @@
 #define CHUNK		((size_t)256 * 1024)
 
 struct opts {
-	bool use_stdin;
+	bool use_stdin, literal;
+	unsigned char *bytes;	/* --literal: MESSAGE decoded */
+	size_t nbytes;
 	const char *message, *host, *source, *unix_path;
 	struct cli_port port, source_port;
 	double timeout;		/* SK_TIMEOUT_DEFAULT when not given */
@@ -46,6 +48,8 @@ static const struct cli_option options[] = {
 	CLI_OPT_IPV6("connect over IPv6 only"),
 	CLI_STRING('m', "message", &opt.message, "MESSAGE",
 	    "send MESSAGE (default 'Hello, world')"),
+	CLI_FLAG(0, "literal", &opt.literal,
+	    "MESSAGE is a Python bytes literal, b'GET / HTTP/1.0\\r\\n\\r\\n'"),
 	CLI_ENTRY('w', "timeout", CLI_KIND_SECONDS, &cli_common.timeout,
 	    "SECONDS", "give up when connecting or any wait takes SECONDS",
 	    0, 0, NULL, positive_timeout),
@@ -72,8 +76,9 @@ static const struct cli_option options[] = {
 static int main_echo_client(int, char **);
 
 const struct cli_command cmd_echo_client = {
-	"[-4|-6] [-m MESSAGE] [-w SECONDS] [-s HOST] [--source-port PORT]\n"
-	"    [--count N] [--interval SECONDS] [--size BYTES] [--stdin]\n"
+	"[-4|-6] [-m MESSAGE [--literal]] [-w SECONDS] [-s HOST]\n"
+	"    [--source-port PORT] [--count N] [--interval SECONDS]\n"
+	"    [--size BYTES] [--stdin]\n"
 	"    [--unix PATH] [HOST [PORT]]",
 	"Connect to HOST and PORT ('localhost' and 50007 by default), trying\n"
 	"every address HOST has in order, send MESSAGE, read until as many\n"
@@ -98,6 +103,27 @@ positive_timeout(const struct cli_option *co, const char *arg)
 }
 
 /* The checks between options, and the operands. */
+/* -m --literal: the bytes literal decoded now, so that a bad one is a
+ * usage error before any connection. */
+static int
+decode_literal(struct opts *o)
+{
+	struct sk_error err;
+	size_t len = strlen(o->message);
+	ssize_t n;
+	char q[96];
+
+	/* A literal is never shorter than the bytes it stands for. */
+	if ((o->bytes = malloc(len + 1)) == NULL)
+		return cli_usage("--message: %s", strerror(ENOMEM));
+	if ((n = sk_bytes_unrepr(o->message, len, o->bytes, len + 1,
+	    &err)) < 0)
+		return cli_usage("--message: %s: %s", cli_quote(o->message,
+		    len, q, sizeof(q)), err.message);
+	o->nbytes = (size_t)n;
+	return EXIT_OK;
+}
+
 static int
 validate(struct opts *o, int nargs, char **args)
 {
@@ -115,6 +141,10 @@ validate(struct opts *o, int nargs, char **args)
 		    o->count > 0 ? "--count" : "--json");
 	if (cli_given(&o->interval) && o->count == 0)
 		return cli_usage("--interval needs --count");
+	if (o->literal && !message_given)
+		return cli_usage("--literal needs --message");
+	if (o->literal && decode_literal(o) != EXIT_OK)
+		return EXIT_USAGE;
 	if (net == NULL)
 		net = cli_given_name(&o->source);
 	if (net == NULL)
@@ -428,11 +458,44 @@ connect_unix(struct sk_socket *s, const char *path, double timeout,
 	return 0;
 }
 
+/* No connection: say which name did not resolve, which source could not
+ * be used, or why the last address refused; a connection that was reset
+ * at once is named by its address, as a reset later is. */
+static int
+connect_failed(const struct opts *o, const struct sk_conn_report *r,
+    const struct sk_error *err)
+{
+	char what[300];
+
+	if (o->unix_path != NULL)
+		return cli_fail("could not open socket", err);
+	switch (r->step) {
+	case SK_CONN_RESOLVE:
+		return cli_fail_host(o->host, err);
+	case SK_CONN_SOURCE:
+		(void)snprintf(what, sizeof(what), "source %s%s%s",
+		    o->source != NULL ? o->source : "''",
+		    cli_given(&o->source_port) ? " port " : "",
+		    cli_given(&o->source_port) ? o->source_port.text : "");
+		return cli_fail(what, err);
+	case SK_CONN_CONNECT:
+		break;
+	}
+	if (r->have_addr && err->kind == SK_ERR_OS &&
+	    err->code == ECONNRESET)
+		return cli_fail_addr(&r->addr, err);
+	(void)cli_fail("could not open socket", err);
+	if (r->have_addr)
+		cli_addr_hint(&r->addr, err);
+	return cli_exit_status(err->kind);
+}
+
 static int
 main_echo_client(int argc, char **argv)
 {
 	struct opts *o = &opt;
 	struct sk_socket s = { .fd = -1 };
+	struct sk_conn_report report = { .have_addr = false };
 	struct sk_addr peer;
 	struct sk_error err;
 	struct trip t = { 0 };
@@ -443,15 +506,17 @@ main_echo_client(int argc, char **argv)
 	if ((status = validate(o, argc - first, argv + first)) != EXIT_OK)
 		return status;
 
-	if ((o->unix_path != NULL ? connect_unix(&s, o->unix_path, o->timeout,
-	    &err) : sk_create_connection(&s, o->host, o->port.text, o->timeout,
-	    o->source, cli_given(&o->source_port) ? o->source_port.text : NULL,
-	    cli_common.family, &err)) == -1)
-		return cli_fail("could not open socket", &err);
+	if (o->unix_path != NULL ? connect_unix(&s, o->unix_path, o->timeout,
+	    &err) == -1 : sk_create_connection_report(&s, o->host,
+	    o->port.text, o->timeout, o->source, cli_given(&o->source_port) ?
+	    o->source_port.text : NULL, cli_common.family, &report,
+	    &err) == -1)
+		return connect_failed(o, &report, &err);
 	if (sk_socket_getpeername(&s, &peer, &err) == -1) {
 		/* Not connected any more: the server reset the connection
 		 * right after it was made (--max-conns, access rules); say
-		 * why with the socket's own error. */
+		 * why with the socket's own error, named by the address
+		 * connected to, as a reset later is. */
 		int e = 0;
 
 		if (sk_socket_getsockopt_int(&s, SOL_SOCKET, SO_ERROR, &e,
@@ -460,8 +525,9 @@ main_echo_client(int argc, char **argv)
 		else if (err.code == ENOTCONN)
 			(void)sk_error_set(&err, SK_ERR_OS, ECONNRESET, NULL);
 		(void)sk_socket_close(&s, NULL);
-		return cli_fail(o->unix_path != NULL ? o->unix_path : o->host,
-		    &err);
+		if (o->unix_path != NULL)
+			return cli_fail(o->unix_path, &err);
+		return cli_fail_addr(&report.addr, &err);
 	}
 	(void)sk_addr_format(&peer, peer_text, sizeof(peer_text));
 	if (cli_common.verbose)
@@ -475,6 +541,11 @@ main_echo_client(int argc, char **argv)
 		if (o->size >= 0) {
 			t.out = malloc(CHUNK);
 			t.in = malloc(CHUNK);
+		} else if (o->literal) {
+			t.out = o->bytes;
+			t.len = o->nbytes;
+			o->bytes = NULL;
+			t.in = malloc(t.len + 1);
 		} else {
 			t.out = (unsigned char *)strdup(o->message);
 			t.in = malloc(t.len + 1);

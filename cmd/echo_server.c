@@ -258,7 +258,7 @@ main_echo_server(int argc, char **argv)
 	struct sk_echo_stats st;
 	struct sk_error err;
 	sigset_t stop;
-	char what[128], q[96];
+	char q[96];
 	unsigned long long dropped = 0;
 	int first, status;
 
@@ -285,18 +285,14 @@ main_echo_server(int argc, char **argv)
 	cfg->on_event = on_event;
 	cfg->data = NULL;
 	if ((srv = sk_echo_server_new(cfg, &err)) == NULL) {
-		if (cfg->unix_path != NULL)
-			(void)snprintf(what, sizeof(what), "%s", cli_quote(
-			    cfg->unix_path, strlen(cfg->unix_path), q,
-			    sizeof(q)));
-		else
-			(void)snprintf(what, sizeof(what), "%s port %s",
-			    cfg->host != NULL && cfg->host[0] != '\0' ?
-			    cfg->host : "''", cfg->port);
 		sk_acl_free(opt.acl);
 		sk_tls_ctx_free(cfg->tls);
 		(void)sk_outq_close(out, 1, NULL, NULL);
-		return cli_fail(what, &err);
+		if (cfg->unix_path != NULL)
+			return cli_fail(cli_quote(cfg->unix_path,
+			    strlen(cfg->unix_path), q, sizeof(q)), &err);
+		return cli_fail_bind(cfg->host != NULL ? cfg->host : "",
+		    cfg->port, cfg->family, SOCK_STREAM, &err);
 	}
 	status = EXIT_OK;
 	if (sk_echo_server_run(srv, &err) == -1)

@@ -133,8 +133,15 @@ convert(const struct conv *c, const char *text, size_t len, char *res,
 		if (memchr(text, '\0', len) != NULL)
 			return sk_error_set(err, SK_ERR_VALUE, EINVAL,
 			    "embedded null character");
-		if (sk_parse_integer(text, LLONG_MIN, LLONG_MAX, &v, err) == -1)
-			return -1;
+		/* Beyond 64 bits: the operation's own 16- or 32-bit range
+		 * error, not the parser's 64-bit range. */
+		if (sk_parse_integer(text, LLONG_MIN, LLONG_MAX, &v,
+		    err) == -1) {
+			if (err->code != ERANGE)
+				return -1;
+			v = text[0] == '-' ? -1 : c->op == OP_HTONS ||
+			    c->op == OP_NTOHS ? 65536 : 4294967296LL;
+		}
 		*is_num = true;
 		if (c->op == OP_HTONS || c->op == OP_NTOHS) {
 			uint16_t r;

@@ -11,6 +11,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ static const struct command commands[] = {
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+/* The least width of --help's option column. */
+#define HELP_COLUMN 24
 
 const char *cli_name = "";
 static const struct command *running;
@@ -57,6 +60,11 @@ find_command(const char *name)
 	return NULL;
 }
 
+/* What "the reference" in the help texts is. */
+#define REFERENCE_NOTE \
+	"\"The reference\" is the documentation of Python's socket module\n" \
+	"(https://docs.python.org/3/library/socket.html) and its examples.\n"
+
 static void
 list_commands(FILE *fp)
 {
@@ -73,7 +81,7 @@ list_commands(FILE *fp)
 	    "  -h, --help     show this help and exit\n"
 	    "      --version  show the version and exit\n\n"
 	    "Run 'sockit COMMAND --help' for a command's options, and see "
-	    "sockit(1).\n");
+	    "sockit(1).\n" REFERENCE_NOTE);
 }
 
 /* The argument's name for --help, or NULL when it takes none. */
@@ -100,19 +108,30 @@ option_label(const struct cli_option *o, char *buf, size_t size)
 static void
 command_help(const struct command *c, FILE *fp)
 {
+	static const struct cli_option help = CLI_FLAG('h', "help", NULL,
+	    "show this help and exit");
 	const struct cli_option *o;
 	char label[64];
+	int width = HELP_COLUMN;
 
-	fprintf(fp, "usage: sockit %s %s\n\n%s\n\n%s\n\nOptions:\n", c->name,
-	    c->spec->usage, c->summary, c->spec->about);
+	/* One column for every description: wide enough for the longest
+	 * option, so that none runs into its text. */
 	for (o = c->spec->options; o->name != NULL; o++) {
 		option_label(o, label, sizeof(label));
-		fprintf(fp, "  %-24s %s\n", label, o->help);
+		if ((int)strlen(label) > width)
+			width = (int)strlen(label);
 	}
-	option_label(&(struct cli_option)CLI_FLAG('h', "help", NULL, NULL),
-	    label, sizeof(label));
-	fprintf(fp, "  %-24s %s\n\nSee sockit-%s(1).\n", label,
-	    "show this help and exit", c->name);
+	fprintf(fp, "usage: sockit %s %s\n\n%s\n\n%s\n\nOptions:\n", c->name,
+	    c->spec->usage, c->summary, c->spec->about);
+	for (o = c->spec->options; ; o++) {
+		if (o->name == NULL)
+			o = &help;
+		option_label(o, label, sizeof(label));
+		fprintf(fp, "  %-*s %s\n", width, label, o->help);
+		if (o == &help)
+			break;
+	}
+	fprintf(fp, "\nSee sockit-%s(1).\n" REFERENCE_NOTE, c->name);
 }
 
 /* For completions and tests: long\tshort\targ\tchoices\thelp per line. */
@@ -191,6 +210,20 @@ cli_reason(const char *fmt, ...)
 	va_end(ap);
 }
 
+void
+cli_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	/* Advice, not the reason the command failed: not the exit event's
+	 * reason. */
+	fprintf(stderr, "%s: hint: ", getprogname());
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
 int
 cli_usage(const char *fmt, ...)
 {
@@ -240,6 +273,100 @@ cli_fail(const char *what, const struct sk_error *err)
 	cli_warn("%s: %s", plain ? what : cli_quote(what, n, q, sizeof(q)),
 	    err->message);
 	return cli_exit_status(err->kind);
+}
+
+/* Whether the running command has the long option name. */
+static bool
+has_option(const char *name)
+{
+	const struct cli_option *o;
+
+	for (o = running->spec->options; o->name != NULL; o++)
+		if (strcmp(o->name, name) == 0)
+			return true;
+	return false;
+}
+
+int
+cli_fail_host(const char *host, const struct sk_error *err)
+{
+	const char *colon = strrchr(host, ':');
+	unsigned int port;
+	size_t hostlen;
+	int status = cli_fail(host, err);
+	char h[96], p[96];
+
+	/* "name:port" or "[v6]:port": one colon, or a bracketed literal,
+	 * then a port.  A bare IPv6 literal has several colons. */
+	if (colon == NULL || colon == host || (host[0] != '[' &&
+	    strchr(host, ':') != colon) || (host[0] == '[' &&
+	    colon[-1] != ']') ||
+	    sk_parse_port(colon + 1, "tcp", &port, NULL) == -1)
+		return status;
+	hostlen = (size_t)(colon - host);
+	if (host[0] == '[')
+		(void)cli_quote(host + 1, hostlen - 2, h, sizeof(h));
+	else
+		(void)cli_quote(host, hostlen, h, sizeof(h));
+	cli_hint("the host and the port are two arguments: %s %s", h,
+	    cli_quote(colon + 1, strlen(colon + 1), p, sizeof(p)));
+	return status;
+}
+
+int
+cli_fail_addr(const struct sk_addr *a, const struct sk_error *err)
+{
+	char text[SK_ADDRSTRLEN];
+	int status;
+
+	(void)sk_addr_format(a, text, sizeof(text));
+	status = cli_fail(text, err);
+	cli_addr_hint(a, err);
+	return status;
+}
+
+int
+cli_fail_bind(const char *host, const char *port, int family, int socktype,
+    const struct sk_error *err)
+{
+	struct sk_addr a;
+	int status;
+	char what[300];
+
+	if (err->kind == SK_ERR_GAIERROR || err->kind == SK_ERR_HERROR)
+		return cli_fail_host(host, err);
+	/* The reference's bind((HOST, PORT)) argument. */
+	(void)snprintf(what, sizeof(what), port[strspn(port, "0123456789")] ==
+	    '\0' ? "('%s', %s)" : "('%s', '%s')", host, port);
+	status = cli_fail(what, err);
+	if (sk_addr_resolve(&a, host, port, family, socktype, NULL) == 0)
+		cli_addr_hint(&a, err);
+	return status;
+}
+
+void
+cli_addr_hint(const struct sk_addr *a, const struct sk_error *err)
+{
+	char host[SK_ADDRSTRLEN];
+	int family = sk_addr_family(a);
+
+	if (err->kind != SK_ERR_OS)
+		return;
+	if (family == AF_INET6 && err->code == EINVAL &&
+	    a->u.in6.sin6_scope_id == 0 &&
+	    (IN6_IS_ADDR_LINKLOCAL(&a->u.in6.sin6_addr) ||
+	    IN6_IS_ADDR_MC_LINKLOCAL(&a->u.in6.sin6_addr)) &&
+	    sk_addr_host(a, host, sizeof(host)) >= 0)
+		cli_hint("a link-local address needs its interface as its "
+		    "scope: %s%%IFACE%s", host, sk_addr_is_multicast(a) &&
+		    has_option("interface") ? ", or --interface IFACE" : "");
+	else if (family == AF_INET && err->code == EACCES &&
+	    has_option("broadcast"))
+		cli_hint("sending to a broadcast address needs --broadcast");
+	else if (sk_addr_is_multicast(a) && (err->code == ENODEV ||
+	    err->code == ENETUNREACH) && has_option("interface"))
+		cli_hint("no route to the group: name its interface with "
+		    "--interface");
 }
 
 const char *
@@ -568,13 +695,43 @@ cli_parse(int argc, char **argv)
 
 /* Finish stdout: a full disk or closed pipe is an error, quietly so for
  * EPIPE (the reader went away, as for `sockit ... | head`). */
+/*
+ * The reader of stdout went away (`sockit ... | head`): stop at once,
+ * quietly, and with status 0, as the reader took what it wanted and a
+ * pipeline must not take that for a failure.  A write to a pipe whose
+ * reader is gone raises SIGPIPE; stdout's pipe then polls as POLLERR.
+ * Any other EPIPE (a socket's peer) returns to the writer as its error.
+ */
+static void
+on_sigpipe(int signo)
+{
+	struct pollfd p = { STDOUT_FILENO, 0, 0 };
+
+	(void)signo;
+	if (poll(&p, 1, 0) == 1 && (p.revents & POLLERR))
+		_exit(EXIT_OK);
+}
+
+static void
+stop_quietly_on_epipe(void)
+{
+	struct sigaction sa = { .sa_handler = on_sigpipe };
+
+	(void)sigemptyset(&sa.sa_mask);
+	sa.sa_flags = SA_RESTART;
+	(void)sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* Finish stdout: a full disk is an error; a reader that went away is
+ * not (as for `sockit ... | head`). */
 static int
 finish(int status)
 {
 	if (fflush(stdout) == EOF || ferror(stdout)) {
-		if (errno != EPIPE)
-			fprintf(stderr, "%s: write error: %s\n", getprogname(),
-			    strerror(errno));
+		if (errno == EPIPE)
+			return status;
+		fprintf(stderr, "%s: write error: %s\n", getprogname(),
+		    strerror(errno));
 		return status == EXIT_OK ? EXIT_OSERR : status;
 	}
 	return status;
@@ -619,6 +776,82 @@ run(const struct command *c, int argc, char **argv)
 	return finish(exit_event(c->spec->main(argc, argv)));
 }
 
+/*
+ * The edit distance between a and b, a swap of neighbours counting as one
+ * edit (optimal string alignment, as git's help.c weighs it), for names of
+ * at most 63 bytes; longer ones are far from every command.
+ */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	size_t d[64][64];
+
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= la; i++)
+		for (j = 1; j <= lb; j++) {
+			size_t best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < best)
+				best = d[i - 2][j - 2] + 1;
+			d[i][j] = best;
+		}
+	return d[la][lb];
+}
+
+/* "'NAME' is not a sockit command", the nearest commands if any are
+ * near (as git suggests them), and the hint; returns EXIT_USAGE. */
+static int
+not_a_command(const char *name)
+{
+	size_t i, best = SIZE_MAX, near = 0, limit;
+	char q[96];
+
+	fprintf(stderr, "sockit: %s is not a sockit command\n",
+	    cli_quote(name, strlen(name), q, sizeof(q)));
+	for (i = 0; i < NCOMMANDS; i++) {
+		size_t d = distance(name, commands[i].name);
+
+		if (d < best) {
+			best = d;
+			near = 0;
+		}
+		if (d == best)
+			near++;
+	}
+	/* Near: a third of the name's letters wrong at most. */
+	limit = strlen(name) / 3 > 1 ? strlen(name) / 3 : 1;
+	if (best <= limit) {
+		fprintf(stderr, "\nThe most similar command%s\n",
+		    near == 1 ? " is" : "s are");
+		for (i = 0; i < NCOMMANDS; i++)
+			if (distance(name, commands[i].name) == best)
+				fprintf(stderr, "\t%s\n", commands[i].name);
+		fputc('\n', stderr);
+	}
+	fprintf(stderr, "Try 'sockit --help' for the list of commands.\n");
+	return EXIT_USAGE;
+}
+
+/* A usage error of the dispatcher itself; returns EXIT_USAGE. */
+static int
+dispatcher_usage(const char *what)
+{
+	fprintf(stderr, "sockit: %s\nTry 'sockit --help' for more "
+	    "information.\n", what);
+	return EXIT_USAGE;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -626,7 +859,7 @@ main(int argc, char **argv)
 	const char *base, *arg;
 	char q[96];
 
-	(void)signal(SIGPIPE, SIG_IGN);
+	stop_quietly_on_epipe();
 	setprogname("sockit");
 	base = argc > 0 && argv[0] != NULL ? argv[0] : "sockit";
 	if (strrchr(base, '/') != NULL)
@@ -644,37 +877,39 @@ main(int argc, char **argv)
 	arg = argv[1];
 	if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
 	    strcmp(arg, "help") == 0) {
-		if (strcmp(arg, "help") == 0 && argc > 2) {
-			if ((c = find_command(argv[2])) == NULL) {
-				fprintf(stderr, "sockit: %s is not a sockit "
-				    "command\nTry 'sockit --help' for the list."
-				    "\n", cli_quote(argv[2], strlen(argv[2]),
-				    q, sizeof(q)));
-				return EXIT_USAGE;
-			}
+		/* help COMMAND and --help COMMAND: that command's help. */
+		if (argc > 3)
+			return dispatcher_usage("too many arguments; expected "
+			    "help [COMMAND]");
+		if (argc == 3) {
+			if ((c = find_command(argv[2])) == NULL)
+				return not_a_command(argv[2]);
 			command_help(c, stdout);
 		} else
 			list_commands(stdout);
 		return finish(EXIT_OK);
 	}
-	if (strcmp(arg, "--version") == 0) {
-		printf("sockit %s\n", SK_VERSION);
-		return finish(EXIT_OK);
-	}
-	if (strcmp(arg, "--list-commands") == 0) {
-		for (size_t i = 0; i < NCOMMANDS; i++)
-			printf("%s\t%s\n", commands[i].name,
-			    commands[i].summary);
+	if (strcmp(arg, "--version") == 0 ||
+	    strcmp(arg, "--list-commands") == 0) {
+		if (argc > 2) {
+			(void)snprintf(progname, sizeof(progname), "%s takes "
+			    "no argument", arg);
+			return dispatcher_usage(progname);
+		}
+		if (strcmp(arg, "--version") == 0)
+			printf("sockit %s\n", SK_VERSION);
+		else
+			for (size_t i = 0; i < NCOMMANDS; i++)
+				printf("%s\t%s\n", commands[i].name,
+				    commands[i].summary);
 		return finish(EXIT_OK);
 	}
 	if ((c = find_command(arg)) != NULL)
 		return run(c, argc - 1, argv + 1);
-	if (arg[0] == '-')
-		fprintf(stderr, "sockit: unrecognized option %s\n",
-		    cli_quote(arg, strlen(arg), q, sizeof(q)));
-	else
-		fprintf(stderr, "sockit: %s is not a sockit command\n",
-		    cli_quote(arg, strlen(arg), q, sizeof(q)));
+	if (arg[0] != '-')
+		return not_a_command(arg);
+	fprintf(stderr, "sockit: unrecognized option %s\n",
+	    cli_quote(arg, strlen(arg), q, sizeof(q)));
 	fprintf(stderr, "Try 'sockit --help' for the list of commands.\n");
 	return EXIT_USAGE;
 }

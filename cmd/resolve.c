@@ -149,7 +149,8 @@ const struct cli_command cmd_resolve = {
 	"(--every: one per tuple).  MODE is one of --reverse, --nameinfo,\n"
 	"--byname, --ex, --fqdn, --hostname, --service, --service-port and\n"
 	"--protocol, one per documented call.  With no NAME, each line of\n"
-	"stdin is one NAME, resolved concurrently and answered in order; a\n"
+	"stdin is one NAME (or NAME PORT), resolved concurrently and\n"
+	"answered in order, each answer line after the input it answers; a\n"
 	"name that fails is reported and the rest go on.  A name or service\n"
 	"that is not known exits 3 (at the end of a batch).",
 	options,
@@ -712,6 +713,70 @@ resolve_one(const struct opts *o, const char *input, bool batch,
 	}
 }
 
+/* Each line of r's answer, prefixed with label and a space. */
+static void
+label_lines(struct result *r, const char *label)
+{
+	struct sk_buf out = { 0 };
+	size_t i = 0, n;
+	const char *nl;
+
+	while (i < r->out.len) {
+		nl = memchr(r->out.data + i, '\n', r->out.len - i);
+		n = nl != NULL ? (size_t)(nl - (r->out.data + i)) + 1 :
+		    r->out.len - i;
+		(void)sk_buf_printf(&out, "%s ", label);
+		(void)sk_buf_append(&out, r->out.data + i, n);
+		i += n;
+	}
+	sk_buf_free(&r->out);
+	r->out = out;
+}
+
+/*
+ * One line of a batch: NAME, or NAME PORT (getaddrinfo, --nameinfo).  Its
+ * human answer has the line as it came, its name and port, before each
+ * line, as getent prints the name on each, so that the lines of a name
+ * with several addresses can be told from the next name's.
+ */
+static void
+batch_one(const struct opts *o, char *line, struct result *r)
+{
+	struct opts lo = *o;
+	struct sk_error err;
+	long long v;
+	char *port = line + strcspn(line, " \t"), label[MAX_NAME + 8];
+	bool plain = true;
+
+	if (*port != '\0' && (o->mode == M_ADDRINFO ||
+	    o->mode == M_NAMEINFO)) {
+		*port++ = '\0';
+		port += strspn(port, " \t");
+		if (o->mode == M_NAMEINFO) {
+			if (sk_parse_integer(port, 0, 65535, &v, &err) == -1) {
+				set_error(r, port, NULL, &err);
+				r->status = EXIT_OSERR;
+				return;
+			}
+			lo.ni_port = (unsigned int)v;
+		} else
+			lo.port = port;
+	} else
+		port = NULL;
+	resolve_one(&lo, line, true, r);
+	for (const unsigned char *p = (unsigned char *)line; *p != '\0'; p++)
+		if (*p <= ' ' || *p >= 0x7f)
+			plain = false;
+	if (lo.python || cli_common.json || r->out.len == 0)
+		return;
+	if (plain)
+		(void)snprintf(label, sizeof(label), "%s%s%s", line,
+		    port != NULL ? " " : "", port != NULL ? port : "");
+	else
+		(void)cli_quote(line, strlen(line), label, sizeof(label));
+	label_lines(r, label);
+}
+
 /* Write one answer: stdout first, then its message.  -1 if stdout fails. */
 static int
 emit(struct result *r)
@@ -768,7 +833,7 @@ worker(void *arg)
 		if (s->done)
 			continue;	/* refused by the reader */
 		(void)pthread_mutex_unlock(&b->lock);
-		resolve_one(b->o, s->name, true, &s->r);
+		batch_one(b->o, s->name, &s->r);
 		(void)pthread_mutex_lock(&b->lock);
 		s->done = true;
 		(void)pthread_cond_signal(&b->done);

@@ -33,6 +33,7 @@ struct opts {
 	const char *group;
 	const char *iface;
 	long long bufsize;
+	char scoped[128];	/* GROUP%IFACE, bound by default */
 };
 
 /* The options, as the table below fills them. */
@@ -134,9 +135,20 @@ validate(struct opts *o, struct state *st, int nargs)
 			    "address", cli_quote(o->group, strlen(o->group),
 			    q, sizeof(q)));
 		/* By default, bind the group itself: only its datagrams
-		 * come in. */
+		 * come in.  A link-local or interface-local IPv6 group is
+		 * bound with --interface as its scope, as ff02::fb%IFACE:
+		 * bind(2) refuses it without one. */
 		if (o->host == NULL)
 			o->host = o->group;
+		if (o->host == o->group && o->iface != NULL &&
+		    sk_addr_family(&st->group) == AF_INET6 &&
+		    st->group.u.in6.sin6_scope_id == 0 &&
+		    (IN6_IS_ADDR_MC_LINKLOCAL(&st->group.u.in6.sin6_addr) ||
+		    IN6_IS_ADDR_MC_NODELOCAL(&st->group.u.in6.sin6_addr))) {
+			(void)snprintf(o->scoped, sizeof(o->scoped), "%s%%%s",
+			    o->group, o->iface);
+			o->host = o->scoped;
+		}
 	}
 	if (o->host == NULL)
 		o->host = "localhost";
@@ -175,8 +187,8 @@ setup(struct state *st)
 	n = sk_udp_bind_all(st->s, MAX_SOCKETS, o->host, o->port.text,
 	    cli_common.family, o->group != NULL ? SK_UDP_REUSEADDR : 0, &err);
 	if (n < 0)
-		return cli_fail(cli_quote(o->host, strlen(o->host), q,
-		    sizeof(q)), &err);
+		return cli_fail_bind(o->host, o->port.text, cli_common.family,
+		    SOCK_DGRAM, &err);
 	st->n = (size_t)n;
 	for (i = 0; i < st->n; i++) {
 		struct sk_socket *s = &st->s[i];
@@ -192,9 +204,13 @@ setup(struct state *st)
 		if (o->group != NULL &&
 		    s->family == sk_addr_family(&st->group)) {
 			if (sk_udp_join(s, &st->group, st->ifindex,
-			    &err) == -1)
-				return cli_fail(cli_quote(o->group,
+			    &err) == -1) {
+				int status = cli_fail(cli_quote(o->group,
 				    strlen(o->group), q, sizeof(q)), &err);
+
+				cli_addr_hint(&st->group, &err);
+				return status;
+			}
 			have_family = st->joined[i] = true;
 			if (!cli_common.quiet)
 				fprintf(stderr, "Joined %s%s%s\n", o->group,

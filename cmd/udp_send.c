@@ -29,6 +29,7 @@
 #define READ_SIZE	(1 << 20)	/* stdin is read this much at a time */
 #define SNDBUF_DEFAULT	(4 << 20)
 #define RATE_MAX	1e9
+#define MAX_ADDRS	16	/* HOST's addresses tried in turn */
 
 struct opts {
 	struct cli_list msgs;
@@ -82,8 +83,9 @@ static int main_udp_send(int, char **);
 const struct cli_command cmd_udp_send = {
 	"[-4|-6] [-m MESSAGE]... [--count N] [--size BYTES] [--rate PPS]\n"
 	"       [--broadcast] [--ttl N] [--reply] [-w SECONDS] [HOST [PORT]]",
-	"The reference's UDP sender.  HOST defaults to localhost (the first\n"
-	"address it resolves to) and PORT to 6667.  Each -m is a datagram;\n"
+	"The reference's UDP sender.  HOST defaults to localhost and PORT to\n"
+	"6667; HOST's addresses are tried in turn, the next when one refuses\n"
+	"the datagrams (a port unreachable).  Each -m is a datagram;\n"
 	"without -m or --size each line of stdin is one, without its\n"
 	"newline.  A datagram the kernel refuses (too long, no route, a port\n"
 	"unreachable) is reported and the rest still go; the exit status is\n"
@@ -99,6 +101,11 @@ struct state {
 	const struct opts *o;
 	struct sk_socket s;
 	struct sk_addr dst;
+	struct sk_addr addrs[MAX_ADDRS];	/* HOST's, in order */
+	size_t naddrs;		/* how many may be tried: 1 unless unicast */
+	size_t cur;		/* the one in use */
+	bool settled;		/* a refusal now is an error, not a move */
+	bool moved;		/* refused: moved on to the next address */
 	bool connected;
 	unsigned int ifindex;
 	struct sk_dgram d[SK_UDP_BATCH];
@@ -116,6 +123,8 @@ struct state {
 	struct sk_buf out;
 	struct sk_json j;
 };
+
+static void move_on(struct state *);
 
 /* Record a failure: its exit status counts if it is the first. */
 static void
@@ -186,6 +195,13 @@ read_icmp(struct state *st)
 	if (!st->connected)
 		return 0;
 	while (sk_udp_recv_error(&st->s, &icmp, &dest, NULL, &err) == 1) {
+		/* Refused before this address was settled, with another
+		 * left: move on to it, as create_connection does. */
+		if (icmp.code == ECONNREFUSED && !st->settled &&
+		    st->cur + 1 < st->naddrs) {
+			st->moved = true;
+			continue;
+		}
 		n++;
 		st->refused++;
 		failed(st, EXIT_OSERR);
@@ -193,6 +209,8 @@ read_icmp(struct state *st)
 			cli_warn("%s: %s", udp_addr(&dest, addr,
 			    sizeof(addr)), icmp.message);
 	}
+	if (st->moved)
+		move_on(st);
 	return n;
 }
 
@@ -203,6 +221,8 @@ refused(struct state *st, size_t i, const struct sk_error *err)
 	cli_warn("%s %llu: %s", st->by_line ? "line" : "datagram",
 	    st->label[i], err->message);
 	failed(st, cli_exit_status(err->kind));
+	if (st->failed == 1)
+		cli_addr_hint(&st->dst, err);
 }
 
 /* Send the batch; report each datagram the kernel refuses. */
@@ -213,7 +233,9 @@ send_batch(struct state *st)
 	size_t i = 0;
 	int retries = 0;
 	bool partial = false;
+	unsigned long long sent = st->sent, bytes = st->bytes;
 
+restart:
 	while (i < st->n) {
 		ssize_t r = sk_udp_sendmany(&st->s, st->d + i, st->n - i,
 		    &err);
@@ -241,8 +263,10 @@ send_batch(struct state *st)
 		/* The pending error of an ICMP message for an earlier
 		 * datagram: it is reported from the queue, and this
 		 * datagram was not sent: send it again. */
-		else if (read_icmp(st) > 0 && retries++ < 2)
+		else if (read_icmp(st) > 0 && !st->moved && retries++ < 2)
 			continue;
+		if (st->moved)
+			goto again;
 		if (err.kind == SK_ERR_TIMEOUT) {
 			cli_warn("%s %llu: timed out", st->by_line ? "line" :
 			    "datagram", st->label[i]);
@@ -252,10 +276,28 @@ send_batch(struct state *st)
 		i++;
 		retries = 0;
 	}
-	if (partial)
+	if (partial || !st->settled)
 		(void)read_icmp(st);
+	if (st->moved)
+		goto again;
+	/* On loopback a refusal comes back before sendmmsg returns; from
+	 * afar, after a round trip.  Without --reply the first batch that
+	 * was not refused at once settles the address; with --reply, the
+	 * first reply does. */
+	if (!st->o->reply)
+		st->settled = true;
 	st->n = 0;
 	return 0;
+again:
+	/* The batch went to an address that refused it: all of it again,
+	 * to the next one. */
+	st->moved = false;
+	st->sent = sent;
+	st->bytes = bytes;
+	i = 0;
+	retries = 0;
+	partial = false;
+	goto restart;
 }
 
 /* Wait for one reply to what was just sent; print it. */
@@ -283,8 +325,16 @@ await_reply(struct state *st, double sent_at)
 			}
 			return cli_fail("poll", &err);
 		}
-		if ((rev & POLLERR) && read_icmp(st) > 0)
-			return 0;
+		if ((rev & POLLERR) && (read_icmp(st) > 0 || st->moved)) {
+			if (!st->moved)
+				return 0;
+			/* Refused: the datagram again, to the next address. */
+			st->moved = false;
+			st->n = 1;
+			(void)send_batch(st);
+			sent_at = udp_now();
+			continue;
+		}
 		if (sk_udp_recvmany(&st->s, &st->rb, &err) < 0) {
 			/* POLLERR without a queued ICMP error: the pending
 			 * error itself, which recvmmsg reports. */
@@ -297,6 +347,7 @@ await_reply(struct state *st, double sent_at)
 			return 0;
 		}
 		st->replies++;
+		st->settled = true;
 		if (udp_format(&st->out, &st->j, cli_common.json,
 		    "Got reply from", "reply", &st->rb.d[0], "rtt_ms",
 		    (udp_now() - sent_at) * 1000) == -1 ||
@@ -340,13 +391,14 @@ put(struct state *st, const unsigned char *data, size_t len,
 	st->seq++;
 	if (st->o->reply) {
 		double t = udp_now();
-		unsigned long long before = st->sent;
+		unsigned long long before = st->sent, refused = st->refused;
 
 		/* Stale replies to earlier datagrams are not this one's. */
 		while (sk_udp_recvmany(&st->s, &st->rb, NULL) > 0)
 			;	/* the socket is non-blocking */
 		(void)send_batch(st);
-		if (st->sent > before)
+		/* Sent, and not refused at once: its reply may come. */
+		if (st->sent > before && st->refused == refused)
 			return await_reply(st, t);
 		return 0;
 	}
@@ -539,28 +591,20 @@ send_stdin(struct state *st)
 	return r;
 }
 
-/* The socket: connected for unicast, options for the destination. */
+/* A socket for address i of HOST, connected for unicast; the options for
+ * the destination.  Returns EXIT_OK, or reports and returns the status. */
 static int
-open_socket(struct state *st)
+use_addr(struct state *st, size_t i)
 {
 	const struct opts *o = st->o;
 	struct sk_error err;
 	bool multicast;
-	char addr[SK_ADDRSTRLEN], q[96];
 
-	if (sk_addr_resolve(&st->dst, o->host, o->port.text, cli_common.family,
-	    SOCK_DGRAM, &err) == -1)
-		return cli_fail(cli_quote(o->host, strlen(o->host), q,
-		    sizeof(q)), &err);
+	(void)sk_socket_close(&st->s, NULL);
+	st->connected = false;
+	st->cur = i;
+	st->dst = st->addrs[i];
 	multicast = sk_addr_is_multicast(&st->dst);
-	if (o->iface != NULL && !multicast)
-		return cli_usage("--interface is for a multicast HOST");
-	if (o->ttl == 0 && !multicast)
-		return cli_usage("--ttl: 0 is for a multicast HOST (1..255)");
-	if (o->broadcast && multicast)
-		return cli_usage("cannot use --broadcast with a multicast "
-		    "HOST");
-	(void)udp_addr(&st->dst, addr, sizeof(addr));
 	if (sk_socket_open(&st->s, sk_addr_family(&st->dst), SOCK_DGRAM, 0,
 	    &err) == -1 ||
 	    sk_socket_setbuf(&st->s, SO_SNDBUF, SNDBUF_DEFAULT, NULL,
@@ -572,22 +616,70 @@ open_socket(struct state *st)
 	    sk_udp_set_ttl(&st->s, (int)o->ttl, &err) == -1) ||
 	    (multicast && o->iface != NULL &&
 	    sk_udp_set_multicast_if(&st->s, st->ifindex, &err) == -1))
-		return cli_fail(addr, &err);
+		return cli_fail_addr(&st->dst, &err);
 	/* Unicast: connected, so that ICMP errors come back to us and only
 	 * the peer's replies are taken.  Broadcast and multicast are
 	 * answered from other addresses: not connected. */
 	if (!o->broadcast && !multicast) {
 		if (sk_udp_set_recverr(&st->s, true, &err) == -1 ||
 		    sk_socket_connect(&st->s, &st->dst, &err) == -1)
-			return cli_fail(addr, &err);
+			return cli_fail_addr(&st->dst, &err);
 		st->connected = true;
 	} else
-		for (size_t i = 0; i < SK_UDP_BATCH; i++)
-			st->d[i].peer = st->dst;
+		for (size_t k = 0; k < SK_UDP_BATCH; k++)
+			st->d[k].peer = st->dst;
 	/* Non-blocking: a send that cannot go waits in send_batch (up to
 	 * -w), and a receive never waits but in await_reply. */
 	if (sk_socket_setblocking(&st->s, false, &err) == -1)
-		return cli_fail(addr, &err);
+		return cli_fail_addr(&st->dst, &err);
+	return EXIT_OK;
+}
+
+/* The address in use refused a datagram: on to the next one. */
+static void
+move_on(struct state *st)
+{
+	char from[SK_ADDRSTRLEN], to[SK_ADDRSTRLEN];
+	int status;
+
+	(void)udp_addr(&st->dst, from, sizeof(from));
+	(void)udp_addr(&st->addrs[st->cur + 1], to, sizeof(to));
+	if (cli_common.verbose)
+		cli_warn("%s: %s; trying %s", from, strerror(ECONNREFUSED),
+		    to);
+	if ((status = use_addr(st, st->cur + 1)) != EXIT_OK) {
+		/* No socket for it: the refusal stands, and so does this. */
+		st->moved = false;
+		st->settled = true;
+		failed(st, status);
+	}
+}
+
+/* HOST's addresses, and a socket for the first. */
+static int
+open_socket(struct state *st)
+{
+	const struct opts *o = st->o;
+	struct sk_error err;
+	ssize_t n;
+	bool multicast;
+
+	if ((n = sk_udp_addrs(st->addrs, MAX_ADDRS, o->host, o->port.text,
+	    cli_common.family, &err)) == -1)
+		return cli_fail_host(o->host, &err);
+	multicast = sk_addr_is_multicast(&st->addrs[0]);
+	if (o->iface != NULL && !multicast)
+		return cli_usage("--interface is for a multicast HOST");
+	if (o->ttl == 0 && !multicast)
+		return cli_usage("--ttl: 0 is for a multicast HOST (1..255)");
+	if (o->broadcast && multicast)
+		return cli_usage("cannot use --broadcast with a multicast "
+		    "HOST");
+	/* Unicast: each address in turn, as long as datagrams to the one
+	 * in use are refused (no server on that family's address). */
+	st->naddrs = o->broadcast || multicast ? 1 : (size_t)n;
+	if (use_addr(st, 0) != EXIT_OK)
+		return EXIT_OSERR;
 	if (o->reply && sk_dgram_batch_init(&st->rb, 1, MAX_DGRAM + 1,
 	    &err) == -1)
 		return cli_fail("memory", &err);
@@ -655,6 +747,8 @@ main_udp_send(int argc, char **argv)
 			status = send_stdin(&st);
 		if (status == EXIT_OK && st.n > 0)
 			status = send_batch(&st);
+		/* A refusal now comes too late for another address. */
+		st.settled = true;
 		(void)read_icmp(&st);
 		if (st.refused > 1)
 			cli_warn("%llu datagrams to %s: refused", st.refused,

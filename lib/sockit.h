@@ -282,6 +282,25 @@ SK_API int sk_create_connection(struct sk_socket *s, const char *host,
     const char *port, double timeout, const char *source_host,
     const char *source_port, int family, struct sk_error *err);
 
+/*
+ * Where sk_create_connection_report stopped, so that a message can name
+ * what failed: HOST's lookup, the source address (its lookup or bind), or
+ * the connection to addr.  addr is the last address tried (have_addr), or
+ * on success the one connected to.
+ */
+enum sk_conn_step { SK_CONN_RESOLVE, SK_CONN_SOURCE, SK_CONN_CONNECT };
+struct sk_conn_report {
+	enum sk_conn_step step;
+	bool have_addr;
+	struct sk_addr addr;
+};
+/* sk_create_connection, with the report in *r (may be NULL).  Returns 0,
+ * or -1 with err as sk_create_connection sets it. */
+SK_API int sk_create_connection_report(struct sk_socket *s,
+    const char *host, const char *port, double timeout,
+    const char *source_host, const char *source_port, int family,
+    struct sk_conn_report *r, struct sk_error *err);
+
 /* One getaddrinfo() 5-tuple. */
 struct sk_addrinfo {
 	int family;
@@ -866,6 +885,16 @@ SK_API int sk_socket_poll(struct sk_socket *s, size_t n, short events,
 SK_API ssize_t sk_udp_bind_all(struct sk_socket *out, size_t max,
     const char *host, const char *port, int family, int flags,
     struct sk_error *err);
+
+/*
+ * The distinct addresses HOST resolves to for family (AF_UNSPEC: both), in
+ * the resolver's order, each with PORT (a number or a udp service name;
+ * NULL: 0); "" is 0.0.0.0 and ::, "<broadcast>" 255.255.255.255.  A
+ * sender tries them in turn, as create_connection does for TCP.  Returns
+ * how many (<= max) or -1 (SK_ERR_GAIERROR when HOST does not resolve).
+ */
+SK_API ssize_t sk_udp_addrs(struct sk_addr *out, size_t max,
+    const char *host, const char *port, int family, struct sk_error *err);
 
 /* Whether addr is an IPv4 or IPv6 multicast address. */
 SK_API bool sk_addr_is_multicast(const struct sk_addr *addr);

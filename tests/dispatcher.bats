@@ -125,3 +125,87 @@ load helpers
 	done <<<"$output"
 	[[ "$output" == *"inet-convert"* ]]
 }
+
+@test "--help COMMAND is COMMAND --help; extra arguments are usage errors" {
+	run --separate-stderr sockit --help echo-client
+	[ "$status" -eq 0 ]
+	a=$output
+	run --separate-stderr sockit echo-client --help
+	[ "$a" = "$output" ]
+	run --separate-stderr sockit --help no-such-command
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *"'no-such-command' is not a sockit command"* ]]
+	for args in "--version extra" "--list-commands extra" \
+		"help echo-client extra"; do
+		run --separate-stderr sockit $args
+		[ "$status" -eq 2 ] || fail "$args: exit $status"
+		[ -z "$output" ]
+		[[ "$stderr" == "sockit: "*"Try 'sockit --help'"* ]] ||
+			fail "$args: $stderr"
+	done
+}
+
+@test "a mistyped command suggests the nearest, as git does" {
+	run --separate-stderr sockit echo-clinet
+	[ "$status" -eq 2 ]
+	[ -z "$output" ]
+	[ "$stderr" = "sockit: 'echo-clinet' is not a sockit command
+
+The most similar command is
+	echo-client
+
+Try 'sockit --help' for the list of commands." ]
+	run --separate-stderr sockit help udp-sen
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == *$'\tudp-send\n'* ]]
+	# Nothing near: no suggestion.
+	run --separate-stderr sockit frobnicate
+	[ "$status" -eq 2 ]
+	[[ "$stderr" != *"similar"* ]]
+}
+
+@test "help says that the reference is Python's socket documentation" {
+	run --separate-stderr sockit --help
+	[[ "$output" == *"\"The reference\" is the documentation of Python's socket module"* ]]
+	for c in $(list_commands); do
+		run --separate-stderr sockit "$c" --help
+		[[ "$output" == *"\"The reference\" is the documentation of Python's socket module"* ]] ||
+			fail "$c --help does not say what the reference is"
+	done
+}
+
+@test "--help: every description starts in one column, after a space" {
+	for c in $(list_commands); do
+		run --separate-stderr sockit "$c" --help
+		# The option lines, from "Options:" to the blank line.
+		cols=$(sed -n '/^Options:$/,/^$/p' <<<"$output" |
+			grep -E '^  (-.,|    ) ?--' |
+			awk '{ match($0, /^  (-., |    )--[^ ]+ +/)
+				print RLENGTH }' | sort -u)
+		[ -n "$cols" ] || fail "$c: no option lines"
+		[ "$(wc -l <<<"$cols")" -eq 1 ] ||
+			fail "$c: descriptions in columns $(echo $cols)"
+	done
+}
+
+@test "| head: every command stops quietly, with a status a pipeline takes for success" {
+	head -c 300000 /dev/zero >"$BATS_TEST_TMPDIR/blob"
+	run --separate-stderr bash -c 'set -o pipefail
+		"$SOCKIT" --help | head -c 1 >/dev/null'
+	[ "$status" -eq 0 ]
+	[ -z "$stderr" ]
+	run --separate-stderr bash -c 'set -o pipefail
+		yes 127.1 | head -n 200000 | "$SOCKIT" inet-convert aton |
+		head -n 1 >/dev/null; echo "${PIPESTATUS[2]}"'
+	[ "$output" = 0 ]
+	[ -z "$stderr" ]
+	run --separate-stderr bash -c 'yes localhost | head -n 20000 |
+		"$SOCKIT" resolve | head -n 1 >/dev/null; echo "${PIPESTATUS[2]}"'
+	[ "$output" = 0 ]
+	[ -z "$stderr" ]
+	pcap=$TOP/tests/pcaps/802.1ad_QinQ.pcap
+	run --separate-stderr bash -c '"$SOCKIT" sniff -r "$1" | head -n 1 \
+		>/dev/null; echo "${PIPESTATUS[0]}"' sh "$pcap"
+	[ "$output" = 0 ]
+	[[ "$stderr" != *"Broken pipe"* ]]
+}

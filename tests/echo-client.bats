@@ -265,14 +265,14 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	run_client nosuch.invalid 50007
 	[ "$status" -eq 3 ]
 	[ -z "$output" ]
-	[ "$stderr" = "sockit echo-client: could not open socket: Name or service not known" ]
+	[ "$stderr" = "sockit echo-client: nosuch.invalid: Name or service not known" ]
 	run_client -6 127.0.0.1 50007
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit echo-client: could not open socket: Address family for hostname not supported" ]
+	[ "$stderr" = "sockit echo-client: 127.0.0.1: Address family for hostname not supported" ]
 	# An IPv4-only name asked for IPv6 (as Python's getaddrinfo says).
 	run_client -6 sockit-a.test 50007
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit echo-client: could not open socket: Name or service not known" ]
+	[ "$stderr" = "sockit echo-client: sockit-a.test: Name or service not known" ]
 }
 
 @test "-w 0.5: a server that never answers is exit 4 'timed out'; so is a connect that hangs" {
@@ -400,4 +400,36 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	n=$(grep -c ' seq=' "$out")
 	[[ "$(tail -n 1 "$out")" == "$n round trips to ('127.0.0.1', $PORT): "* ]] ||
 		fail "$(tail -n 2 "$out")"
+}
+
+@test "-m --literal: CR LF and binary bytes, sent as the literal says" {
+	start_server -b 127.0.0.1
+	run_client --literal -m "b'GET / HTTP/1.0\\r\\n\\r\\n'" 127.0.0.1 "$PORT"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = "Received b'GET / HTTP/1.0\\r\\n\\r\\n'" ]
+	# Every byte value: the literal as Python writes it, back the same.
+	lit=$("$PYTHON" -c 'print(repr(bytes(range(256))))')
+	run_client --literal -m "$lit" 127.0.0.1 "$PORT"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	[ "$output" = "Received $lit" ]
+	run_client --json --literal -m "b'a\\x00b'" 127.0.0.1 "$PORT"
+	[[ "${lines[0]}" == *'"bytes":3,"data":"a\u0000b","data_b64":"YQBi"'* ]] ||
+		fail "$output"
+	# A bad literal, or --literal without -m: usage errors, exit 2.
+	run_client --literal -m "b'\\xzz'" 127.0.0.1 "$PORT"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "sockit echo-client: --message: "*"bad \\x escape"* ]]
+	run_client --literal 127.0.0.1 "$PORT"
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "sockit echo-client: --literal needs --message"* ]]
+}
+
+@test "--stdin | head: stops quietly when stdout's reader goes away, exit 0" {
+	start_server -b 127.0.0.1
+	head -c 3000000 /dev/zero >"$BATS_TEST_TMPDIR/blob"
+	run --separate-stderr bash -c 'set -o pipefail
+		timeout 20 "$SOCKIT" echo-client --stdin 127.0.0.1 "$1" \
+		<"$2" | head -c 10 >/dev/null' sh "$PORT" "$BATS_TEST_TMPDIR/blob"
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+	[ -z "$stderr" ]
 }

@@ -333,17 +333,17 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 	start_server -b 127.0.0.1
 	run --separate-stderr timeout 10 "$SOCKIT" echo-server -b 127.0.0.1 -p "$PORT"
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "sockit echo-server: 127.0.0.1 port $PORT: Address already in use" ]
+	[ "$stderr" = "sockit echo-server: ('127.0.0.1', $PORT): Address already in use" ]
 	run --separate-stderr timeout 10 "$SOCKIT" echo-server -4 -b ::1 -p 0
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit echo-server: ::1 port 0: Address family for hostname not supported" ]
+	[ "$stderr" = "sockit echo-server: ::1: Address family for hostname not supported" ]
 	# bind(2) to an address of no interface here fails before any packet
 	# (unless the machine allows non-local binds).
 	[ "$(cat /proc/sys/net/ipv4/ip_nonlocal_bind)" = 0 ] ||
 		skip "net.ipv4.ip_nonlocal_bind is on"
 	run --separate-stderr timeout 10 "$SOCKIT" echo-server -b 192.0.2.1 -p 0
 	[ "$status" -eq 1 ]
-	[ "$stderr" = "sockit echo-server: 192.0.2.1 port 0: Cannot assign requested address" ]
+	[ "$stderr" = "sockit echo-server: ('192.0.2.1', 0): Cannot assign requested address" ]
 }
 
 @test "usage errors exit 2 before anything is opened" {
@@ -363,7 +363,7 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 	[ ! -e "$BATS_TEST_TMPDIR/s" ]
 	run --separate-stderr timeout 10 "$SOCKIT" echo-server -b nosuch.invalid -p 0
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit echo-server: nosuch.invalid port 0: Name or service not known" ]
+	[ "$stderr" = "sockit echo-server: nosuch.invalid: Name or service not known" ]
 }
 
 @test "--workers 8: a SIGTERM right at the start still ends it" {

@@ -60,6 +60,37 @@ fail() {
 	return 1
 }
 
+# Debian 12's /etc/hosts as installed: localhost is 127.0.0.1 and ::1, and
+# the resolver puts ::1 first.
+DEBIAN_HOSTS='127.0.0.1	localhost
+127.0.1.1	debian
+
+# The following lines are desirable for IPv6 capable hosts
+::1     localhost ip6-localhost ip6-loopback
+ff02::1 ip6-allnodes
+ff02::2 ip6-allrouters'
+
+# with_hosts FILE CMD...: run CMD with FILE as its /etc/hosts, bound in a
+# mount namespace of its own (the tests' private one stays as it is).
+# It execs CMD, so that a background job's PID is CMD's own: call it in
+# a subshell (bg, run, $(...)), never in the test's shell itself.
+with_hosts() {
+	exec unshare -m sh -c 'mount --bind "$1" /etc/hosts && shift &&
+		exec "$@"' with-hosts "$@"
+}
+
+# debian_hosts: the stock Debian hosts file in $BATS_TEST_TMPDIR/hosts;
+# skips the test when localhost cannot be ::1 first here (no IPv6, or no
+# mount namespace).
+debian_hosts() {
+	local first
+	printf '%s\n' "$DEBIAN_HOSTS" >"$BATS_TEST_TMPDIR/hosts"
+	first=$(with_hosts "$BATS_TEST_TMPDIR/hosts" getent ahosts localhost |
+		awk 'NR == 1 { print $1 }') || true
+	[ -n "$first" ] || skip "cannot bind a hosts file of the test's own"
+	[ "$first" = ::1 ] || skip "localhost is not ::1 first here: $first"
+}
+
 # without_exit STATUS: with --json, the last line of $output (bats run) is
 # the exit event; check that it is there with STATUS, then drop it from
 # $output and $lines, leaving the command's other objects.

@@ -186,3 +186,62 @@ api_functions() {
 	[[ "$link" == *-Wl,--sockit-ldflags-marker* ]] ||
 		fail "LDFLAGS not in the link: $link"
 }
+
+# The lists of commands elsewhere, against --list-commands: each names
+# exactly the commands the binary has, in no other spelling.
+same_commands() {
+	local what=$1 listed
+	listed=$(sort -u)
+	[ "$listed" = "$(list_commands | sort)" ] ||
+		fail "$what lists: $(echo $listed); the binary has: $(list_commands | sort | tr '\n' ' ')"
+}
+
+@test "sockit(1): its command list and SEE ALSO are --list-commands" {
+	m=$TOP/man/sockit.1
+	# The tags of the Commands subsection.
+	sed -n '/^\.Ss Commands$/,/^\.S[sh] /p' "$m" |
+		sed -n 's/^\.It Cm \([a-z-]*\)$/\1/p' | same_commands "sockit(1) Commands"
+	sed -n '/^\.Sh SEE ALSO$/,/^\.Sh /p' "$m" |
+		sed -n 's/^\.Xr sockit-\([a-z-]*\) 1.*/\1/p' | same_commands "sockit(1) SEE ALSO"
+}
+
+@test "sockit(1): the --help example is what sockit --help prints" {
+	# The literal block after "$ sockit --help", its continuation
+	# lines (a backslash at the end) joined as roff joins them.
+	example=$(sed -n '/^\$ sockit --help$/,/^\.Ed$/p' "$TOP/man/sockit.1" |
+		sed '1d;$d' | sed -e ':a' -e '/\\$/{N;s/\\\n//;ba' -e '}')
+	[ -n "$example" ]
+	[ "$example" = "$(sockit --help)" ] ||
+		fail "sockit(1) shows: $example"
+}
+
+@test "README: the command table and the list of man pages are --list-commands" {
+	r=$TOP/README.md
+	sed -n 's/^| `sockit \([a-z-]*\)` |.*/\1/p' "$r" | same_commands "README's table"
+	grep -o 'man/sockit-[a-z-]*\.1' "$r" | sed 's|man/sockit-||; s|\.1$||' |
+		same_commands "README's man pages"
+	for c in $(list_commands); do
+		[ -f "$TOP/man/sockit-$c.1" ] || fail "README names man/sockit-$c.1, which is not there"
+	done
+}
+
+@test "man pages: no quoting macro nested in another on one line" {
+	# ".Pq Ql a , Ql b" renders as "(`a, `b'')": a Ql, Dq, Sq or Qq takes
+	# the rest of its line, the next quoting macro included.  Each
+	# belongs on a line of its own.
+	run grep -nE '^\..*\<(Ql|Dq|Sq|Qq)\>.*\<(Ql|Dq|Sq|Qq)\>' \
+		"$TOP"/man/*.[13]
+	[ "$status" -eq 1 ] || fail "nested quotes: $output"
+}
+
+@test "man pages: every file an example reads with -r is written with -w there" {
+	for m in "$TOP"/man/sockit-*.1; do
+		written=$(grep -oE '^\$ sockit .* -w [^ ]+' "$m" |
+			sed -E 's/.* -w ([^ ]+).*/\1/' | sort -u)
+		for f in $(grep -oE '^\$ sockit .* -r [^ ]+' "$m" |
+			sed -E 's/.* -r ([^ ]+).*/\1/' | sort -u); do
+			grep -qxF -- "$f" <<<"$written" ||
+				fail "$(basename "$m"): an example reads $f, which none writes"
+		done
+	done
+}

@@ -347,7 +347,7 @@ import socket, sys
 for n in open(sys.argv[1]).read().split():
     try:
         r = socket.getaddrinfo(n, None, socket.AF_INET)
-        for a in dict.fromkeys(x[4][0] for x in r): print(a)
+        for a in dict.fromkeys(x[4][0] for x in r): print(n, a)
     except socket.gaierror as e:
         pass
 ' "$names")
@@ -393,16 +393,16 @@ assert got == want, (got[:5], want[:5])
 	[ "$stderr" = "sockit resolve: nope.invalid: Name or service not known" ]
 	run --separate-stderr sockit resolve --service --jobs 1 <<<$'http\nssh\ndomain'
 	[ "$status" -eq 0 ]
-	[ "$output" = $'80\n22\n53' ]
+	[ "$output" = $'http 80\nssh 22\ndomain 53' ]
 	# Only a bad value (not a lookup failure): exit 1.
 	run --separate-stderr sockit resolve --service-port <<<$'80\nx\n53'
 	[ "$status" -eq 1 ]
-	[ "$output" = $'http\ndomain' ]
+	[ "$output" = $'80 http\n53 domain' ]
 	[[ "$stderr" == "sockit resolve: x: "* ]]
 	# A name with odd bytes is quoted in the message.
-	run --separate-stderr sockit resolve <<<$'a b.invalid'
+	run --separate-stderr sockit resolve <<<$'a\001b.invalid'
 	[ "$status" -eq 3 ]
-	[ "$stderr" = "sockit resolve: 'a b.invalid': Name or service not known" ]
+	[ "$stderr" = "sockit resolve: 'a\\001b.invalid': Name or service not known" ]
 	run --separate-stderr sockit resolve --jobs 0 </dev/null
 	[ "$status" -eq 2 ]
 	run --separate-stderr sockit resolve </dev/null
@@ -435,4 +435,30 @@ assert got == want, (got[:5], want[:5])
 		protocol; do
 		[[ "$output" == *"--$m "* ]] || fail "--$m"
 	done
+}
+
+@test "batch: each line labelled with its input, as getent labels them; NAME PORT" {
+	# getent ahosts prints the name on each line of a name's answer.
+	run --separate-stderr sockit resolve <<<$'localhost\nsockit-a.test'
+	[ "$status" -eq 0 ]
+	[ "$output" = "$(for n in localhost sockit-a.test; do
+		getent ahosts "$n" | awk -v n="$n" '!seen[$1]++ { print n, $1 }'
+	done)" ]
+	# The single-name form is unchanged: the addresses alone.
+	run --separate-stderr sockit resolve localhost
+	[ "$output" = "$(getent ahosts localhost | awk '!seen[$1]++ { print $1 }')" ]
+	# NAME PORT: the line as given, then the address with its port, as
+	# Python's getaddrinfo(NAME, PORT) gives it.
+	run --separate-stderr sockit resolve -4 <<<$'localhost 80\nsockit-b.test http'
+	[ "$status" -eq 0 ]
+	[ "$output" = "localhost 80 ('127.0.0.1', 80)
+sockit-b.test http ('127.0.0.3', 80)" ]
+	run --separate-stderr sockit resolve --nameinfo --numeric-serv <<<$'127.0.0.1 22\n127.0.0.2'
+	[ "$status" -eq 0 ]
+	[ "$output" = "127.0.0.1 22 localhost 22
+127.0.0.2 sockit-a.test 0" ]
+	# --json keeps its "input" key, and no label.
+	run --separate-stderr sockit resolve --json -4 <<<'localhost 80'
+	without_exit 0
+	[ "$output" = '{"input":"localhost","family":"AF_INET","type":"SOCK_STREAM","proto":"IPPROTO_TCP","canonname":"","address":{"family":"AF_INET","host":"127.0.0.1","port":80}}' ]
 }

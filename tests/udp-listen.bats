@@ -282,9 +282,13 @@ for l in open(sys.argv[1]):
 	[ "$output" = 0 ]
 }
 
-@test "multicast: IPv6 over a veth pair, joined on the receiving side" {
+# veth_pair: namespaces $NS and $NSB joined by a veth pair, skva$$ in $NS
+# and skvb$$ in $NSB, both up, once the sender's link-local address is
+# there.  Skips when they cannot be made.
+veth_pair() {
 	NS=sockit-six-a-$$
-	ip netns add "$NS" 2>/dev/null || skip "cannot create a network namespace"
+	ip netns add "$NS" 2>/dev/null ||
+		skip "cannot create a network namespace"
 	NETNS+=("$NS")
 	NSB=sockit-six-b-$$
 	ip netns add "$NSB"
@@ -303,19 +307,44 @@ for l in open(sys.argv[1]):
 			grep -q 'inet6 fe80' && break
 		sleep 0.05
 	done
-	listen -n "$NSB" --group "ff02::5ec:1%skvb$$" --count 1
-	grep -q '5ec0001' <(ip netns exec "$NSB" cat /proc/net/igmp6)
-	# A datagram may leave before the link is up: send until one comes.
+}
+
+# send_to_group GROUP TEXT: udp-send TEXT from $NS to GROUP's $PORT until
+# the listener ($LPID) took it (a datagram may leave before the link is
+# up); at most 50 times.
+send_to_group() {
 	for ((i = 0; i < 50; i++)); do
 		ip netns exec "$NS" "$SOCKIT" udp-send --interface skva$$ \
-			-m 'six to the group' ff02::5ec:1 "$PORT"
+			-m "$2" "$1" "$PORT"
 		kill -0 "$LPID" 2>/dev/null || break
 		sleep 0.1
 	done
+}
+
+@test "multicast: IPv6 over a veth pair, joined on the receiving side" {
+	veth_pair
+	listen -n "$NSB" --group "ff02::5ec:1%skvb$$" --count 1
+	grep -q '5ec0001' <(ip netns exec "$NSB" cat /proc/net/igmp6)
+	send_to_group ff02::5ec:1 'six to the group'
 	wait_exit "$LPID"
 	[ "$EXIT" -eq 0 ]
 	grep -qE "^Got message from \('fe80::[0-9a-f:]+', [0-9]+, 0, [0-9]+\): b'six to the group'$" \
 		"$T/out"
 	run grep -c 5ec0001 <(ip netns exec "$NSB" cat /proc/net/igmp6)
 	[ "$output" = 0 ]
+}
+
+@test "multicast: a link-local IPv6 group with --interface, as documented" {
+	veth_pair
+	# Not ff02::5ec:2%skvb: the interface comes from --interface.
+	listen -n "$NSB" --group ff02::5ec:2 --interface skvb$$ --count 1
+	grep -qx "Joined ff02::5ec:2 on skvb$$" "$T/err"
+	grep -qE "^Listening on \('ff02::5ec:2', $PORT, 0, [1-9][0-9]*\)$" \
+		"$T/err"
+	grep -q '5ec0002' <(ip netns exec "$NSB" cat /proc/net/igmp6)
+	send_to_group ff02::5ec:2 'to the link'
+	wait_exit "$LPID"
+	[ "$EXIT" -eq 0 ]
+	grep -qE "^Got message from \('fe80::[0-9a-f:]+', [0-9]+, 0, [0-9]+\): b'to the link'$" \
+		"$T/out"
 }

@@ -238,3 +238,62 @@ b'0000000003 abcdefghi'" ]
 	run --separate-stderr sockit udp-send -m x no-such-name.invalid
 	[ "$status" -eq 3 ]
 }
+
+# debian_peer SCRIPT: the reference's server SCRIPT (tests/peers/), which
+# binds ('localhost', PORT) as AF_INET, on a free port $port, under the
+# stock Debian hosts file ($T/hosts), where localhost is ::1 first.
+debian_peer() {
+	debian_hosts
+	port=$(free_port)
+	bg "$T/py.out" "$T/py.err" with_hosts "$T/hosts" "$PYTHON" -u \
+		"$PEERS/$1" "$port"
+	wait_bound "$port"
+}
+
+@test "stock Debian hosts file: localhost's ::1 refuses, 127.0.0.1 gets it" {
+	debian_peer udp_server.py
+	run --separate-stderr with_hosts "$T/hosts" "$SOCKIT" udp-send \
+		-m 'Hello you there!' -m two localhost "$port"
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+	[ -z "$stderr" ]
+	wait_for "$T/py.out" '^Got message' 2
+	run sed -E 's/, [0-9]+\):/, PORT):/' "$T/py.out"
+	[ "$output" = "Got message from ('127.0.0.1', PORT): b'Hello you there!'
+Got message from ('127.0.0.1', PORT): b'two'" ]
+	# Lines of stdin too; -v says where it went.
+	printf 'three\nfour\n' >"$T/in"
+	run --separate-stderr with_hosts "$T/hosts" "$SOCKIT" udp-send -v \
+		localhost "$port" <"$T/in"
+	[ "$status" -eq 0 ]
+	[ "${stderr%%$'\n'*}" = "sockit udp-send: ('::1', $port, 0, 0): Connection refused; trying ('127.0.0.1', $port)" ]
+	wait_for "$T/py.out" '^Got message' 4
+	run sed -E 's/^.*: //' "$T/py.out"
+	[ "$output" = $'b\'Hello you there!\'\nb\'two\'\nb\'three\'\nb\'four\'' ]
+}
+
+@test "stock Debian hosts file: --reply to the reference's UDPServer" {
+	debian_peer udp_server_reply.py
+	run --separate-stderr with_hosts "$T/hosts" "$SOCKIT" udp-send \
+		--reply -w 10 -m 'Hello you there!' localhost "$port"
+	[ "$status" -eq 0 ] || fail "exit $status: $stderr"
+	[ "$output" = "Got reply from ('127.0.0.1', $port): b'Got your message!'" ]
+	[ -z "$stderr" ]
+}
+
+@test "every address refuses: the last one's refusal, exit 1" {
+	debian_hosts
+	port=$(free_port)
+	run --separate-stderr with_hosts "$T/hosts" "$SOCKIT" udp-send \
+		-m x localhost "$port"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "sockit udp-send: ('127.0.0.1', $port): Connection refused" ]
+	run --separate-stderr with_hosts "$T/hosts" "$SOCKIT" udp-send \
+		--reply -w 5 -m x localhost "$port"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "sockit udp-send: ('127.0.0.1', $port): Connection refused" ]
+	# One address only (-6): no other to try.
+	run --separate-stderr with_hosts "$T/hosts" "$SOCKIT" udp-send -6 \
+		-m x localhost "$port"
+	[ "$status" -eq 1 ]
+	[ "$stderr" = "sockit udp-send: ('::1', $port, 0, 0): Connection refused" ]
+}

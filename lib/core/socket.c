@@ -609,15 +609,49 @@ bind_source(struct sk_socket *s, const char *host, const char *port,
 	return sk_socket_bind(s, &src, err);
 }
 
+/* One address of create_connection: the timeout, the source, connect;
+ * r->step says which step it came to. */
+static int
+attempt(struct sk_socket *s, const struct sk_addr *addr, double timeout,
+    const char *source_host, const char *source_port,
+    struct sk_conn_report *r, struct sk_error *err)
+{
+	r->step = SK_CONN_CONNECT;
+	if (sk_socket_settimeout(s, timeout, err) == -1)
+		return -1;
+	if (source_host != NULL || source_port != NULL) {
+		r->step = SK_CONN_SOURCE;
+		if (bind_source(s, source_host, source_port, err) == -1)
+			return -1;
+		r->step = SK_CONN_CONNECT;
+	}
+	return sk_socket_connect(s, addr, err);
+}
+
 int
 sk_create_connection(struct sk_socket *s, const char *host, const char *port,
     double timeout, const char *source_host, const char *source_port,
     int family, struct sk_error *err)
 {
+	return sk_create_connection_report(s, host, port, timeout,
+	    source_host, source_port, family, NULL, err);
+}
+
+int
+sk_create_connection_report(struct sk_socket *s, const char *host,
+    const char *port, double timeout, const char *source_host,
+    const char *source_port, int family, struct sk_conn_report *r,
+    struct sk_error *err)
+{
+	struct sk_conn_report dummy;
 	struct sk_addrinfo *ai = NULL;
 	struct sk_error last;
 	ssize_t n, i;
 
+	if (r == NULL)
+		r = &dummy;
+	memset(r, 0, sizeof(*r));
+	r->step = SK_CONN_RESOLVE;
 	s->fd = -1;
 	if (timeout == SK_TIMEOUT_DEFAULT)
 		timeout = default_timeout;
@@ -627,13 +661,14 @@ sk_create_connection(struct sk_socket *s, const char *host, const char *port,
 	sk_error_set(&last, SK_ERR_OS, EADDRNOTAVAIL,
 	    "getaddrinfo returns an empty list");
 	for (i = 0; i < n; i++) {
+		r->addr = ai[i].addr;
+		r->have_addr = true;
+		r->step = SK_CONN_CONNECT;
 		if (sk_socket_open(s, ai[i].family, ai[i].type, ai[i].proto,
 		    &last) == -1)
 			continue;
-		if (sk_socket_settimeout(s, timeout, &last) == 0 &&
-		    (source_host == NULL && source_port == NULL ?
-		    0 : bind_source(s, source_host, source_port, &last)) == 0 &&
-		    sk_socket_connect(s, &ai[i].addr, &last) == 0) {
+		if (attempt(s, &ai[i].addr, timeout, source_host, source_port,
+		    r, &last) == 0) {
 			sk_addrinfo_free(ai, (size_t)n);
 			return 0;
 		}

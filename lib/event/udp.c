@@ -404,6 +404,25 @@ host_addrs(const char *host, int family, struct sk_addr *out, size_t max,
 	return (ssize_t)k;
 }
 
+ssize_t
+sk_udp_addrs(struct sk_addr *out, size_t max, const char *host,
+    const char *port, int family, struct sk_error *err)
+{
+	unsigned int portnum = 0;
+	ssize_t n, i;
+
+	if (max == 0)
+		return sk_error_set(err, SK_ERR_VALUE, EINVAL, "no room");
+	if (port != NULL && sk_parse_port(port, "udp", &portnum, err) == -1)
+		return -1;
+	if ((n = host_addrs(host == NULL ? "" : host, family, out, max,
+	    err)) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		sk_addr_set_port(&out[i], portnum);
+	return n;
+}
+
 static void
 close_all(struct sk_socket *s, size_t n)
 {

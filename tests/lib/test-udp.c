@@ -504,6 +504,42 @@ test_bind_all(void)
 	    &err), -1, "a bad port");
 }
 
+/* sk_udp_addrs: every address of a name, in order, with the port. */
+static void
+test_addrs(void)
+{
+	struct sk_addr a[4];
+	struct sk_error err;
+	char f0[SK_ADDRSTRLEN], f1[SK_ADDRSTRLEN];
+	ssize_t n;
+
+	/* tests/private-ns: localhost is ::1 and 127.0.0.1. */
+	n = sk_udp_addrs(a, 4, "localhost", "6667", AF_UNSPEC, &err);
+	is_int(n, 2, "sk_udp_addrs: localhost has two addresses");
+	if (n == 2) {
+		(void)sk_addr_format(&a[0], f0, sizeof(f0));
+		(void)sk_addr_format(&a[1], f1, sizeof(f1));
+		is_str(f0, "('::1', 6667, 0, 0)", "first ::1, with the port");
+		is_str(f1, "('127.0.0.1', 6667)", "then 127.0.0.1");
+	}
+	is_int(sk_udp_addrs(a, 1, "localhost", "6667", AF_UNSPEC, &err), 1,
+	    "sk_udp_addrs: at most max");
+	n = sk_udp_addrs(a, 4, "localhost", NULL, AF_INET, &err);
+	is_int(n, 1, "sk_udp_addrs: -4 localhost is one address");
+	is_int(n == 1 ? (long long)sk_addr_port(&a[0]) : -1, 0, "no port: 0");
+	n = sk_udp_addrs(a, 4, "<broadcast>", "9", AF_UNSPEC, &err);
+	(void)sk_addr_format(&a[0], f0, sizeof(f0));
+	ok(n == 1 && strcmp(f0, "('255.255.255.255', 9)") == 0,
+	    "sk_udp_addrs: <broadcast> is INADDR_BROADCAST: %s", f0);
+	is_int(sk_udp_addrs(a, 4, "no-such-name.invalid", "9", AF_UNSPEC,
+	    &err), -1, "sk_udp_addrs: a name that does not resolve");
+	is_int(err.kind, SK_ERR_GAIERROR, "is a gaierror");
+	is_int(sk_udp_addrs(a, 4, "localhost", "99999", AF_UNSPEC, &err), -1,
+	    "sk_udp_addrs: a bad port");
+	is_int(sk_udp_addrs(a, 0, "localhost", "9", AF_UNSPEC, &err), -1,
+	    "sk_udp_addrs: no room");
+}
+
 static void
 test_options(void)
 {
@@ -726,6 +762,7 @@ main(void)
 	test_icmp();
 	test_poll();
 	test_bind_all();
+	test_addrs();
 	test_options();
 	is_int(count_fds(), fds, "no file descriptor is left open");
 	test_own_namespace();
