@@ -1,0 +1,87 @@
+/*
+ * print-ether.c - Ethernet (IEEE 802.3) with 802.1Q and 802.1ad tags,
+ * and the table from EtherType to printer that the cooked link layers share.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode-int.h"
+
+void
+nd_print_ethertype(struct ctx *c, unsigned int type, const struct span *s,
+    uint32_t length, const unsigned char *mac)
+{
+	switch (type) {
+	case 0x0800:
+		nd_print_ip(c, s, length);
+		break;
+	case 0x86dd:
+		nd_print_ip6(c, s, length);
+		break;
+	case 0x0806:
+	case 0x8035:
+		nd_print_arp(c, s, length);
+		break;
+	default:
+		if (mac != NULL) {
+			nd_put_mac(c, mac + 6, 6);
+			nd_put(c, " > ", 3);
+			nd_put_mac(c, mac, 6);
+			nd_put(c, ", ", 2);
+		}
+		nd_putf(c, "ethertype Unknown (0x%04x), length %u: ", type,
+		    length + (mac != NULL ? 14 : 0));
+		break;
+	}
+}
+
+void
+nd_print_ether(struct ctx *c, const struct span *s, uint32_t len)
+{
+	unsigned int type;
+	size_t off = 12;
+	uint32_t length;
+
+	if (!has(s, 0, 14) || len < 14) {
+		c->net_off = s->n;
+		nd_trunc(c, "ether");
+		return;
+	}
+	(void)get_be16(s, 12, &type);
+	nd_j_open(c, "eth");
+	nd_j_mac(c, "src", s->p + 6, 6);
+	nd_j_mac(c, "dst", s->p, 6);
+	length = len - 14;
+	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+		unsigned int tci;
+
+		if (!get_be16(s, off + 2, &tci) ||
+		    !get_be16(s, off + 4, &type) || length < 4) {
+			nd_j_close(c);
+			c->net_off = s->n;
+			nd_trunc(c, "vlan");
+			return;
+		}
+		if (c->j != NULL)
+			sk_json_uint(c->j, "vlan", tci & 0xfff);
+		off += 4;
+		length -= 4;
+	}
+	nd_j_uint(c, "type", type);
+	nd_j_close(c);
+	off += 2;
+	c->net_off = off;
+	if (type <= 1500) {
+		nd_put_mac(c, s->p + 6, 6);
+		nd_put(c, " > ", 3);
+		nd_put_mac(c, s->p, 6);
+		nd_putf(c, ", 802.3, length %u: LLC", len);
+		return;
+	}
+	{
+		struct span rest = sub(s, off, SIZE_MAX);
+
+		nd_print_ethertype(c, type, &rest, length, s->p);
+	}
+}

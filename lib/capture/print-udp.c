@@ -1,0 +1,51 @@
+/*
+ * print-udp.c - UDP (RFC 768): ports and length, as tcpdump prints them
+ * when it does not decode the payload.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode-int.h"
+
+void
+nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
+{
+	unsigned int sport, dport, ulen;
+
+	if (!get_be16(s, 0, &sport) || !get_be16(s, 2, &dport)) {
+		if (ip->direct) {
+			nd_put_addrs(c, ip);
+			nd_put(c, ": ", 2);
+		}
+		nd_trunc(c, "udp");
+		return;
+	}
+	nd_j_open(c, "udp");
+	nd_j_uint(c, "sport", sport);
+	nd_j_uint(c, "dport", dport);
+	nd_put_ports(c, ip, sport, dport);
+	if (length < 8) {
+		nd_putf(c, "truncated-udp %u", length);
+		c->truncated = true;
+	} else if (!get_be16(s, 4, &ulen)) {
+		nd_trunc(c, "udp");
+	} else {
+		if (ulen == 0 && length > 65535)
+			ulen = length;
+		if (ulen < 8) {
+			nd_putf(c, "truncated-udplength %u", ulen);
+			c->truncated = true;
+		} else if (ulen > length && !ip->fragmented) {
+			nd_putf(c, "bad-len %u", ulen);
+			c->truncated = true;
+		} else {
+			nd_puts(c, "UDP, length ");
+			nd_putu(c, ulen - 8);
+			nd_j_uint(c, "length", ulen - 8);
+		}
+	}
+	nd_j_close(c);
+}
+
