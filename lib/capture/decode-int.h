@@ -192,15 +192,15 @@ void nd_print_arp(struct ctx *, const struct span *, uint32_t);
 void nd_print_ip_any(struct ctx *, const struct span *, uint32_t);
 void nd_print_ip(struct ctx *, const struct span *, uint32_t);
 void nd_print_ip6(struct ctx *, const struct span *, uint32_t);
+typedef void nd_ipproto_printer(struct ctx *, const struct span *, uint32_t,
+    const struct ipinfo *);
 bool nd_ipproto_addrs_first(unsigned int);
 void nd_print_ipproto(struct ctx *, unsigned int, const struct span *,
     uint32_t, const struct ipinfo *);
-void nd_print_tcp(struct ctx *, const struct span *, uint32_t,
-    const struct ipinfo *);
+nd_ipproto_printer nd_print_tcp;
 void nd_tcp_seq_free(struct sk_decoder *);
-void nd_print_udp(struct ctx *, const struct span *, uint32_t,
-    const struct ipinfo *);
-void nd_print_icmp(struct ctx *, const struct span *, uint32_t);
-void nd_print_icmp6(struct ctx *, const struct span *, uint32_t);
+nd_ipproto_printer nd_print_udp;
+nd_ipproto_printer nd_print_icmp;
+nd_ipproto_printer nd_print_icmp6;
 
 #endif

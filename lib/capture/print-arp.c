@@ -7,6 +7,16 @@
 
 #include "decode-int.h"
 
+#define ETHERTYPE_TRAIL	0x1000	/* a trailer-encapsulated IPv4 address */
+
+/* ARP operations (RFC 826, 903, 2390). */
+#define ARPOP_REQUEST		1
+#define ARPOP_REPLY		2
+#define ARPOP_REVREQUEST	3
+#define ARPOP_REVREPLY		4
+#define ARPOP_INVREQUEST	8
+#define ARPOP_INVREPLY		9
+
 static const char *
 arp_op_name(unsigned int op)
 {
@@ -41,7 +51,7 @@ static void
 arp_proto_addr(struct ctx *c, const struct span *s, size_t off,
     unsigned int pro, unsigned int pln)
 {
-	if (pro != 0x0800 && pro != 0x1000)
+	if (pro != ETHERTYPE_IP && pro != ETHERTYPE_TRAIL)
 		nd_puts(c, "<wrong proto type>");
 	else if (pln != 4)
 		nd_puts(c, "<wrong len>");
@@ -86,15 +96,16 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		}
 		nd_j_close(c);
 	}
-	if ((pro != 0x0800 && pro != 0x1000) || pln != 4 || hln == 0) {
+	if ((pro != ETHERTYPE_IP && pro != ETHERTYPE_TRAIL) || pln != 4 ||
+	    hln == 0) {
 		if ((name = arp_hrd_name(hrd)) != NULL)
 			nd_puts(c, name);
 		else
 			nd_putf(c, "Unknown Hardware (%u)", hrd);
 		nd_putf(c, " (len %u), ", hln);
-		if (pro == 0x0800)
+		if (pro == ETHERTYPE_IP)
 			nd_puts(c, "IPv4");
-		else if (pro == 0x86dd)
+		else if (pro == ETHERTYPE_IPV6)
 			nd_puts(c, "IPv6");
 		else
 			nd_putf(c, "Unknown Protocol (0x%04x)", pro);
@@ -107,7 +118,7 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		nd_putf(c, "Unknown (%u)", op);
 	nd_put(c, " ", 1);
 	switch (op) {
-	case 1:
+	case ARPOP_REQUEST:
 		nd_puts(c, "who-has ");
 		arp_proto_addr(c, s, tpa, pro, pln);
 		for (i = 0; i < hln; i++)
@@ -120,24 +131,24 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		nd_puts(c, " tell ");
 		arp_proto_addr(c, s, spa, pro, pln);
 		break;
-	case 2:
+	case ARPOP_REPLY:
 		arp_proto_addr(c, s, spa, pro, pln);
 		nd_puts(c, " is-at ");
 		nd_put_mac(c, s->p + sha, hln);
 		break;
-	case 3:
-	case 8:
+	case ARPOP_REVREQUEST:
+	case ARPOP_INVREQUEST:
 		nd_puts(c, "who-is ");
 		nd_put_mac(c, s->p + tha, hln);
 		nd_puts(c, " tell ");
 		nd_put_mac(c, s->p + sha, hln);
 		break;
-	case 4:
+	case ARPOP_REVREPLY:
 		nd_put_mac(c, s->p + tha, hln);
 		nd_puts(c, " at ");
 		arp_proto_addr(c, s, tpa, pro, pln);
 		break;
-	case 9:
+	case ARPOP_INVREPLY:
 		nd_put_mac(c, s->p + sha, hln);
 		nd_puts(c, " at ");
 		arp_proto_addr(c, s, spa, pro, pln);

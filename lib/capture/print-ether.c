@@ -8,32 +8,36 @@
 
 #include "decode-int.h"
 
+/* From EtherType to printer. */
+static const struct {
+	unsigned int type;
+	void (*print)(struct ctx *, const struct span *, uint32_t);
+} ethertypes[] = {
+	{ ETHERTYPE_IP, nd_print_ip },
+	{ ETHERTYPE_ARP, nd_print_arp },
+	{ ETHERTYPE_REVARP, nd_print_arp },
+	{ ETHERTYPE_IPV6, nd_print_ip6 },
+};
+
 void
 nd_print_ethertype(struct ctx *c, unsigned int type, const struct span *s,
     uint32_t length, const unsigned char *mac)
 {
-	switch (type) {
-	case 0x0800:
-		nd_print_ip(c, s, length);
-		break;
-	case 0x86dd:
-		nd_print_ip6(c, s, length);
-		break;
-	case 0x0806:
-	case 0x8035:
-		nd_print_arp(c, s, length);
-		break;
-	default:
-		if (mac != NULL) {
-			nd_put_mac(c, mac + 6, 6);
-			nd_put(c, " > ", 3);
-			nd_put_mac(c, mac, 6);
-			nd_put(c, ", ", 2);
+	size_t i;
+
+	for (i = 0; i < sizeof(ethertypes) / sizeof(ethertypes[0]); i++)
+		if (ethertypes[i].type == type) {
+			ethertypes[i].print(c, s, length);
+			return;
 		}
-		nd_putf(c, "ethertype Unknown (0x%04x), length %u: ", type,
-		    length + (mac != NULL ? 14 : 0));
-		break;
+	if (mac != NULL) {
+		nd_put_mac(c, mac + 6, 6);
+		nd_put(c, " > ", 3);
+		nd_put_mac(c, mac, 6);
+		nd_put(c, ", ", 2);
 	}
+	nd_putf(c, "ethertype Unknown (0x%04x), length %u: ", type,
+	    length + (mac != NULL ? 14 : 0));
 }
 
 void
@@ -53,7 +57,8 @@ nd_print_ether(struct ctx *c, const struct span *s, uint32_t len)
 	nd_j_mac(c, "src", s->p + 6, 6);
 	nd_j_mac(c, "dst", s->p, 6);
 	length = len - 14;
-	while (type == 0x8100 || type == 0x88a8 || type == 0x9100) {
+	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
+	    type == ETHERTYPE_QINQ_OLD) {
 		unsigned int tci;
 
 		if (!get_be16(s, off + 2, &tci) ||
@@ -72,7 +77,7 @@ nd_print_ether(struct ctx *c, const struct span *s, uint32_t len)
 	nd_j_close(c);
 	off += 2;
 	c->net_off = off;
-	if (type <= 1500) {
+	if (type <= ETHERTYPE_LEN_MAX) {
 		nd_put_mac(c, s->p + 6, 6);
 		nd_put(c, " > ", 3);
 		nd_put_mac(c, s->p, 6);

@@ -33,13 +33,15 @@ icmp_unreach_fmt(unsigned int code)
 }
 
 void
-nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length)
+nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
 {
 	unsigned int type, code, v1, v2;
 	char text[192], a[INET6_ADDRSTRLEN], g[INET6_ADDRSTRLEN];
 	const unsigned char *ap;
 	uint32_t v32;
 
+	(void)ip;
 	if (!get_u8(s, 0, &type) || !get_u8(s, 1, &code)) {
 		nd_trunc(c, "icmp");
 		return;
@@ -72,10 +74,11 @@ nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length)
 			if (!get_u8(s, 8 + 9, &proto) || !get_u8(s, 8, &ihl) ||
 			    !get_be16(s, 8 + (ihl & 15) * 4 + 2, &v1))
 				goto trunc;
-			if (proto == 6 || proto == 17)
+			if (proto == ND_IPPROTO_TCP || proto == ND_IPPROTO_UDP)
 				(void)snprintf(text, sizeof(text),
 				    "%s %s port %u unreachable", a,
-				    proto == 6 ? "tcp" : "udp", v1);
+				    proto == ND_IPPROTO_TCP ? "tcp" : "udp",
+				    v1);
 			else
 				(void)snprintf(text, sizeof(text),
 				    "%s protocol %u port %u unreachable", a,

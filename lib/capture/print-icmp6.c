@@ -79,7 +79,8 @@ inner_upper(const struct span *s, size_t off, unsigned int *proto,
 }
 
 void
-nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length)
+nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
 {
 	unsigned int type, code, v1, v2, proto;
 	const unsigned char *a, *b;
@@ -87,6 +88,7 @@ nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length)
 	uint32_t v32;
 	size_t at;
 
+	(void)ip;
 	if (!get_u8(s, 0, &type)) {
 		nd_trunc(c, "icmp6");
 		return;
@@ -136,9 +138,9 @@ nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length)
 				goto trunc;
 			nd_put(c, ", ", 2);
 			nd_put_ip(c, 6, a);
-			if (proto == 6 || proto == 17)
-				nd_putf(c, " %s port %u", proto == 6 ? "tcp" :
-				    "udp", v1);
+			if (proto == ND_IPPROTO_TCP || proto == ND_IPPROTO_UDP)
+				nd_putf(c, " %s port %u", proto ==
+				    ND_IPPROTO_TCP ? "tcp" : "udp", v1);
 			else
 				nd_putf(c, " protocol %u port %u unreachable",
 				    proto, v1);

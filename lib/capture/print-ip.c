@@ -9,42 +9,82 @@
 
 #include "decode-int.h"
 
+static void
+print_nonext(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
+{
+	(void)s;
+	(void)length;
+	(void)ip;
+	nd_puts(c, "no next header");
+}
+
+static void
+print_ipip(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
+{
+	(void)ip;
+	nd_print_ip(c, s, length);
+}
+
+static void
+print_ip6ip(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
+{
+	(void)ip;
+	nd_print_ip6(c, s, length);
+}
+
+/*
+ * From IP protocol number to printer, for IPv4 and IPv6 alike.  A printer
+ * marked "ports" writes the addresses itself, with its ports, as
+ * "a.port > b.port: "; before any other the IP layer writes "a > b: ".
+ */
+static const struct ipproto {
+	unsigned int proto;
+	nd_ipproto_printer *print;
+	bool ports;
+} ipprotos[] = {
+	{ ND_IPPROTO_ICMP, nd_print_icmp, false },
+	{ ND_IPPROTO_IPIP, print_ipip, false },
+	{ ND_IPPROTO_TCP, nd_print_tcp, true },
+	{ ND_IPPROTO_UDP, nd_print_udp, true },
+	{ ND_IPPROTO_DCCP, NULL, true },
+	{ ND_IPPROTO_IPV6, print_ip6ip, false },
+	{ ND_IPPROTO_ICMPV6, nd_print_icmp6, false },
+	{ ND_IPPROTO_NONE, print_nonext, false },
+	{ ND_IPPROTO_SCTP, NULL, true },
+};
+
+static const struct ipproto *
+ipproto_find(unsigned int proto)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(ipprotos) / sizeof(ipprotos[0]); i++)
+		if (ipprotos[i].proto == proto)
+			return &ipprotos[i];
+	return NULL;
+}
+
 void
 nd_print_ipproto(struct ctx *c, unsigned int proto, const struct span *s,
     uint32_t length, const struct ipinfo *ip)
 {
-	switch (proto) {
-	case 6:
-		nd_print_tcp(c, s, length, ip);
-		break;
-	case 17:
-		nd_print_udp(c, s, length, ip);
-		break;
-	case 1:
-		nd_print_icmp(c, s, length);
-		break;
-	case 58:
-		nd_print_icmp6(c, s, length);
-		break;
-	case 4:
-		nd_print_ip(c, s, length);
-		break;
-	case 41:
-		nd_print_ip6(c, s, length);
-		break;
-	case 59:
-		nd_puts(c, "no next header");
-		break;
-	default:
+	const struct ipproto *e = ipproto_find(proto);
+
+	if (e != NULL && e->print != NULL)
+		e->print(c, s, length, ip);
+	else
 		nd_putf(c, " ip-proto-%u %u", proto, length);
-		break;
-	}
 }
 
 bool
 nd_ipproto_addrs_first(unsigned int proto)
 {
-	return proto != 6 && proto != 17 && proto != 33 && proto != 132;
+	const struct ipproto *e = ipproto_find(proto);
+
+	return e == NULL || !e->ports;
 }
 
 void

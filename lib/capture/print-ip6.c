@@ -61,18 +61,20 @@ nd_print_ip6(struct ctx *c, const struct span *s0, uint32_t length)
 		}
 		ip.direct = cp == 40;
 		switch (nh) {
-		case 0:
-		case 60:
-			nd_puts(c, nh == 0 ? "HBH " : "DSTOPT ");
+		case ND_IPPROTO_HOPOPTS:
+		case ND_IPPROTO_DSTOPTS:
+			nd_puts(c, nh == ND_IPPROTO_HOPOPTS ? "HBH " :
+			    "DSTOPT ");
 			if (!get_u8(&s, cp + 1, &v) ||
 			    !has(&s, cp, ((size_t)v + 1) * 8)) {
-				nd_trunc(c, nh == 0 ? "hbhopt" : "dstopt");
+				nd_trunc(c, nh == ND_IPPROTO_HOPOPTS ?
+				    "hbhopt" : "dstopt");
 				return;
 			}
 			adv = ((size_t)v + 1) * 8;
 			(void)get_u8(&s, cp, &nh);
 			break;
-		case 43: {
+		case ND_IPPROTO_ROUTING: {
 			unsigned int rlen, type, left, k, n;
 
 			if (!get_u8(&s, cp + 1, &rlen) ||
@@ -123,7 +125,7 @@ rt6_trunc:
 			nd_trunc(c, "rt6");
 			return;
 		}
-		case 44: {
+		case ND_IPPROTO_FRAGMENT: {
 			unsigned int offlg = 0;
 
 			if (!has(&s, cp, 8)) {
@@ -148,7 +150,7 @@ rt6_trunc:
 		}
 		cp += adv;
 		len = adv > len ? 0 : len - (uint32_t)adv;
-		if (cp >= s.n && nh != 59) {
+		if (cp >= s.n && nh != ND_IPPROTO_NONE) {
 			return;
 		}
 	}

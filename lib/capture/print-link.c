@@ -37,9 +37,12 @@ nd_print_link(struct ctx *c, int linktype, const struct span *s, uint32_t len)
 			af = __builtin_bswap32(af);
 		c->net_off = 4;
 		rest = sub(s, 4, SIZE_MAX);
-		if (af == 2)
+		if (af == BSD_AFNUM_INET)
 			nd_print_ip(c, &rest, len - 4);
-		else if (af == 10 || af == 24 || af == 28 || af == 30)
+		else if (af == BSD_AFNUM_INET6_LINUX ||
+		    af == BSD_AFNUM_INET6_BSD ||
+		    af == BSD_AFNUM_INET6_FREEBSD ||
+		    af == BSD_AFNUM_INET6_DARWIN)
 			nd_print_ip6(c, &rest, len - 4);
 		else
 			nd_putf(c, "AF %u, length %u", af, len);
@@ -56,7 +59,7 @@ nd_print_link(struct ctx *c, int linktype, const struct span *s, uint32_t len)
 		}
 		c->net_off = hl;
 		rest = sub(s, hl, SIZE_MAX);
-		if (proto <= 1500)
+		if (proto <= ETHERTYPE_LEN_MAX)
 			nd_putf(c, "linux cooked, protocol 0x%04x, length %u",
 			    proto, len);
 		else
