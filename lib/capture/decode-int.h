@@ -199,6 +199,7 @@ void nd_print_ipproto(struct ctx *, unsigned int, const struct span *,
     uint32_t, const struct ipinfo *);
 nd_ipproto_printer nd_print_tcp;
 void nd_tcp_seq_free(struct sk_decoder *);
+bool nd_print_mptcp(struct ctx *, const struct span *, unsigned int);
 nd_ipproto_printer nd_print_udp;
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;

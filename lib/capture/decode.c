@@ -17,6 +17,8 @@
 
 #include "decode-int.h"
 
+#define MAXIMUM_SNAPLEN 262144	/* tcpdump's: a longer record is invalid */
+
 static void
 hex_dump(struct ctx *c, const unsigned char *p, size_t n)
 {
@@ -52,6 +54,11 @@ sk_decoder_new(int flags, struct sk_error *err)
 	return d;
 }
 
+/*
+ * Epoch seconds and microseconds, as tcpdump -tt prints them: a time at
+ * or past 2^31 seconds, or before 1970, is "[Error converting time]", and
+ * a microsecond field out of range is printed as it is.
+ */
 static void
 put_time(struct ctx *c, const struct timespec *ts)
 {
@@ -59,16 +66,63 @@ put_time(struct ctx *c, const struct timespec *ts)
 	long us = ts->tv_nsec / 1000;
 	int i;
 
-	if (ts->tv_sec < 0)
-		nd_put(c, "-", 1);
-	nd_putu(c, (unsigned long long)(ts->tv_sec < 0 ? -ts->tv_sec :
-	    ts->tv_sec));
+	if ((unsigned long)ts->tv_sec & ~0x7fffffffUL) {
+		nd_puts(c, "[Error converting time]");
+		return;
+	}
+	nd_putu(c, (unsigned long long)ts->tv_sec);
+	if (us < 0 || us > 999999) {
+		nd_putf(c, ".%06u", (unsigned int)us);
+		return;
+	}
 	b[0] = '.';
 	for (i = 6; i >= 1; i--) {
 		b[i] = (char)('0' + us % 10);
 		us /= 10;
 	}
 	nd_put(c, b, 7);
+}
+
+/*
+ * tcpdump's sanity checks on a record's lengths; true (the line said so)
+ * when the record is not to be decoded.
+ */
+static bool
+invalid_header(struct ctx *c, const struct sk_packet *p)
+{
+	const char *sep = "[Invalid header:";
+	bool bad = false;
+
+	if (p->caplen == 0) {
+		nd_puts(c, "[Invalid header: caplen==0");
+		sep = ",";
+		bad = true;
+	}
+	if (p->len == 0) {
+		nd_puts(c, sep);
+		nd_puts(c, " len==0");
+		sep = ",";
+		bad = true;
+	} else if (p->len < p->caplen) {
+		nd_puts(c, sep);
+		nd_putf(c, " len(%u) < caplen(%u)", p->len, p->caplen);
+		sep = ",";
+		bad = true;
+	}
+	if (p->caplen > MAXIMUM_SNAPLEN) {
+		nd_puts(c, sep);
+		nd_putf(c, " caplen(%u) > %u", p->caplen, MAXIMUM_SNAPLEN);
+		sep = ",";
+		bad = true;
+	}
+	if (p->len > MAXIMUM_SNAPLEN) {
+		nd_puts(c, sep);
+		nd_putf(c, " len(%u) > %u", p->len, MAXIMUM_SNAPLEN);
+		bad = true;
+	}
+	if (bad)
+		nd_puts(c, "]");
+	return bad;
 }
 
 int
@@ -84,9 +138,11 @@ sk_decode(struct sk_decoder *d, const struct sk_packet *p,
 	c.d = d;
 	if (!(d->flags & SK_DECODE_JSON)) {
 		c.o = out;
-		put_time(&c, &p->ts);
-		nd_put(&c, " ", 1);
-		nd_print_link(&c, p->linktype, &s, len);
+		if (!invalid_header(&c, p)) {
+			put_time(&c, &p->ts);
+			nd_put(&c, " ", 1);
+			nd_print_link(&c, p->linktype, &s, len);
+		}
 		if ((d->flags & SK_DECODE_HEX) && c.net_off < p->caplen)
 			hex_dump(&c, p->data + c.net_off,
 			    p->caplen - c.net_off);

@@ -22,6 +22,29 @@
 #define TH_ECE	0x40
 #define TH_CWR	0x80
 
+/* TCP options (IANA), and the RFC 6994 magic of an experimental TFO. */
+#define TCPOPT_EOL		0
+#define TCPOPT_NOP		1
+#define TCPOPT_MAXSEG		2
+#define TCPOPT_WSCALE		3
+#define TCPOPT_SACKOK		4
+#define TCPOPT_SACK		5
+#define TCPOPT_ECHO		6
+#define TCPOPT_ECHOREPLY	7
+#define TCPOPT_TIMESTAMP	8
+#define TCPOPT_CC		11
+#define TCPOPT_CCNEW		12
+#define TCPOPT_CCECHO		13
+#define TCPOPT_SIGNATURE	19
+#define TCPOPT_SCPS		20
+#define TCPOPT_UTO		28
+#define TCPOPT_TCPAO		29
+#define TCPOPT_MPTCP		30
+#define TCPOPT_FASTOPEN		34
+#define TCPOPT_EXPERIMENT2	254
+#define TCPOPT_EXP_TFO		0xf989
+#define TCP_SIGLEN		16	/* the MD5 digest (RFC 2385) */
+
 /* One direction-independent TCP conversation (tcpdump's tcp_seq_hash). */
 struct seq_entry {
 	struct seq_entry *next;
@@ -108,34 +131,63 @@ static const char *
 tcp_option_name(unsigned int opt)
 {
 	switch (opt) {
-	case 0: return "eol";
-	case 1: return "nop";
-	case 2: return "mss";
-	case 3: return "wscale";
-	case 4: return "sackOK";
-	case 5: return "sack";
-	case 6: return "echo";
-	case 7: return "echoreply";
-	case 8: return "TS";
-	case 11: return "cc";
-	case 12: return "ccnew";
-	case 13: return "";
-	case 19: return "md5";
-	case 20: return "scps";
-	case 28: return "uto";
-	case 29: return "tcp-ao";
-	case 30: return "mptcp";
-	case 34: return "tfo";
-	case 254: return "exp";
+	case TCPOPT_EOL: return "eol";
+	case TCPOPT_NOP: return "nop";
+	case TCPOPT_MAXSEG: return "mss";
+	case TCPOPT_WSCALE: return "wscale";
+	case TCPOPT_SACKOK: return "sackOK";
+	case TCPOPT_SACK: return "sack";
+	case TCPOPT_ECHO: return "echo";
+	case TCPOPT_ECHOREPLY: return "echoreply";
+	case TCPOPT_TIMESTAMP: return "TS";
+	case TCPOPT_CC: return "cc";
+	case TCPOPT_CCNEW: return "ccnew";
+	case TCPOPT_CCECHO: return "";
+	case TCPOPT_SIGNATURE: return "md5";
+	case TCPOPT_SCPS: return "scps";
+	case TCPOPT_UTO: return "uto";
+	case TCPOPT_TCPAO: return "tcp-ao";
+	case TCPOPT_MPTCP: return "mptcp";
+	case TCPOPT_FASTOPEN: return "tfo";
+	case TCPOPT_EXPERIMENT2: return "exp";
 	default: return NULL;
 	}
 }
 
-/* The options of a TCP header; returns false when they were cut short
- * (the caller then says so). */
-static bool
+static void
+put_hex(struct ctx *c, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		nd_putf(c, "%02x", p[i]);
+}
+
+/* A TCP Fast Open cookie or cookie request (RFC 7413). */
+static void
+fastopen(struct ctx *c, const unsigned char *p, size_t n)
+{
+	if (n == 0)
+		nd_puts(c, " cookiereq");
+	else if (n % 2 != 0 || n < 4 || n > 16)
+		nd_puts(c, " (invalid)");
+	else {
+		nd_puts(c, " cookie ");
+		put_hex(c, p, n);
+	}
+}
+
+enum opts_result { OPTS_OK, OPTS_CUT, OPTS_BAD };
+
+/*
+ * The options of a TCP header: OPTS_CUT when they were cut short (the
+ * caller then says so), OPTS_BAD when an option's length is wrong (the
+ * line ends there, as tcpdump's does).  whole: the segment was captured
+ * to its end.
+ */
+static enum opts_result
 tcp_options(struct ctx *c, const struct span *s, size_t off, size_t hlen,
-    bool rev, uint32_t thseq, uint32_t thack)
+    unsigned int flags, bool whole, bool rev, uint32_t thseq, uint32_t thack)
 {
 	char ch = '\0';
 	size_t i;
@@ -150,13 +202,13 @@ tcp_options(struct ctx *c, const struct span *s, size_t off, size_t hlen,
 		if (ch != '\0')
 			nd_put(c, &ch, 1);
 		if (!get_u8(s, off, &opt))
-			return false;
+			return OPTS_CUT;
 		off++;
-		if (opt == 0 || opt == 1)
+		if (opt == TCPOPT_EOL || opt == TCPOPT_NOP)
 			len = 1;
 		else {
 			if (!get_u8(s, off, &len))
-				return false;
+				return OPTS_CUT;
 			off++;
 			if (len < 2 || len > hlen)
 				goto bad;
@@ -168,23 +220,23 @@ tcp_options(struct ctx *c, const struct span *s, size_t off, size_t hlen,
 		else
 			nd_putf(c, "unknown-%u", opt);
 #define LENCHECK(l) do { if ((l) > hlen) goto bad; \
-	if (!has(s, off, (l))) return false; } while (0)
+	if (!has(s, off, (l))) return OPTS_CUT; } while (0)
 		switch (opt) {
-		case 2:
+		case TCPOPT_MAXSEG:
 			datalen = 2;
 			LENCHECK(datalen);
 			(void)get_be16(s, off, &v);
 			nd_put(c, " ", 1);
 			nd_putu(c, v);
 			break;
-		case 3:
+		case TCPOPT_WSCALE:
 			datalen = 1;
 			LENCHECK(datalen);
 			(void)get_u8(s, off, &v);
 			nd_put(c, " ", 1);
 			nd_putu(c, v);
 			break;
-		case 5:
+		case TCPOPT_SACK:
 			datalen = len - 2;
 			if (datalen % 8 != 0) {
 				nd_puts(c, " invalid sack");
@@ -206,14 +258,18 @@ tcp_options(struct ctx *c, const struct span *s, size_t off, size_t hlen,
 				nd_putf(c, "{%u:%u}", v32, e32);
 			}
 			break;
-		case 6: case 7: case 11: case 12: case 13:
+		case TCPOPT_ECHO:
+		case TCPOPT_ECHOREPLY:
+		case TCPOPT_CC:
+		case TCPOPT_CCNEW:
+		case TCPOPT_CCECHO:
 			datalen = 4;
 			LENCHECK(datalen);
 			(void)get_be32(s, off, &v32);
 			nd_put(c, " ", 1);
 			nd_putu(c, v32);
 			break;
-		case 8:
+		case TCPOPT_TIMESTAMP:
 			datalen = 8;
 			LENCHECK(datalen);
 			(void)get_be32(s, off, &v32);
@@ -223,28 +279,76 @@ tcp_options(struct ctx *c, const struct span *s, size_t off, size_t hlen,
 			nd_puts(c, " ecr ");
 			nd_putu(c, e32);
 			break;
-		case 0: case 1: case 4:
+		case TCPOPT_EOL:
+		case TCPOPT_NOP:
+		case TCPOPT_SACKOK:
 			break;
-		case 28:
+		case TCPOPT_UTO:
 			datalen = 2;
 			LENCHECK(datalen);
 			(void)get_be16(s, off, &v);
 			nd_putf(c, " 0x%x %u", v,
 			    v & 1 ? (v >> 1) * 60 : v >> 1);
 			break;
-		case 34:
+		case TCPOPT_SIGNATURE:
+			datalen = TCP_SIGLEN;
+			LENCHECK(datalen);
+			/* tcpdump, built with libcrypto, cannot check it
+			 * either without the secret (its -M). */
+			nd_puts(c, whole ? " shared secret not supplied with "
+			    "-M, can't check - " : " snaplen too short, "
+			    "can't check - ");
+			put_hex(c, s->p + off, datalen);
+			break;
+		case TCPOPT_SCPS:
+			datalen = 2;
+			LENCHECK(datalen);
+			nd_putf(c, " cap %02x id %u", s->p[off], s->p[off + 1]);
+			break;
+		case TCPOPT_TCPAO:
+			datalen = len - 2;
+			if (datalen < 2) {
+				nd_puts(c, " (invalid)");
+				break;
+			}
+			LENCHECK(2);
+			nd_putf(c, " keyid %u rnextkeyid %u", s->p[off],
+			    s->p[off + 1]);
+			if (datalen > 2)
+				nd_puts(c, " mac 0x");
+			for (i = 2; i < datalen; i++) {
+				LENCHECK(i + 1);
+				nd_putf(c, "%02x", s->p[off + i]);
+			}
+			break;
+		case TCPOPT_MPTCP: {
+			struct span o;
+
 			datalen = len - 2;
 			LENCHECK(datalen);
-			if (datalen == 0)
-				nd_puts(c, " cookiereq");
-			else if (datalen % 2 != 0 || datalen < 4 ||
-			    datalen > 16)
-				nd_puts(c, " (invalid)");
-			else {
-				nd_puts(c, " cookie ");
-				for (i = 0; i < datalen; i++)
-					nd_putf(c, "%02x", s->p[off + i]);
-			}
+			o = sub(s, off - 2, len);
+			if (!nd_print_mptcp(c, &o, flags))
+				goto bad;
+			break;
+		}
+		case TCPOPT_FASTOPEN:
+			datalen = len - 2;
+			LENCHECK(datalen);
+			nd_put(c, " ", 1);
+			fastopen(c, s->p + off, datalen);
+			break;
+		case TCPOPT_EXPERIMENT2:
+			datalen = len - 2;
+			LENCHECK(datalen);
+			if (datalen < 2)
+				goto bad;
+			(void)get_be16(s, off, &v);
+			nd_put(c, "-", 1);
+			if (v == TCPOPT_EXP_TFO) {
+				nd_puts(c, "tfo");
+				fastopen(c, s->p + off + 2, datalen - 2);
+			} else
+				nd_putf(c, "%04x", v);
 			break;
 		default:
 			datalen = len - 2;
@@ -260,22 +364,22 @@ tcp_options(struct ctx *c, const struct span *s, size_t off, size_t hlen,
 		off += datalen;
 		hlen -= datalen;
 		datalen++;
-		if (opt != 0 && opt != 1)
+		if (opt != TCPOPT_EOL && opt != TCPOPT_NOP)
 			datalen++;
 		if (datalen != len)
 			nd_putf(c, "[len %u]", len);
 		ch = ',';
-		if (opt == 0)
+		if (opt == TCPOPT_EOL)
 			break;
 	}
 	nd_put(c, "]", 1);
-	return true;
+	return OPTS_OK;
 bad:
 	nd_puts(c, "[bad opt]");
 	if (ch != '\0')
 		nd_put(c, "]", 1);
 	c->truncated = true;
-	return true;
+	return OPTS_BAD;
 }
 
 void
@@ -371,10 +475,17 @@ nd_print_tcp(struct ctx *c, const struct span *s, uint32_t length,
 	}
 	nd_j_uint(c, "length", length);
 	nd_j_close(c);
-	if (hlen > 20 && !tcp_options(c, s, 20, hlen - 20, rev, thseq,
-	    thack)) {
-		nd_trunc(c, "tcp");
-		return;
+	if (hlen > 20) {
+		switch (tcp_options(c, s, 20, hlen - 20, flags,
+		    has(s, 0, hlen + length), rev, thseq, thack)) {
+		case OPTS_CUT:
+			nd_trunc(c, "tcp");
+			return;
+		case OPTS_BAD:
+			return;
+		case OPTS_OK:
+			break;
+		}
 	}
 	nd_puts(c, ", length ");
 	nd_putu(c, length);

@@ -38,7 +38,8 @@ nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
 			nd_putf(c, "truncated-udplength %u", ulen);
 			c->truncated = true;
 		} else if (ulen > length && !ip->fragmented) {
-			nd_putf(c, "bad-len %u", ulen);
+			nd_putf(c, "UDP, bad length %u > %u", ulen - 8,
+			    length - 8);
 			c->truncated = true;
 		} else {
 			nd_puts(c, "UDP, length ");
