@@ -38,6 +38,7 @@ nd_print_ethertype(struct ctx *c, unsigned int type, const struct span *s,
 	}
 	nd_putf(c, "ethertype Unknown (0x%04x), length %u: ", type,
 	    length + (mac != NULL ? 14 : 0));
+	nd_default_print(c, s->p, s->n);
 }
 
 void

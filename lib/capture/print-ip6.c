@@ -83,8 +83,8 @@ nd_print_ip6(struct ctx *c, const struct span *s0, uint32_t length)
 				nd_trunc(c, "rt6");
 				return;
 			}
-			nd_putf(c, "RT6 (len=%u, type=%u, segleft=%u", rlen,
-			    type, left);
+			nd_putf(c, "RT6 (len=%u, type=%u%s, segleft=%u", rlen,
+			    type, type == 0 ? " [Deprecated]" : "", left);
 			adv = ((size_t)rlen + 1) * 8;
 			if (type == 0 || type == 2) {
 				if (!get_be32(&s, cp + 4, &v32))

@@ -200,3 +200,30 @@ nd_put_addrs(struct ctx *c, const struct ipinfo *ip)
 	nd_put_ip(c, ip->version, ip->dst);
 }
 
+
+/*
+ * tcpdump's default print of bytes it does not decode: on continuation
+ * lines, the offset, 16 bytes as 8 groups of hex, and the printable
+ * ASCII characters (a dot for any other byte).
+ */
+void
+nd_default_print(struct ctx *c, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char hs[48], as[17];
+	size_t i, k, h, a;
+
+	for (i = 0; i < n; i += 16) {
+		h = a = 0;
+		for (k = i; k < i + 16 && k < n; k++) {
+			if ((k - i) % 2 == 0)
+				hs[h++] = ' ';
+			hs[h++] = hex[p[k] >> 4];
+			hs[h++] = hex[p[k] & 15];
+			as[a++] = p[k] > 0x20 && p[k] < 0x7f ? (char)p[k] :
+			    '.';
+		}
+		hs[h] = as[a] = '\0';
+		nd_putf(c, "\n\t0x%04zx: %-40s  %s", i, hs, as);
+	}
+}
