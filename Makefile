@@ -31,7 +31,7 @@ HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) -Ilib -Icmd
 ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS     := -lbsd -lm -pthread -lpcap
+LIBS     := -lbsd -lm -pthread -lpcap -lssl -lcrypto
 
 LIB_SRC  := $(wildcard lib/*/*.c)
 LIB_HDR  := $(wildcard lib/*.h lib/*/*.h)

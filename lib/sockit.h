@@ -46,7 +46,10 @@ enum sk_error_kind {
 	SK_ERR_HERROR,		/* socket.herror: code is an h_errno */
 	SK_ERR_GAIERROR,	/* socket.gaierror: code is an EAI_* value */
 	SK_ERR_TIMEOUT,		/* socket.timeout: code is ETIMEDOUT */
-	SK_ERR_VALUE		/* ValueError, OverflowError: EINVAL, ERANGE */
+	SK_ERR_VALUE,		/* ValueError, OverflowError: EINVAL, ERANGE */
+	SK_ERR_TLS		/* socket.sslerror: a handshake failed or the
+				 * peer's certificate did not verify; code is
+				 * OpenSSL's error or X509_V_ERR_* value */
 };
 
 #define SK_ERRMSG_MAX 256
@@ -874,6 +877,188 @@ int sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
  * else as much as rmem_max/wmem_max allow.  *got (may be NULL) gets the
  * size the kernel reports (twice what was asked, see socket(7)). */
 int sk_socket_setbuf(struct sk_socket *s, int opt, int bytes, int *got,
+    struct sk_error *err);
+
+/*
+ * A connection's life as events (events.c): one JSON Lines schema for
+ * every TCP subcommand - resolved, connect (each attempt), connected,
+ * eof (a half-close), closed (how, by whom, bytes, TCP_INFO), data and
+ * exit - written to one sink: stdout for --json, a file for --events.
+ * A sink whose write fails is not written again (sk_event_emit reports
+ * the failure once).
+ */
+struct sk_events {
+	int fd;			/* -1: events off */
+	bool owned;		/* opened by sk_events_open: closed by us */
+	bool failed;		/* a write failed; nothing more is written */
+};
+
+enum sk_side {
+	SK_SIDE_LOCAL,		/* this end: we shut down our sending side */
+	SK_SIDE_PEER		/* the other end */
+};
+
+enum sk_close_how {
+	SK_CLOSE_FIN,		/* both directions ended with EOF */
+	SK_CLOSE_RST,		/* a reset, sent or received */
+	SK_CLOSE_TIMEOUT,	/* an idle or connect timeout */
+	SK_CLOSE_ERROR		/* any other failure */
+};
+
+/* From TCP_INFO (tcp(7)) at close. */
+struct sk_tcp_stats {
+	double rtt_ms;
+	double rttvar_ms;
+	unsigned int retransmits;	/* tcpi_total_retrans */
+	unsigned int lost;		/* tcpi_lost */
+	unsigned int pmtu;
+};
+
+struct sk_close_info {
+	struct sk_addr peer;
+	enum sk_close_how how;
+	enum sk_side by;		/* who ended the connection first */
+	uint64_t bytes_in;		/* received from the peer */
+	uint64_t bytes_out;		/* sent to the peer */
+	double duration_ms;
+	bool have_tcp;			/* tcp is filled (not for AF_UNIX) */
+	struct sk_tcp_stats tcp;
+};
+
+/* No sink: every sk_event_* call is a no-op. */
+void sk_events_init(struct sk_events *ev);
+/* Append to the file at path (created 0666 less umask); -1 on failure. */
+int sk_events_open(struct sk_events *ev, const char *path,
+    struct sk_error *err);
+/* Write to fd, which stays the caller's (stdout for --json). */
+void sk_events_use_fd(struct sk_events *ev, int fd);
+void sk_events_close(struct sk_events *ev);
+bool sk_events_on(const struct sk_events *ev);
+/* An event of the caller's own: begin, add keys, emit (which frees j).
+ * sk_event_emit returns 0, or -1 when the write failed. */
+void sk_event_begin(struct sk_json *j, const char *event);
+int sk_event_emit(struct sk_events *ev, struct sk_json *j,
+    struct sk_error *err);
+/* The schema's events; each returns 0, or -1 when the write failed. */
+int sk_event_resolved(struct sk_events *ev, const char *host,
+    const struct sk_addr *addrs, size_t n, double ms, struct sk_error *err);
+/* code: 0 when the attempt connected, else its errno. */
+int sk_event_connect(struct sk_events *ev, const struct sk_addr *addr,
+    int attempt, int code, double ms, struct sk_error *err);
+/* local may be NULL; ms < 0 leaves the handshake time out. */
+int sk_event_connected(struct sk_events *ev, const struct sk_addr *local,
+    const struct sk_addr *peer, double ms, struct sk_error *err);
+int sk_event_eof(struct sk_events *ev, enum sk_side side, uint64_t bytes,
+    struct sk_error *err);
+int sk_event_closed(struct sk_events *ev, const struct sk_close_info *ci,
+    struct sk_error *err);
+int sk_event_data(struct sk_events *ev, const void *data, size_t n,
+    struct sk_error *err);
+int sk_event_exit(struct sk_events *ev, int status, const char *reason,
+    struct sk_error *err);
+/* The words of the schema: a connect's result for an errno ("ok",
+ * "refused", "timeout", "unreachable", "reset", "error"), an errno's
+ * name ("ECONNREFUSED"), a side, a way of closing. */
+const char *sk_connect_result(int code);
+const char *sk_errno_name(int code);
+const char *sk_side_name(enum sk_side side);
+const char *sk_close_how_name(enum sk_close_how how);
+/* TCP_INFO of a TCP socket's descriptor; -1 on failure. */
+int sk_tcp_info(int fd, struct sk_tcp_stats *out, struct sk_error *err);
+
+/*
+ * TLS (tls.c) on OpenSSL 3: the oldest reference's socket.ssl(sock,
+ * keyfile, certfile), verified by default.  A context from the options,
+ * then a connection per non-blocking descriptor; a call that would block
+ * returns with *want set to SK_LOOP_READABLE or SK_LOOP_WRITABLE.
+ * Failures are SK_ERR_TLS (socket.sslerror) with OpenSSL's text.
+ */
+struct sk_tls_opts {
+	bool server;
+	const char *cert;	/* PEM certificate chain (certfile) */
+	const char *key;	/* PEM private key (keyfile) */
+	const char *ca;		/* trust these (client); require client
+				 * certificates signed by these (server) */
+	const char *sni;	/* client: the name to send and verify */
+	const char *alpn;	/* comma-separated protocols, or NULL */
+	bool insecure;		/* client: go on when verification fails */
+};
+
+enum sk_tls_verify {
+	SK_TLS_VERIFY_OK,
+	SK_TLS_VERIFY_EXPIRED,
+	SK_TLS_VERIFY_NOT_YET_VALID,
+	SK_TLS_VERIFY_SELF_SIGNED,
+	SK_TLS_VERIFY_UNTRUSTED,
+	SK_TLS_VERIFY_HOSTNAME_MISMATCH,
+	SK_TLS_VERIFY_REVOKED,
+	SK_TLS_VERIFY_ERROR
+};
+
+/* One certificate of the peer's chain, as the tls event reports it. */
+struct sk_tls_cert {
+	char *subject;		/* RFC 2253 text */
+	char *issuer;
+	char **san;		/* DNS names and IP addresses */
+	size_t nsan;
+	char not_before[32];	/* ISO 8601 UTC */
+	char not_after[32];
+	long long days_left;	/* whole days until not_after; < 0: past */
+	char sha256[65];	/* of the DER, lowercase hex */
+};
+
+struct sk_tls_info {
+	char version[16];	/* "TLSv1.3" */
+	char cipher[64];
+	char alpn[64];		/* the protocol chosen, "" for none */
+	char sni[256];		/* the name sent (client) or received */
+	enum sk_tls_verify verify;
+	char verify_error[128];	/* OpenSSL's text; "" when verified */
+	double handshake_ms;
+	struct sk_tls_cert *chain;	/* leaf first */
+	size_t chain_len;
+};
+
+struct sk_tls_ctx;
+struct sk_tls;
+
+/* NULL on failure: a file that does not load, a key that does not match
+ * its certificate (before any socket is opened), a bad ALPN list. */
+struct sk_tls_ctx *sk_tls_ctx_new(const struct sk_tls_opts *opts,
+    struct sk_error *err);
+void sk_tls_ctx_free(struct sk_tls_ctx *ctx);
+/* A connection on fd (non-blocking); host is the name a client sends as
+ * SNI and verifies (an IP literal is verified, not sent), unless the
+ * context has its own.  NULL on failure. */
+struct sk_tls *sk_tls_new(struct sk_tls_ctx *ctx, int fd, const char *host,
+    struct sk_error *err);
+void sk_tls_free(struct sk_tls *t);
+/* 1 when the handshake is done, 0 when it waits for *want, -1 on
+ * failure ("certificate verify failed: REASON" when that was it). */
+int sk_tls_handshake(struct sk_tls *t, int *want, struct sk_error *err);
+/* Bytes read, 0 at the peer's close_notify, -1 (EAGAIN and *want set,
+ * or another failure). */
+ssize_t sk_tls_read(struct sk_tls *t, void *buf, size_t n, int *want,
+    struct sk_error *err);
+/* Bytes written (maybe fewer than n), -1 as sk_tls_read. */
+ssize_t sk_tls_write(struct sk_tls *t, const void *buf, size_t n, int *want,
+    struct sk_error *err);
+/* Decrypted bytes ready to be read without waiting. */
+size_t sk_tls_pending(const struct sk_tls *t);
+/* Send close_notify (a half-close: reading may go on): 1 done, 0 waits
+ * for *want, -1 on failure. */
+int sk_tls_shutdown(struct sk_tls *t, int *want, struct sk_error *err);
+/* The negotiated facts and the peer's chain (allocated: free with
+ * sk_tls_info_free).  -1 when out of memory. */
+int sk_tls_get_info(const struct sk_tls *t, struct sk_tls_info *out,
+    struct sk_error *err);
+void sk_tls_info_free(struct sk_tls_info *info);
+/* The class of an X509_V_* code, and its word ("expired", ...). */
+enum sk_tls_verify sk_tls_verify_class(long code);
+const char *sk_tls_verify_name(enum sk_tls_verify v);
+/* The tls event: version, cipher, alpn, sni, verify, verify_error,
+ * handshake_ms and the chain.  0, or -1 when the write failed. */
+int sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
     struct sk_error *err);
 
 #ifdef __cplusplus

@@ -43,6 +43,9 @@ int
 			message = code == ERANGE ? "value out of range" :
 			    "invalid value";
 			break;
+		case SK_ERR_TLS:
+			message = "TLS failed";
+			break;
 		case SK_ERR_NONE:
 		default:
 			message = "";
@@ -79,6 +82,8 @@ sk_error_kind_name(enum sk_error_kind kind)
 		return "timeout";
 	case SK_ERR_VALUE:
 		return "valueerror";
+	case SK_ERR_TLS:
+		return "sslerror";
 	}
 	return "unknown";
 }

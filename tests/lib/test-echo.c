@@ -611,7 +611,8 @@ test_stop_before_run(void)
 		ok(true, "workers 4, a stop before the run: the run returns");
 	else
 		skip("BUG: workers 4, a stop before the run: the run hung "
-		    "(lib/event/loop.c sk_loop_run clears a stop that came first)");
+		    "(lib/event/loop.c sk_loop_run clears a stop that came "
+		    "first)");
 	sk_echo_server_free(r.srv);
 	recorder_fini(&r.rec);
 }

@@ -179,8 +179,9 @@ test_timer_order_due(void)
 	if (strcmp(t.log, "abc") == 0)
 		ok(true, "timers due at once fire in deadline order");
 	else
-		skip("BUG: lib/event/loop.c run_timers fires the due timers in array "
-		    "order, not by deadline: got '%s' for 'abc'", t.log);
+		skip("BUG: lib/event/loop.c run_timers fires the due timers "
+		    "in array order, not by deadline: got '%s' for 'abc'",
+		    t.log);
 	sk_loop_free(loop);
 }
 
