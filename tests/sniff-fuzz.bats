@@ -21,7 +21,8 @@ build_target() {
 		skip "clang has no libFuzzer runtime (install libclang-rt-14-dev)"
 	clang -g -O1 -std=gnu17 -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=all -I"$TOP/lib" -o "$FUZZ_DIR/fuzz-$name" \
-		"$TOP/tests/fuzz/fuzz-$name.c" "$TOP"/lib/*.c -lbsd -lm -lpcap -pthread
+		"$TOP/tests/fuzz/fuzz-$name.c" "$TOP"/lib/*/*.c -lbsd -lm -lpcap -lssl \
+		-lcrypto -pthread
 }
 
 run_target() {

@@ -176,6 +176,7 @@ void nd_put_ports(struct ctx *, const struct ipinfo *, unsigned int,
     unsigned int);
 void nd_put_addrs(struct ctx *, const struct ipinfo *);
 void nd_default_print(struct ctx *, const unsigned char *, size_t);
+void nd_hex_print(struct ctx *, const unsigned char *, size_t);
 
 /* JSON fields, only when the output is JSON. */
 void nd_j_addr(struct ctx *, const char *, int, const unsigned char *);

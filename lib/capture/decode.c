@@ -19,28 +19,6 @@
 
 #define MAXIMUM_SNAPLEN 262144	/* tcpdump's: a longer record is invalid */
 
-static void
-hex_dump(struct ctx *c, const unsigned char *p, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	char line[64];
-	size_t i, k;
-
-	for (i = 0; i < n; i += 16) {
-		k = (size_t)snprintf(line, sizeof(line), "\n\t0x%04zx: ", i);
-		for (size_t b = i; b < i + 16 && b < n; b += 2) {
-			line[k++] = ' ';
-			line[k++] = hex[p[b] >> 4];
-			line[k++] = hex[p[b] & 15];
-			if (b + 1 < n) {
-				line[k++] = hex[p[b + 1] >> 4];
-				line[k++] = hex[p[b + 1] & 15];
-			}
-		}
-		nd_put(c, line, k);
-	}
-}
-
 struct sk_decoder *
 sk_decoder_new(int flags, struct sk_error *err)
 {
@@ -144,7 +122,7 @@ sk_decode(struct sk_decoder *d, const struct sk_packet *p,
 			nd_print_link(&c, p->linktype, &s, len);
 		}
 		if ((d->flags & SK_DECODE_HEX) && c.net_off < p->caplen)
-			hex_dump(&c, p->data + c.net_off,
+			nd_hex_print(&c, p->data + c.net_off,
 			    p->caplen - c.net_off);
 		nd_put(&c, "\n", 1);
 		if (c.nomem) {

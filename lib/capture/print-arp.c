@@ -154,6 +154,7 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		arp_proto_addr(c, s, spa, pro, pln);
 		break;
 	default:
+		nd_default_print(c, s->p, s->n);
 		return;
 	}
 out:

@@ -224,6 +224,9 @@ nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length,
 	}
 	nd_puts(c, ", length ");
 	nd_putu(c, length);
+	/* tcpdump's print of a type it does not know: its bytes. */
+	if (name == NULL)
+		nd_hex_print(c, s->p, s->n < length ? s->n : length);
 	return;
 trunc:
 	nd_trunc(c, "icmp6");

@@ -128,12 +128,11 @@ nd_print_ip(struct ctx *c, const struct span *s0, uint32_t length)
 		c->truncated = true;
 	}
 	if (len < hlen) {
-		if (len != 0) {
-			nd_putf(c, "bad-len %u", len);
-			c->truncated = true;
-			return;
-		}
-		len = length;	/* a TSO send, as tcpdump guesses */
+		/* Even 0 (a BIG TCP send): Debian's tcpdump is built
+		 * without GUESS_TSO. */
+		nd_putf(c, "bad-len %u", len);
+		c->truncated = true;
+		return;
 	}
 	if (c->j != NULL) {
 		nd_j_open(c, "ip");

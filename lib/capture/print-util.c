@@ -227,3 +227,27 @@ nd_default_print(struct ctx *c, const unsigned char *p, size_t n)
 		nd_putf(c, "\n\t0x%04zx: %-40s  %s", i, hs, as);
 	}
 }
+
+/* tcpdump -x, and its print of data it does not know: 16 bytes to a
+ * line, in hex. */
+void
+nd_hex_print(struct ctx *c, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char line[64];
+	size_t i, k;
+
+	for (i = 0; i < n; i += 16) {
+		k = (size_t)snprintf(line, sizeof(line), "\n\t0x%04zx: ", i);
+		for (size_t b = i; b < i + 16 && b < n; b += 2) {
+			line[k++] = ' ';
+			line[k++] = hex[p[b] >> 4];
+			line[k++] = hex[p[b] & 15];
+			if (b + 1 < n) {
+				line[k++] = hex[p[b + 1] >> 4];
+				line[k++] = hex[p[b + 1] & 15];
+			}
+		}
+		nd_put(c, line, k);
+	}
+}
