@@ -203,6 +203,8 @@ nd_ipproto_printer nd_print_tcp;
 void nd_tcp_seq_free(struct sk_decoder *);
 bool nd_print_mptcp(struct ctx *, const struct span *, unsigned int);
 nd_ipproto_printer nd_print_udp;
+nd_ipproto_printer nd_print_dccp;
+nd_ipproto_printer nd_print_sctp;
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
 
