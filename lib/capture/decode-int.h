@@ -38,6 +38,7 @@
 #define ETHERTYPE_VLAN		0x8100
 #define ETHERTYPE_IPV6		0x86dd
 #define ETHERTYPE_QINQ		0x88a8
+#define ETHERTYPE_MACSEC	0x88e5
 #define ETHERTYPE_QINQ_OLD	0x9100
 #define ETHERTYPE_LEN_MAX	1500	/* at most: an 802.3 length */
 
@@ -190,6 +191,8 @@ void nd_print_link(struct ctx *, int, const struct span *, uint32_t);
 void nd_print_ether(struct ctx *, const struct span *, uint32_t);
 void nd_print_ethertype(struct ctx *, unsigned int, const struct span *,
     uint32_t, const unsigned char *);
+int nd_print_macsec(struct ctx *, const struct span *, size_t, uint32_t *,
+    size_t *, size_t *);
 void nd_print_arp(struct ctx *, const struct span *, uint32_t);
 void nd_print_ip_any(struct ctx *, const struct span *, uint32_t);
 void nd_print_ip(struct ctx *, const struct span *, uint32_t);

@@ -42,30 +42,49 @@ nd_print_ethertype(struct ctx *c, unsigned int type, const struct span *s,
 }
 
 void
-nd_print_ether(struct ctx *c, const struct span *s, uint32_t len)
+nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 {
+	struct span s = *s0, rest;
 	unsigned int type;
-	size_t off = 12;
+	size_t off = 12, end, tag;
 	uint32_t length;
 
-	if (!has(s, 0, 14) || len < 14) {
-		c->net_off = s->n;
+	if (!has(&s, 0, 14) || len < 14) {
+		c->net_off = s.n;
 		nd_trunc(c, "ether");
 		return;
 	}
-	(void)get_be16(s, 12, &type);
+	(void)get_be16(&s, 12, &type);
 	nd_j_open(c, "eth");
-	nd_j_mac(c, "src", s->p + 6, 6);
-	nd_j_mac(c, "dst", s->p, 6);
+	nd_j_mac(c, "src", s.p + 6, 6);
+	nd_j_mac(c, "dst", s.p, 6);
 	length = len - 14;
+	if (type == ETHERTYPE_MACSEC) {
+		/* The SecTAG, then the frame's own type; s is cut to the
+		 * frame inside. */
+		if (nd_print_macsec(c, &s, off + 2, &length, &end, &tag) >= 0) {
+			nd_j_close(c);
+			c->net_off = s.n;
+			return;
+		}
+		if (!get_be16(&s, off + 2 + tag, &type) || length < 2) {
+			nd_trunc(c, "ether");
+			nd_j_close(c);
+			c->net_off = s.n;
+			return;
+		}
+		s = sub(&s, 0, end);
+		off += 2 + tag;
+		length -= 2;
+	}
 	while (type == ETHERTYPE_VLAN || type == ETHERTYPE_QINQ ||
 	    type == ETHERTYPE_QINQ_OLD) {
 		unsigned int tci;
 
-		if (!get_be16(s, off + 2, &tci) ||
-		    !get_be16(s, off + 4, &type) || length < 4) {
+		if (!get_be16(&s, off + 2, &tci) ||
+		    !get_be16(&s, off + 4, &type) || length < 4) {
 			nd_j_close(c);
-			c->net_off = s->n;
+			c->net_off = s.n;
 			nd_trunc(c, "vlan");
 			return;
 		}
@@ -79,15 +98,12 @@ nd_print_ether(struct ctx *c, const struct span *s, uint32_t len)
 	off += 2;
 	c->net_off = off;
 	if (type <= ETHERTYPE_LEN_MAX) {
-		nd_put_mac(c, s->p + 6, 6);
+		nd_put_mac(c, s.p + 6, 6);
 		nd_put(c, " > ", 3);
-		nd_put_mac(c, s->p, 6);
+		nd_put_mac(c, s.p, 6);
 		nd_putf(c, ", 802.3, length %u: LLC", len);
 		return;
 	}
-	{
-		struct span rest = sub(s, off, SIZE_MAX);
-
-		nd_print_ethertype(c, type, &rest, length, s->p);
-	}
+	rest = sub(&s, off, SIZE_MAX);
+	nd_print_ethertype(c, type, &rest, length, s.p);
 }

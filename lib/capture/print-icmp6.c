@@ -184,6 +184,27 @@ nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length,
 			goto trunc;
 		nd_putf(c, ", id %u, seq %u", v1, v2);
 		break;
+	case 130:
+		if (length >= 28) {
+			/* MLDv2 (RFC 3810): the group, and how many
+			 * sources. */
+			if ((a = get_bytes(s, 8, 16)) == NULL ||
+			    !get_be16(s, 26, &v1))
+				goto trunc;
+			nd_puts(c, " v2 [gaddr ");
+			nd_put_ip(c, 6, a);
+			if (v1 > 0 && length < 28 + (uint32_t)v1 * 16)
+				nd_puts(c, " [invalid number of sources]");
+			else if (v1 > 0)
+				nd_putf(c, ", %u source(s)", v1);
+			nd_puts(c, "]");
+			break;
+		}
+		if (length != 24) {
+			nd_putf(c, " unknown-version (len %u) ", length);
+			break;
+		}
+		/* FALLTHROUGH */
 	case 131:
 	case 132:
 		if (!get_be16(s, 4, &v1) || (a = get_bytes(s, 8, 16)) == NULL)
@@ -209,6 +230,23 @@ nd_print_icmp6(struct ctx *c, const struct span *s, uint32_t length,
 		nd_put_ip(c, 6, b);
 		nd_puts(c, " to ");
 		nd_put_ip(c, 6, a);
+		break;
+	case 155:
+		/* RPL (RFC 6550): the message, not its fields. */
+		if (code & 0x80) {
+			nd_puts(c, ", (SEC) [worktodo]");
+			break;
+		}
+		nd_puts(c, ", (CLR)");
+		switch (code) {
+		case 0: nd_puts(c, "DODAG Information Solicitation"); break;
+		case 1: nd_puts(c, "DODAG Information Object"); break;
+		case 2: nd_puts(c, "Destination Advertisement Object"); break;
+		case 3: nd_puts(c, "Destination Advertisement Object Ack");
+			break;
+		default: nd_putf(c, "RPL message, unknown code %u", code);
+			break;
+		}
 		break;
 	case 143:
 		if (length < 8) {

@@ -95,17 +95,26 @@ nd_print_ip(struct ctx *c, const struct span *s0, uint32_t length)
 	struct span s, payload;
 	size_t hlen;
 
+	if (!get_u8(s0, 0, &vhl)) {
+		nd_trunc(c, "ip");
+		return;
+	}
+	if (vhl >> 4 != 4) {
+		if (vhl >> 4 == 6)
+			nd_puts(c, "IP6, wrong link-layer encapsulation");
+		else
+			nd_putf(c, "IP%u", vhl >> 4);
+		nd_puts(c, " (invalid)");
+		c->truncated = true;
+		return;
+	}
 	nd_puts(c, "IP ");
 	if (!has(s0, 0, 20)) {
 		nd_trunc(c, "ip");
 		return;
 	}
-	(void)get_u8(s0, 0, &vhl);
-	if (vhl >> 4 != 4) {
-		nd_putf(c, "IP%u ", vhl >> 4);
-		if (vhl >> 4 == 6)
-			nd_puts(c, ", wrong link-layer encapsulation ");
-		nd_puts(c, " (invalid)");
+	if (length < 20) {
+		nd_putf(c, "truncated-ip %u", length);
 		c->truncated = true;
 		return;
 	}
