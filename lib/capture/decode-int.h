@@ -50,6 +50,7 @@
 #define ND_IPPROTO_UDP		17
 #define ND_IPPROTO_DCCP		33
 #define ND_IPPROTO_IPV6		41
+#define ND_IPPROTO_GRE		47
 #define ND_IPPROTO_ROUTING	43
 #define ND_IPPROTO_FRAGMENT	44
 #define ND_IPPROTO_ICMPV6	58
@@ -208,6 +209,7 @@ bool nd_print_mptcp(struct ctx *, const struct span *, unsigned int);
 nd_ipproto_printer nd_print_udp;
 nd_ipproto_printer nd_print_dccp;
 nd_ipproto_printer nd_print_sctp;
+nd_ipproto_printer nd_print_gre;
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
 

@@ -51,6 +51,7 @@ static const struct ipproto {
 	{ ND_IPPROTO_UDP, nd_print_udp, true },
 	{ ND_IPPROTO_DCCP, nd_print_dccp, true },
 	{ ND_IPPROTO_IPV6, print_ip6ip, false },
+	{ ND_IPPROTO_GRE, nd_print_gre, false },
 	{ ND_IPPROTO_ICMPV6, nd_print_icmp6, false },
 	{ ND_IPPROTO_NONE, print_nonext, false },
 	{ ND_IPPROTO_SCTP, nd_print_sctp, true },
