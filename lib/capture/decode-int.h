@@ -45,6 +45,7 @@
 /* IP protocol numbers (IANA), named as netinet/in.h names them. */
 #define ND_IPPROTO_HOPOPTS	0
 #define ND_IPPROTO_ICMP		1
+#define ND_IPPROTO_IGMP		2
 #define ND_IPPROTO_IPIP		4
 #define ND_IPPROTO_TCP		6
 #define ND_IPPROTO_UDP		17
@@ -210,6 +211,7 @@ nd_ipproto_printer nd_print_udp;
 nd_ipproto_printer nd_print_dccp;
 nd_ipproto_printer nd_print_sctp;
 nd_ipproto_printer nd_print_gre;
+nd_ipproto_printer nd_print_igmp;
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
 

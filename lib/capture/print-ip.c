@@ -46,6 +46,7 @@ static const struct ipproto {
 	bool ports;
 } ipprotos[] = {
 	{ ND_IPPROTO_ICMP, nd_print_icmp, false },
+	{ ND_IPPROTO_IGMP, nd_print_igmp, false },
 	{ ND_IPPROTO_IPIP, print_ipip, false },
 	{ ND_IPPROTO_TCP, nd_print_tcp, true },
 	{ ND_IPPROTO_UDP, nd_print_udp, true },
