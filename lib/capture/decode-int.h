@@ -19,7 +19,7 @@
 
 #include <pcap/pcap.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276
