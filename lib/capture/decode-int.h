@@ -212,6 +212,7 @@ nd_ipproto_printer nd_print_dccp;
 nd_ipproto_printer nd_print_sctp;
 nd_ipproto_printer nd_print_gre;
 nd_ipproto_printer nd_print_igmp;
+void nd_print_vxlan(struct ctx *, const struct span *, uint32_t);
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
 

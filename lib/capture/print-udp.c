@@ -1,12 +1,22 @@
 /*
  * print-udp.c - UDP (RFC 768): ports and length, as tcpdump prints them
- * when it does not decode the payload.
+ * when it does not decode the payload, and a table from port to the
+ * printer of what it carries.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "decode-int.h"
+
+/* From UDP port (either side) to the printer of the payload, given its
+ * bytes and its length. */
+static const struct {
+	unsigned int port;
+	void (*print)(struct ctx *, const struct span *, uint32_t);
+} udpports[] = {
+	{ 4789, nd_print_vxlan },
+};
 
 void
 nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
@@ -34,6 +44,21 @@ nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
 	} else {
 		if (ulen == 0 && length > 65535)
 			ulen = length;
+		if (ulen >= 8) {
+			uint32_t n = ulen - 8 < length - 8 ? ulen - 8 :
+			    length - 8;
+			struct span payload = sub(s, 8, SIZE_MAX);
+			size_t i;
+
+			for (i = 0; i < sizeof(udpports) / sizeof(udpports[0]);
+			    i++)
+				if (udpports[i].port == sport ||
+				    udpports[i].port == dport) {
+					udpports[i].print(c, &payload, n);
+					nd_j_close(c);
+					return;
+				}
+		}
 		if (ulen < 8) {
 			nd_putf(c, "truncated-udplength %u", ulen);
 			c->truncated = true;

@@ -219,6 +219,17 @@ static const struct tc {
 	    "00000000000000000002a0000000deadbeef",
 	    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, unknown icmp6 type (16"
 	    "0), length 8\n\t0x0000:  a000 0000 dead beef" },
+	{ "vxlan", "an ARP request inside", DLT_RAW, 0,
+	    "4500004e00010000401100000a0000010a0000029c4012b5003a00000800"
+	    "000000006400020000000002020000000001080600010800060400010200"
+	    "00000001c0a80001000000000000c0a80002",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), "
+	    "vni 100\nARP, Request who-has 192.168.0.2 tell 192.168.0.1, "
+	    "length 28" },
+	{ "vxlan", "cut short", DLT_RAW, 0,
+	    "4500002000010000401100000a0000010a0000029c4012b5000c00000800"
+	    "0000",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.4789: VXLAN (invalid)" },
 	{ "decode", "caplen greater than len", DLT_RAW, 10,
 	    "4500001c00010000401100000a0000010a0000020001000200080000",
 	    "[Invalid header: len(10) < caplen(28)]" },
