@@ -23,7 +23,7 @@ struct opts {
 	const char *iface, *wfile, *rfile, *user;
 	long long count, snaplen, buffer_kib;
 	int ip_proto;
-	bool hex, no_promisc;
+	bool hex, no_promisc, numeric;
 	char *expr;
 };
 
@@ -43,6 +43,8 @@ static const struct cli_option options[] = {
 	    "write the packets to FILE, a classic pcap file ('-': stdout)"),
 	CLI_STRING('r', "read", &opt.rfile, "FILE",
 	    "read packets from FILE (pcap or pcapng) instead"),
+	CLI_FLAG('n', "numeric", &opt.numeric,
+	    "accepted for tcpdump's sake (-n, -nn): names are never looked up"),
 	CLI_FLAG('x', "hex", &opt.hex,
 	    "a hex dump of each packet from the network layer on"),
 	CLI_FLAG(0, "no-promisc", &opt.no_promisc,
@@ -62,7 +64,7 @@ static const struct cli_option options[] = {
 static int main_sniff(int, char **);
 
 const struct cli_command cmd_sniff = {
-	"[-i IFACE] [-c COUNT] [-s SNAPLEN] [-w FILE] [-r FILE] [-x] "
+	"[-i IFACE] [-c COUNT] [-s SNAPLEN] [-w FILE] [-r FILE] [-n] [-x] "
 	"[--no-promisc] [-Z USER] [EXPRESSION]",
 	"Capture packets with a raw packet socket (AF_PACKET, a TPACKET_V3\n"
 	"ring), the interface in promiscuous mode while it runs, and print\n"

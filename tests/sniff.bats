@@ -281,6 +281,15 @@ export -f wait_for
 	[ "$total" -eq "$same" ]
 }
 
+@test "sniff -r: -n and -nn are accepted and change nothing, as tcpdump's" {
+	local f=$PCAPS/802.1ad_QinQ.pcap
+	run --separate-stderr sockit sniff -q -nn -r "$f"
+	[ "$status" -eq 0 ]
+	[ -n "$output" ]
+	diff <(tcpdump -nn -tt -r "$f" 2>/dev/null) <(printf '%s\n' "$output")
+	diff <(sockit sniff -q -r "$f") <(sockit sniff -q -n -r "$f")
+}
+
 @test "sniff -r: -x is tcpdump -x, and --json is one object per packet" {
 	local f=$PCAPS/802.1ad_QinQ.pcap
 	diff <(tcpdump -n -tt -x -r "$f" 2>/dev/null) <(sockit sniff -q -x -r "$f")

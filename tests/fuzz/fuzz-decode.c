@@ -1,9 +1,9 @@
 /*
- * fuzz-decode.c - libFuzzer target for the packet decoder
- * (lib/capture/decode.c):
- * the first byte picks the link type and the output form, the rest is
- * the packet.  Seeds: packets of tests/pcaps, one per file
- * (corpus/decode/).  Any out-of-bounds read is a sanitizer report.
+ * fuzz-decode.c - libFuzzer target for the packet decoder (lib/capture/:
+ * decode.c and the printers of print-*.c): the first byte picks the link
+ * type and the output form, the rest is the packet.  Seeds: packets of
+ * tests/pcaps, one per file (corpus/decode/).  Any out-of-bounds read is
+ * a sanitizer report.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,0 +1,253 @@
+/*
+ * print-util.c - what every packet printer writes with: text and numbers
+ * into the line, IPv4 (RFC 791 dotted quad) and IPv6 (RFC 5952) addresses,
+ * link-layer addresses, tcpdump's "[|proto]" mark for a header cut short,
+ * and the fields of the JSON form.
+ */
+#include <arpa/inet.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode-int.h"
+
+void
+nd_put(struct ctx *c, const char *s, size_t n)
+{
+	if (sk_buf_append(c->o, s, n) == -1)
+		c->nomem = true;
+}
+
+void
+nd_puts(struct ctx *c, const char *s)
+{
+	nd_put(c, s, strlen(s));
+}
+
+void
+nd_putu(struct ctx *c, unsigned long long v)
+{
+	char b[24];
+	size_t i = sizeof(b);
+
+	do {
+		b[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	nd_put(c, b + i, sizeof(b) - i);
+}
+
+void
+nd_putf(struct ctx *c, const char *fmt, ...)
+{
+	char b[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(b, sizeof(b), fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		nd_put(c, b, (size_t)n < sizeof(b) ? (size_t)n : sizeof(b) - 1);
+}
+
+size_t
+nd_fmt_ip4(const unsigned char *a, char *b)
+{
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned int v = a[i];
+
+		if (i > 0)
+			b[n++] = '.';
+		if (v >= 100)
+			b[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			b[n++] = (char)('0' + v / 10 % 10);
+		b[n++] = (char)('0' + v % 10);
+	}
+	b[n] = '\0';
+	return n;
+}
+
+size_t
+nd_fmt_ip6(const unsigned char *a, char *b)
+{
+	if (inet_ntop(AF_INET6, a, b, INET6_ADDRSTRLEN) == NULL)
+		b[0] = '\0';
+	return strlen(b);
+}
+
+void
+nd_put_ip(struct ctx *c, int version, const unsigned char *a)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	nd_put(c, b, version == 4 ? nd_fmt_ip4(a, b) : nd_fmt_ip6(a, b));
+}
+
+/* A link-layer address: xx:xx:... of any length (tcpdump's
+ * linkaddr_string). */
+size_t
+nd_fmt_mac(const unsigned char *a, size_t n, char *b)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			b[k++] = ':';
+		b[k++] = hex[a[i] >> 4];
+		b[k++] = hex[a[i] & 15];
+	}
+	b[k] = '\0';
+	return k;
+}
+
+void
+nd_put_mac(struct ctx *c, const unsigned char *a, size_t n)
+{
+	char b[3 * 256];
+
+	nd_put(c, b, nd_fmt_mac(a, n, b));
+}
+
+void
+nd_trunc(struct ctx *c, const char *proto)
+{
+	c->truncated = true;
+	nd_puts(c, " [|");
+	nd_puts(c, proto);
+	nd_puts(c, "]");
+}
+
+/* JSON helpers: only when the output is JSON. */
+void
+nd_j_addr(struct ctx *c, const char *key, int version, const unsigned char *a)
+{
+	char b[INET6_ADDRSTRLEN];
+
+	if (c->j == NULL)
+		return;
+	if (version == 4)
+		(void)nd_fmt_ip4(a, b);
+	else
+		(void)nd_fmt_ip6(a, b);
+	sk_json_str(c->j, key, b);
+}
+
+void
+nd_j_mac(struct ctx *c, const char *key, const unsigned char *a, size_t n)
+{
+	char b[3 * 256];
+
+	if (c->j == NULL)
+		return;
+	(void)nd_fmt_mac(a, n, b);
+	sk_json_str(c->j, key, b);
+}
+
+void
+nd_j_open(struct ctx *c, const char *key)
+{
+	if (c->j != NULL)
+		sk_json_object(c->j, key);
+}
+
+void
+nd_j_close(struct ctx *c)
+{
+	if (c->j != NULL)
+		sk_json_close_object(c->j);
+}
+
+void
+nd_j_uint(struct ctx *c, const char *key, unsigned long long v)
+{
+	if (c->j != NULL)
+		sk_json_uint(c->j, key, v);
+}
+
+/* "src.port > dst.port: " or, behind extension headers, "port > port: ". */
+void
+nd_put_ports(struct ctx *c, const struct ipinfo *ip, unsigned int sport,
+    unsigned int dport)
+{
+	if (ip->direct) {
+		nd_put_ip(c, ip->version, ip->src);
+		nd_put(c, ".", 1);
+		nd_putu(c, sport);
+		nd_put(c, " > ", 3);
+		nd_put_ip(c, ip->version, ip->dst);
+		nd_put(c, ".", 1);
+		nd_putu(c, dport);
+	} else {
+		nd_putu(c, sport);
+		nd_put(c, " > ", 3);
+		nd_putu(c, dport);
+	}
+	nd_put(c, ": ", 2);
+}
+
+void
+nd_put_addrs(struct ctx *c, const struct ipinfo *ip)
+{
+	nd_put_ip(c, ip->version, ip->src);
+	nd_put(c, " > ", 3);
+	nd_put_ip(c, ip->version, ip->dst);
+}
+
+
+/*
+ * tcpdump's default print of bytes it does not decode: on continuation
+ * lines, the offset, 16 bytes as 8 groups of hex, and the printable
+ * ASCII characters (a dot for any other byte).
+ */
+void
+nd_default_print(struct ctx *c, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char hs[48], as[17];
+	size_t i, k, h, a;
+
+	for (i = 0; i < n; i += 16) {
+		h = a = 0;
+		for (k = i; k < i + 16 && k < n; k++) {
+			if ((k - i) % 2 == 0)
+				hs[h++] = ' ';
+			hs[h++] = hex[p[k] >> 4];
+			hs[h++] = hex[p[k] & 15];
+			as[a++] = p[k] > 0x20 && p[k] < 0x7f ? (char)p[k] :
+			    '.';
+		}
+		hs[h] = as[a] = '\0';
+		nd_putf(c, "\n\t0x%04zx: %-40s  %s", i, hs, as);
+	}
+}
+
+/* tcpdump -x, and its print of data it does not know: 16 bytes to a
+ * line, in hex. */
+void
+nd_hex_print(struct ctx *c, const unsigned char *p, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	char line[64];
+	size_t i, k;
+
+	for (i = 0; i < n; i += 16) {
+		k = (size_t)snprintf(line, sizeof(line), "\n\t0x%04zx: ", i);
+		for (size_t b = i; b < i + 16 && b < n; b += 2) {
+			line[k++] = ' ';
+			line[k++] = hex[p[b] >> 4];
+			line[k++] = hex[p[b] & 15];
+			if (b + 1 < n) {
+				line[k++] = hex[p[b + 1] >> 4];
+				line[k++] = hex[p[b + 1] & 15];
+			}
+		}
+		nd_put(c, line, k);
+	}
+}

@@ -1,0 +1,388 @@
+/*
+ * test-decode.c - the packet decoder (lib/capture/decode.c and its
+ * printers, print-*.c), one section per printer: hand-made packets, each
+ * with the line tcpdump 4.99.3 prints for it (`tcpdump -n -tt -r` on a
+ * pcap file holding that packet alone), compared byte for byte.  Then the
+ * time stamp, the relative TCP sequence numbers, -x and JSON.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcap/pcap.h>
+
+#include "sockit.h"
+#include "tap.h"
+
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+static const struct tc {
+	const char *section, *name;
+	int linktype;
+	unsigned int wirelen;	/* 0: as captured */
+	const char *hex, *want;	/* the bytes; tcpdump's line, no time */
+} cases[] = {
+	{ "ether", "an unknown EtherType", DLT_EN10MB, 0,
+	    "02000000000202000000000188b500000000000000000000",
+	    "02:00:00:00:00:01 > 02:00:00:00:00:02, ethertype Unknown (0x"
+	    "88b5), length 24: \n\t0x0000:  0000 0000 0000 0000 0000     "
+	    "            .........." },
+	{ "ether", "802.1Q tag, then IPv4", DLT_EN10MB, 0,
+	    "0200000000020200000000018100000508004500001e0001000040110000"
+	    "0a0000010a00000200010002000a00006162",
+	    "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 2" },
+	{ "ether", "cut short", DLT_EN10MB, 0,
+	    "0200000000020200",
+	    " [|ether]" },
+	{ "arp", "request", DLT_EN10MB, 0,
+	    "02000000000202000000000108060001080006040001020000000001c0a8"
+	    "0001000000000000c0a80002",
+	    "ARP, Request who-has 192.168.0.2 tell 192.168.0.1, length 28" },
+	{ "arp", "reply", DLT_EN10MB, 0,
+	    "02000000000202000000000108060001080006040002020000000001c0a8"
+	    "0001020000000002c0a80002",
+	    "ARP, Reply 192.168.0.1 is-at 02:00:00:00:00:01, length 28" },
+	{ "arp", "cut short", DLT_EN10MB, 0,
+	    "020000000002020000000001080600010800060400",
+	    " [|arp]" },
+	{ "ip", "unknown protocol", DLT_RAW, 0,
+	    "450000180001000040fd00000a0000010a00000261626364",
+	    "IP 10.0.0.1 > 10.0.0.2:  ip-proto-253 4" },
+	{ "ip", "non-first fragment", DLT_RAW, 0,
+	    "4500001c00010010401100000a0000010a0000026162636465666768",
+	    "IP 10.0.0.1 > 10.0.0.2: ip-proto-17" },
+	{ "ip", "header cut short", DLT_RAW, 0,
+	    "450000140001000040060000",
+	    "IP  [|ip]" },
+	{ "ip", "length beyond capture", DLT_RAW, 0,
+	    "4500003c00010000401100000a0000010a00000200010002000c00007878"
+	    "7878",
+	    "IP truncated-ip - 28 bytes missing! 10.0.0.1.1 > 10.0.0.2.2:"
+	    " UDP, length 4" },
+	{ "ip6", "hop-by-hop, then UDP", DLT_RAW, 0,
+	    "600000000012004020010db800000000000000000000000120010db80000"
+	    "000000000000000000021100000000000000cf080009000a00006869",
+	    "IP6 2001:db8::1 > 2001:db8::2: HBH 53000 > 9: UDP, length 2" },
+	{ "ip6", "fragment, first", DLT_RAW, 0,
+	    "6000000000122c4020010db800000000000000000000000120010db80000"
+	    "00000000000000000002110000010000000100010002000a00007a7a",
+	    "IP6 2001:db8::1 > 2001:db8::2: frag (0|10) 1 > 2: UDP, lengt"
+	    "h 2" },
+	{ "ip6", "routing type 0", DLT_RAW, 0,
+	    "6000000000182b4020010db800000000000000000000000120010db80000"
+	    "000000000000000000023b0200010000000020010db80000000000000000"
+	    "00000009",
+	    "IP6 2001:db8::1 > 2001:db8::2: RT6 (len=2, type=0 [Deprecate"
+	    "d], segleft=1, [0]2001:db8::9) no next header" },
+	{ "tcp", "SYN with mss, sackOK, TS, wscale", DLT_RAW, 0,
+	    "4500003c00010000400600000a0000010a0000029c400050000003e80000"
+	    "0000a002020000000000020405b40402080a000000010000000001030307",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 51"
+	    "2, options [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], le"
+	    "ngth 0" },
+	{ "tcp", "MPTCP capable v1", DLT_RAW, 0,
+	    "4500003000010000400600000a0000010a0000029c400050000003e80000"
+	    "000070020200000000001e04018101010000",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.80: Flags [S], seq 1000, win 51"
+	    "2, options [mptcp 4 capable v1 csum,nop,nop,eol], length 0" },
+	{ "tcp", "MPTCP dss", DLT_RAW, 0,
+	    "4500003000010000400600000a0000010a0000029c410050000003e80000"
+	    "000570100200000000001e08200100000007",
+	    "IP 10.0.0.1.40001 > 10.0.0.2.80: Flags [.], ack 5, win 512, "
+	    "options [mptcp 8 dss ack 7], length 0" },
+	{ "tcp", "TFO experimental cookie request", DLT_RAW, 0,
+	    "4500003000010000400600000a0000010a0000029c420050000003e80000"
+	    "00007002020000000000fe04f98901010000",
+	    "IP 10.0.0.1.40002 > 10.0.0.2.80: Flags [S], seq 1000, win 51"
+	    "2, options [exp-tfo cookiereq,nop,nop,eol], length 0" },
+	{ "tcp", "an option whose length is wrong", DLT_RAW, 0,
+	    "4500002c00010000400600000a0000010a0000029c430050000000010000"
+	    "0000600202000000000001011404",
+	    "IP 10.0.0.1.40003 > 10.0.0.2.80: Flags [S], seq 1, win 512, "
+	    "options [nop,nop,[bad opt]]" },
+	{ "tcp", "header length too short", DLT_RAW, 0,
+	    "4500002800010000400600000a0000010a00000200010002000000030000"
+	    "00044010000500000000",
+	    "IP 10.0.0.1.1 > 10.0.0.2.2:  tcp 4 [bad hdr length 16 - too "
+	    "short, < 20]" },
+	{ "udp", "length", DLT_RAW, 0,
+	    "4500002100010000401100000a0000010a00000204d2270f000d00006865"
+	    "6c6c6f",
+	    "IP 10.0.0.1.1234 > 10.0.0.2.9999: UDP, length 5" },
+	{ "udp", "length larger than the datagram", DLT_RAW, 0,
+	    "4500002100010000401100000a0000010a00000204d2270f006400006865"
+	    "6c6c6f",
+	    "IP 10.0.0.1.1234 > 10.0.0.2.9999: UDP, bad length 92 > 5" },
+	{ "udp", "length under 8", DLT_RAW, 0,
+	    "4500001c00010000401100000a0000010a00000204d2270f00040000",
+	    "IP 10.0.0.1.1234 > 10.0.0.2.9999: truncated-udplength 4" },
+	{ "icmp", "echo request", DLT_RAW, 0,
+	    "4500002000010000400100000a0000010a00000208000000002a00017069"
+	    "6e67",
+	    "IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 42, seq 1, len"
+	    "gth 12" },
+	{ "icmp", "port unreachable", DLT_RAW, 0,
+	    "4500003900010000400100000a0000010a00000203030000000000004500"
+	    "001d00010000401100000a0000010a000002138800350009000071",
+	    "IP 10.0.0.1 > 10.0.0.2: ICMP 10.0.0.2 udp port 53 unreachabl"
+	    "e, length 37" },
+	{ "icmp", "cut short", DLT_RAW, 0,
+	    "4500001500010000400100000a0000010a00000208",
+	    "IP 10.0.0.1 > 10.0.0.2:  [|icmp]" },
+	{ "icmp6", "echo reply", DLT_RAW, 0,
+	    "6000000000083a4020010db800000000000000000000000120010db80000"
+	    "0000000000000000000281000000000700ff",
+	    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, echo reply, id 7, seq "
+	    "255, length 8" },
+	{ "icmp6", "neighbor solicitation", DLT_RAW, 0,
+	    "6000000000183a4020010db800000000000000000000000120010db80000"
+	    "00000000000000000002870000000000000020010db80000000000000000"
+	    "00000002",
+	    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, neighbor solicitation,"
+	    " who has 2001:db8::2, length 24" },
+	{ "icmp6", "packet too big", DLT_RAW, 0,
+	    "6000000000083a4020010db800000000000000000000000120010db80000"
+	    "000000000000000000020200000000000500",
+	    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, packet too big, mtu 12"
+	    "80, length 8" },
+	{ "link", "BSD loopback, IPv4", DLT_NULL, 0,
+	    "020000004500001c00010000401100000a0000010a000002000100020008"
+	    "0000",
+	    "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0" },
+	{ "link", "Linux cooked, IPv6", DLT_LINUX_SLL, 0,
+	    "000003040006000000000000000086dd6000000000003b4020010db80000"
+	    "0000000000000000000120010db8000000000000000000000002",
+	    "IP6 2001:db8::1 > 2001:db8::2: no next header" },
+	{ "sctp", "INIT", DLT_RAW, 0,
+	    "4500003400010000408400000a0000010a00000213881770000000000000"
+	    "000001000014000000070000ffff000a000a00000063",
+	    "IP 10.0.0.1.5000 > 10.0.0.2.6000: sctp (1) [INIT] [init tag:"
+	    " 7] [rwnd: 65535] [OS: 10] [MIS: 10] [init TSN: 99] " },
+	{ "sctp", "DATA and SACK with a gap block", DLT_RAW, 0,
+	    "4500004800010000408400000a0000010a00000213881770000000010000"
+	    "00000300001400000064000010000001000000020003000300110000002a"
+	    "000100020000000378000000",
+	    "IP 10.0.0.1.5000 > 10.0.0.2.6000: sctp (1) [SACK] [cum ack 1"
+	    "00] [a_rwnd 4096] [#gap acks 1] [#dup tsns 0] \n\t\t[gap ack"
+	    " block #1: start = 102, end = 103] , (2) [DATA] (B)(E) [TSN:"
+	    " 42] [SID: 1] [SSEQ 2] [PPID M3UA] " },
+	{ "sctp", "cut short", DLT_RAW, 0,
+	    "4500001800010000408400000a0000010a00000213881770",
+	    "IP truncated-sctp - 8 bytes missing!" },
+	{ "dccp", "request", DLT_RAW, 0,
+	    "4500002a00010000402100000a0000010a0000021b581f40050000000100"
+	    "00010000000000020000002a",
+	    "IP 10.0.0.1.7000 > 10.0.0.2.8000: DCCP DCCP-Request (service"
+	    "=131072) " },
+	{ "dccp", "ack", DLT_RAW, 0,
+	    "4500002e00010000402100000a0000010a0000021b581f40060000000700"
+	    "00020000000000030000000000000011",
+	    "IP 10.0.0.1.7000 > 10.0.0.2.8000: DCCP DCCP-Ack (ack=0) " },
+	{ "gre", "key and sequence, then IPv4", DLT_RAW, 0,
+	    "4500003c00010000402f00000a0000010a00000230000800000000050000"
+	    "00094500001c00010000400100000a0000010a0000020800000000010002",
+	    "IP 10.0.0.1 > 10.0.0.2: GREv0, key=0x5, seq 9, length 40: IP"
+	    " 10.0.0.1 > 10.0.0.2: ICMP echo request, id 1, seq 2, length"
+	    " 8" },
+	{ "gre", "a protocol not decoded", DLT_RAW, 0,
+	    "4500002000010000402f00000a0000010a000002000088be000000000000"
+	    "0000",
+	    "IP 10.0.0.1 > 10.0.0.2: GREv0, length 12: gre-proto-0x88be" },
+	{ "igmp", "v2 report", DLT_RAW, 0,
+	    "4500001c00010000400200000a0000010a00000216000000e0000001",
+	    "IP 10.0.0.1 > 10.0.0.2: igmp v2 report 224.0.0.1" },
+	{ "igmp", "v3 query", DLT_RAW, 0,
+	    "4500002400010000400200000a0000010a00000211640000e00000010000"
+	    "00010a000001",
+	    "IP 10.0.0.1 > 10.0.0.2: igmp query v3 [gaddr 224.0.0.1, 1 so"
+	    "urce(s)]" },
+	{ "macsec", "in the clear", DLT_EN10MB, 0,
+	    "02000000000202000000000188e500000000000108004500001e00010000"
+	    "401100000a0000010a00000200010002000a000061620000000000000000"
+	    "0000000000000000",
+	    "IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 2" },
+	{ "macsec", "encrypted", DLT_EN10MB, 0,
+	    "02000000000202000000000188e52c000000000173656372657462797465"
+	    "732100000000000000000000000000000000",
+	    "02:00:00:00:00:01 > 02:00:00:00:00:02 802.1AE MACsec, an 0, "
+	    "pn 1, flags ECI, sci 7365637265746279, \n\t0x0000:  7465 732"
+	    "1 0000 0000 0000 0000 0000 0000  tes!............\n\t0x0010:"
+	    "  0000 0000                                ...." },
+	{ "icmp6", "MLDv2 query", DLT_RAW, 0,
+	    "60000000001c3a4020010db800000000000000000000000120010db80000"
+	    "000000000000000000028200000000000000000000000000000000000000"
+	    "0000000000000000",
+	    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, multicast listener que"
+	    "ry v2 [gaddr ::], length 28" },
+	{ "icmp6", "unknown type", DLT_RAW, 0,
+	    "6000000000083a4020010db800000000000000000000000120010db80000"
+	    "00000000000000000002a0000000deadbeef",
+	    "IP6 2001:db8::1 > 2001:db8::2: ICMP6, unknown icmp6 type (16"
+	    "0), length 8\n\t0x0000:  a000 0000 dead beef" },
+	{ "vxlan", "an ARP request inside", DLT_RAW, 0,
+	    "4500004e00010000401100000a0000010a0000029c4012b5003a00000800"
+	    "000000006400020000000002020000000001080600010800060400010200"
+	    "00000001c0a80001000000000000c0a80002",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.4789: VXLAN, flags [I] (0x08), "
+	    "vni 100\nARP, Request who-has 192.168.0.2 tell 192.168.0.1, "
+	    "length 28" },
+	{ "vxlan", "cut short", DLT_RAW, 0,
+	    "4500002000010000401100000a0000010a0000029c4012b5000c00000800"
+	    "0000",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.4789: VXLAN (invalid)" },
+	{ "decode", "caplen greater than len", DLT_RAW, 10,
+	    "4500001c00010000401100000a0000010a0000020001000200080000",
+	    "[Invalid header: len(10) < caplen(28)]" },
+};
+
+static size_t
+unhex(const char *h, unsigned char *b, size_t max)
+{
+	size_t n = 0;
+	unsigned int v;
+
+	for (; h[0] != '\0' && h[1] != '\0' && n < max; h += 2) {
+		if (sscanf(h, "%2x", &v) != 1)
+			break;
+		b[n++] = (unsigned char)v;
+	}
+	return n;
+}
+
+/* The text sk_decode prints for the packet, without its newline. */
+static char *
+decode(struct sk_decoder *d, int linktype, const unsigned char *b, size_t n,
+    unsigned int wirelen, long sec, long nsec)
+{
+	struct sk_packet p;
+	struct sk_buf out = { 0 };
+	char *s;
+
+	memset(&p, 0, sizeof(p));
+	p.ts.tv_sec = sec;
+	p.ts.tv_nsec = nsec;
+	p.data = b;
+	p.caplen = (uint32_t)n;
+	p.len = wirelen != 0 ? wirelen : (uint32_t)n;
+	p.linktype = linktype;
+	if (sk_decode(d, &p, &out) == -1 || out.len == 0) {
+		sk_buf_free(&out);
+		return strdup("(decode failed)");
+	}
+	s = strndup((const char *)out.data, out.len - 1);
+	sk_buf_free(&out);
+	return s;
+}
+
+static void
+test_cases(void)
+{
+	unsigned char b[1024];
+	const char *last = "";
+	size_t i, n;
+
+	for (i = 0; i < nitems(cases); i++) {
+		const struct tc *t = &cases[i];
+		struct sk_decoder *d = sk_decoder_new(0, NULL);
+		char want[1024], *got;
+
+		if (strcmp(last, t->section) != 0)
+			diag("print-%s", t->section);
+		last = t->section;
+		n = unhex(t->hex, b, sizeof(b));
+		got = decode(d, t->linktype, b, n, t->wirelen, 1, 2000);
+		(void)snprintf(want, sizeof(want), "%s%s",
+		    t->want[0] == '[' ? "" : "1.000002 ", t->want);
+		is_str(got, want, "%s: %s", t->section, t->name);
+		free(got);
+		sk_decoder_free(d);
+	}
+}
+
+static void
+test_time(void)
+{
+	struct sk_decoder *d = sk_decoder_new(0, NULL);
+	unsigned char b[64];
+	size_t n = unhex("4500001c00010000401100000a0000010a000002"
+	    "0001000200080000", b, sizeof(b));
+	char *got;
+
+	diag("decode: time stamps");
+	got = decode(d, DLT_RAW, b, n, 0, 2147483648L, 0);
+	is_str(got, "[Error converting time] IP 10.0.0.1.1 > 10.0.0.2.2: "
+	    "UDP, length 0", "seconds of 2^31: tcpdump's error");
+	free(got);
+	got = decode(d, DLT_RAW, b, n, 0, 7, 1234567000L);
+	is_str(got, "7.1234567 IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0",
+	    "microseconds out of range printed as they are");
+	free(got);
+	got = decode(d, DLT_RAW, b, n, 0, 1700000000, 999999999L);
+	is_str(got, "1700000000.999999 IP 10.0.0.1.1 > 10.0.0.2.2: UDP, "
+	    "length 0", "nanoseconds cut to microseconds");
+	free(got);
+	sk_decoder_free(d);
+}
+
+static void
+test_tcp_relative(void)
+{
+	struct sk_decoder *d = sk_decoder_new(0, NULL);
+	unsigned char b[64];
+	size_t n;
+	char *got;
+
+	diag("print-tcp: sequence numbers relative to the connection");
+	/* 10.0.0.1:1000 > 10.0.0.2:80 ACK seq 5000 ack 9000, twice. */
+	n = unhex("4500002800010000400600000a0000010a000002"
+	    "03e800500000138800002328501002000000000000", b, sizeof(b));
+	got = decode(d, DLT_RAW, b, n, 0, 1, 0);
+	is_str(got, "1.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [.], "
+	    "ack 9000, win 512, length 0", "first segment: absolute");
+	free(got);
+	b[27] = 0x8a;	/* seq 5002 */
+	b[31] = 0x2a;	/* ack 9002 */
+	b[33] = 0x18;	/* PSH|ACK */
+	got = decode(d, DLT_RAW, b, n, 0, 1, 0);
+	is_str(got, "1.000000 IP 10.0.0.1.1000 > 10.0.0.2.80: Flags [P.], "
+	    "ack 3, win 512, length 0", "next segment: relative");
+	free(got);
+	sk_decoder_free(d);
+}
+
+static void
+test_hex_json(void)
+{
+	struct sk_decoder *d = sk_decoder_new(SK_DECODE_HEX, NULL);
+	unsigned char b[64];
+	size_t n = unhex("4500001c00010000401100000a0000010a000002"
+	    "0001000200080000", b, sizeof(b));
+	char *got;
+
+	diag("decode: -x and JSON");
+	got = decode(d, DLT_RAW, b, n, 0, 1, 0);
+	is_str(got, "1.000000 IP 10.0.0.1.1 > 10.0.0.2.2: UDP, length 0"
+	    "\n\t0x0000:  4500 001c 0001 0000 4011 0000 0a00 0001"
+	    "\n\t0x0010:  0a00 0002 0001 0002 0008 0000",
+	    "-x: tcpdump -x's dump from the IP header on");
+	free(got);
+	sk_decoder_free(d);
+	d = sk_decoder_new(SK_DECODE_JSON, NULL);
+	got = decode(d, DLT_RAW, b, n, 0, 1, 0);
+	ok(strstr(got, "\"summary\":\"IP 10.0.0.1.1 > 10.0.0.2.2: UDP, "
+	    "length 0\"") != NULL, "JSON: the line as the summary");
+	ok(strstr(got, "\"udp\":{\"sport\":1,\"dport\":2,\"length\":0}") !=
+	    NULL, "JSON: the UDP fields");
+	free(got);
+	sk_decoder_free(d);
+}
+
+int
+main(void)
+{
+	test_cases();
+	test_time();
+	test_tcp_relative();
+	test_hex_json();
+	return done_testing();
+}
