@@ -19,23 +19,27 @@
 
 #include "cli.h"
 
-enum {
-	OPT_RATE = OPT_FIRST_PRIVATE
-};
-
 #define BATCH		64
 #define FRAME_MAX	(256u << 10)	/* a capture file's largest packet */
 
+struct opts {
+	const char *iface, *rfile;
+	long long count;
+	double rate;
+};
+
+/* The options, as the table below fills them. */
+static struct opts opt = { .count = 1 };
+
 static const struct cli_option options[] = {
-	{ 'i', "interface", required_argument, "IFACE",
-	    "send on IFACE (required)", NULL },
-	{ 'c', "count", required_argument, "COUNT",
-	    "send the frames (or the file) COUNT times (default 1)", NULL },
-	{ OPT_RATE, "rate", required_argument, "PPS",
-	    "at most PPS frames a second (default: as fast as IFACE takes)",
-	    NULL },
-	{ 'r', "read", required_argument, "FILE",
-	    "send every frame of FILE (pcap or pcapng, Ethernet)", NULL },
+	CLI_STRING('i', "interface", &opt.iface, "IFACE",
+	    "send on IFACE (required)"),
+	CLI_INT('c', "count", &opt.count, "COUNT", 1, LLONG_MAX,
+	    "send the frames (or the file) COUNT times (default 1)"),
+	CLI_SECONDS_POS(0, "rate", &opt.rate, "PPS",
+	    "at most PPS frames a second (default: as fast as IFACE takes)"),
+	CLI_PATH('r', "read", &opt.rfile, "FILE",
+	    "send every frame of FILE (pcap or pcapng, Ethernet)"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -55,13 +59,6 @@ const struct cli_command cmd_inject = {
 	"CAP_NET_RAW capability.",
 	options,
 	main_inject
-};
-
-struct opts {
-	const char *iface, *rfile;
-	long long count;
-	double rate;
-	bool verbose, quiet, json;
 };
 
 /* A batch of frames waiting to go, copied into one arena. */
@@ -86,61 +83,12 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-
-	switch (val) {
-	case 'i':
-		o->iface = arg;
-		break;
-	case 'c':
-		return cli_number("--count", arg, 1, LLONG_MAX, &o->count);
-	case OPT_RATE:
-		if (cli_seconds("--rate", arg, &o->rate) == -1)
-			return -1;
-		if (o->rate <= 0)
-			return cli_usage_fail("--rate: must be more than 0");
-		break;
-	case 'r':
-		o->rfile = arg;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
 static void
 print_json(struct sk_json *j)
 {
 	if (sk_json_end(j) == 0)
 		(void)fwrite(j->buf.data, 1, j->buf.len, stdout);
 	sk_json_free(j);
-}
-
-static void
-json_exit(const struct opts *o, int status, const char *reason)
-{
-	struct sk_json j = { 0 };
-
-	if (!o->json)
-		return;
-	sk_json_begin(&j);
-	sk_json_str(&j, "event", "exit");
-	sk_json_int(&j, "status", status);
-	sk_json_str(&j, "reason", reason);
-	print_json(&j);
 }
 
 /* Wait until frame number seen is due at the rate asked for. */
@@ -202,7 +150,7 @@ add_frame(struct run *r, const unsigned char *data, size_t len)
 	if (sk_inject_check(r->in, data, len, &err) == -1) {
 		r->skipped++;
 		r->status = EXIT_OSERR;
-		if (r->o->json) {
+		if (cli_common.json) {
 			sk_json_begin(&j);
 			sk_json_str(&j, "event", "skipped");
 			sk_json_uint(&j, "frame", r->seen);
@@ -213,7 +161,7 @@ add_frame(struct run *r, const unsigned char *data, size_t len)
 		cli_warn("frame %llu: %s: skipped", r->seen, err.message);
 		return 0;
 	}
-	if (r->o->verbose)
+	if (cli_common.verbose)
 		cli_warn("frame %llu: %zu bytes", r->seen, len);
 	if (r->nframes == r->batch || r->arena_used + len > r->arena_size)
 		if (flush(r) == -1)
@@ -337,7 +285,7 @@ summary(const struct run *r)
 {
 	struct sk_json j = { 0 };
 
-	if (r->o->json) {
+	if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "event", "summary");
 		sk_json_uint(&j, "frames", r->sent);
@@ -346,7 +294,7 @@ summary(const struct run *r)
 		print_json(&j);
 	}
 	(void)fflush(stdout);
-	if (!r->o->quiet)
+	if (!cli_common.quiet)
 		fprintf(stderr, "%llu frame%s sent, %llu byte%s\n", r->sent,
 		    r->sent == 1 ? "" : "s", r->bytes,
 		    r->bytes == 1 ? "" : "s");
@@ -355,20 +303,20 @@ summary(const struct run *r)
 static int
 main_inject(int argc, char **argv)
 {
-	struct opts o = { .count = 1 };
+	const struct opts *o = &opt;
 	struct run r;
 	struct sk_error err;
 	struct sk_frame *f = NULL;
 	struct sigaction sa;
 	int first, nargs, status, i;
 
-	first = cli_parse(argc, argv, on_option, &o);
+	first = cli_parse(argc, argv);
 	nargs = argc - first;
-	if (o.iface == NULL)
+	if (o->iface == NULL)
 		return cli_usage("an interface is required (-i IFACE)");
-	if (o.rfile != NULL && nargs > 0)
+	if (o->rfile != NULL && nargs > 0)
 		return cli_usage("cannot use --read with HEX frames");
-	if (o.rfile == NULL && nargs == 0)
+	if (o->rfile == NULL && nargs == 0)
 		return cli_usage("nothing to send: HEX frames or --read FILE");
 	if (nargs > 0) {
 		if ((f = calloc((size_t)nargs, sizeof(*f))) == NULL) {
@@ -378,19 +326,16 @@ main_inject(int argc, char **argv)
 		if ((status = parse_frames(nargs, argv + first, f)) !=
 		    EXIT_OK)
 			goto out;
-	} else if ((status = check_file(o.rfile)) != EXIT_OK) {
-		json_exit(&o, status, "not an Ethernet capture");
+	} else if ((status = check_file(o->rfile)) != EXIT_OK)
 		return status;
-	}
 
 	memset(&r, 0, sizeof(r));
-	r.o = &o;
+	r.o = o;
 	r.batch = BATCH;
-	if (o.rate > 0 && o.rate < 1000.0 * BATCH)
-		r.batch = o.rate >= 1000.0 ? (size_t)(o.rate / 1000.0) : 1;
-	if ((r.in = sk_inject_open(o.iface, &err)) == NULL) {
-		status = open_failed(o.iface, &err);
-		json_exit(&o, status, err.message);
+	if (o->rate > 0 && o->rate < 1000.0 * BATCH)
+		r.batch = o->rate >= 1000.0 ? (size_t)(o->rate / 1000.0) : 1;
+	if ((r.in = sk_inject_open(o->iface, &err)) == NULL) {
+		status = open_failed(o->iface, &err);
 		goto out;
 	}
 	r.arena_size = (size_t)BATCH * (sk_inject_mtu(r.in) + 18u);
@@ -417,9 +362,6 @@ main_inject(int argc, char **argv)
 		(void)flush(&r);
 	summary(&r);
 	status = r.status;
-	json_exit(&o, status, stop_signal != 0 ? "interrupted" :
-	    r.skipped > 0 ? "frames skipped" : status != EXIT_OK ?
-	    "send failed" : "done");
 	free(r.arena);
 	sk_inject_close(r.in);
 out:

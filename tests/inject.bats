@@ -196,7 +196,7 @@ PY
 	[[ $stderr != *"frames sent"* ]]
 	[ "${lines[0]}" = '{"event":"skipped","frame":2,"bytes":1515,"reason":"1515 bytes, longer than the MTU (1500) and an Ethernet header (14)"}' ]
 	[ "${lines[1]}" = '{"event":"summary","frames":1,"bytes":14,"skipped":1}' ]
-	[ "${lines[2]}" = '{"event":"exit","status":1,"reason":"frames skipped"}' ]
+	[ "${lines[2]}" = '{"event":"exit","status":1,"reason":"frame 2: 1515 bytes, longer than the MTU (1500) and an Ethernet header (14): skipped"}' ]
 }
 
 @test "inject -r: a file that is not Ethernet is refused" {
