@@ -23,3 +23,7 @@ CMD(udp_listen, "udp-listen",
     "the documented UDP server: print, answer or echo each datagram")
 CMD(inject, "inject",
     "send Ethernet frames on an interface: hex frames or a pcap replay")
+CMD(probe, "probe",
+    "is it up: every address x every port, in order; --wait for a port")
+CMD(ping, "ping",
+    "a TCP ping: connect times to any port, loss and percentiles")

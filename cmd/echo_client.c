@@ -276,23 +276,6 @@ on_interrupt(int signo)
 	interrupted = 1;
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-/* The nearest-rank percentile of n sorted values. */
-static double
-percentile(const double *v, size_t n, double p)
-{
-	size_t rank = (size_t)ceil(p / 100 * (double)n);
-
-	return v[rank == 0 ? 0 : rank - 1];
-}
-
 /* --count: a TCP ping. */
 static int
 ping(const struct opts *o, struct sk_socket *s, struct trip *t,
@@ -301,8 +284,9 @@ ping(const struct opts *o, struct sk_socket *s, struct trip *t,
 	struct sk_error err;
 	struct sk_json j = { 0 };
 	struct sigaction sa = { .sa_handler = on_interrupt };
-	double *rtt = NULL, *more, t0, sum = 0;
-	size_t n = 0, cap = 0;
+	struct sk_stats st;
+	struct sk_stats_summary sum;
+	double t0, rtt;
 	long long seq;
 	int status = EXIT_OK;
 	unsigned long long bytes = t->size < 0 ? t->len :
@@ -311,6 +295,7 @@ ping(const struct opts *o, struct sk_socket *s, struct trip *t,
 	/* Ctrl-C ends the run early, with its summary, as ping does. */
 	(void)sigemptyset(&sa.sa_mask);
 	(void)sigaction(SIGINT, &sa, NULL);
+	sk_stats_init(&st);
 	for (seq = 1; seq <= o->count && !interrupted; seq++) {
 		if (seq > 1 && o->interval > 0) {
 			struct timespec ts = { (time_t)o->interval,
@@ -325,63 +310,51 @@ ping(const struct opts *o, struct sk_socket *s, struct trip *t,
 			status = cli_fail(peer_text, &err);
 			break;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 64;
-			if ((more = reallocarray(rtt, cap, sizeof(*rtt)))
-			    == NULL) {
-				(void)sk_error_set(&err, SK_ERR_OS, ENOMEM,
-				    NULL);
-				status = cli_fail("--count", &err);
-				break;
-			}
-			rtt = more;
+		rtt = now_ms() - t0;
+		if (sk_stats_add(&st, rtt, &err) == -1) {
+			status = cli_fail("--count", &err);
+			break;
 		}
-		rtt[n] = now_ms() - t0;
-		sum += rtt[n];
 		if (cli_common.json) {
 			sk_json_begin(&j);
 			sk_json_str(&j, "event", "rtt");
 			sk_json_int(&j, "seq", seq);
 			sk_json_uint(&j, "bytes", t->got);
-			sk_json_double(&j, "rtt_ms", rtt[n]);
+			sk_json_double(&j, "rtt_ms", rtt);
 			print_json(&j);
 		} else {
 			(void)printf("%llu bytes from %s: seq=%lld time=%.3f "
-			    "ms\n", t->got, peer_text, seq, rtt[n]);
+			    "ms\n", t->got, peer_text, seq, rtt);
 		}
-		n++;
 		if (!t->same) {
 			status = report_mismatch(t, peer_text);
 			break;
 		}
 	}
-	if (n > 0) {
-		double min, max, avg = sum / (double)n;
-
-		qsort(rtt, n, sizeof(*rtt), cmp_double);
-		min = rtt[0];
-		max = rtt[n - 1];
-		if (cli_common.json) {
-			sk_json_begin(&j);
-			sk_json_str(&j, "event", "summary");
-			sk_json_addr(&j, "peer", peer);
-			sk_json_uint(&j, "count", n);
-			sk_json_uint(&j, "bytes", bytes);
-			sk_json_double(&j, "min_ms", min);
-			sk_json_double(&j, "avg_ms", avg);
-			sk_json_double(&j, "max_ms", max);
-			sk_json_double(&j, "p50_ms", percentile(rtt, n, 50));
-			sk_json_double(&j, "p99_ms", percentile(rtt, n, 99));
-			print_json(&j);
-		} else {
-			(void)printf("%zu round trip%s to %s: "
-			    "min/avg/max = %.3f/%.3f/%.3f ms, "
-			    "p50/p99 = %.3f/%.3f ms\n", n, n == 1 ? "" : "s",
-			    peer_text, min, avg, max, percentile(rtt, n, 50),
-			    percentile(rtt, n, 99));
-		}
+	if (st.n > 0 && sk_stats_summary(&st, &sum, &err) == -1)
+		status = cli_fail("--count", &err);
+	else if (st.n > 0 && cli_common.json) {
+		sk_json_begin(&j);
+		sk_json_str(&j, "event", "summary");
+		sk_json_addr(&j, "peer", peer);
+		sk_json_uint(&j, "count", sum.answered);
+		sk_json_uint(&j, "bytes", bytes);
+		sk_json_double(&j, "min_ms", sum.min);
+		sk_json_double(&j, "avg_ms", sum.avg);
+		sk_json_double(&j, "max_ms", sum.max);
+		sk_json_double(&j, "mdev_ms", sum.mdev);
+		sk_json_double(&j, "p50_ms", sum.p50);
+		sk_json_double(&j, "p90_ms", sum.p90);
+		sk_json_double(&j, "p99_ms", sum.p99);
+		print_json(&j);
+	} else if (st.n > 0) {
+		(void)printf("%zu round trip%s to %s: "
+		    "min/avg/max/mdev = %.3f/%.3f/%.3f/%.3f ms, "
+		    "p50/p90/p99 = %.3f/%.3f/%.3f ms\n", sum.answered,
+		    sum.answered == 1 ? "" : "s", peer_text, sum.min, sum.avg,
+		    sum.max, sum.mdev, sum.p50, sum.p90, sum.p99);
 	}
-	free(rtt);
+	sk_stats_free(&st);
 	return status;
 }
 

@@ -146,6 +146,9 @@ _comp_cmd_sockit()
 	fi
 	if ((nargs == 0)); then
 		case $sub in
+		probe | ping)
+			_comp_cmd_sockit__hosts
+			;;
 		echo-client)
 			# HOST, unless --unix names a socket instead.
 			[[ " ${words[*]} " == *" --unix"[\ =]* ]] ||

@@ -93,8 +93,9 @@ function __fish_sockit_define
         end
         complete $args
     end
-    # The HOST operand of echo-client, unless --unix names a socket.
-    if test $sub = echo-client
+    # The HOST operand of echo-client (unless --unix names a socket),
+    # probe and ping.
+    if contains -- $sub echo-client probe ping
         complete -c $prog -n "$cond; and not __fish_contains_opt unix; and __fish_sockit_no_operand $sub $takes_arg" \
             -xa '(__fish_print_hostnames)'
     end

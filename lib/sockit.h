@@ -1133,6 +1133,107 @@ SK_API int sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
 SK_API void sk_tls_info_json(struct sk_json *j,
     const struct sk_tls_info *info);
 
+
+/*
+ * Many timed connects at once (probe.c), on an sk_loop: each attempt a
+ * non-blocking connect (the documented connect_ex) with its own deadline,
+ * up to a number in flight, each result classified from the socket's
+ * error and timed from just before connect(2) to writable (the first SYN
+ * to established).  UDP: one datagram to each address on a connected
+ * socket; a reply is open, an ICMP port unreachable closed, silence
+ * open|filtered.  A TCP connect that lands on itself (loopback's
+ * simultaneous open, local address == peer) is refused, never open.
+ */
+enum sk_probe_result {
+	SK_PROBE_OPEN = 0,	/* connected; UDP: a reply came */
+	SK_PROBE_REFUSED,	/* RST (ECONNREFUSED), or a self-connect */
+	SK_PROBE_TIMEOUT,	/* no answer before the deadline (TCP) */
+	SK_PROBE_UNREACHABLE,	/* ICMP unreachable: net, host, down */
+	SK_PROBE_RESET,		/* reset while connecting */
+	SK_PROBE_ERROR,		/* any other errno */
+	SK_PROBE_CLOSED,	/* UDP: ICMP port unreachable */
+	SK_PROBE_OPEN_FILTERED	/* UDP: nothing before the deadline */
+};
+
+struct sk_probe_report {
+	const struct sk_addr *addr;	/* the address tried */
+	size_t id;			/* as given to sk_prober_add */
+	enum sk_probe_result result;
+	int code;		/* the errno behind the result; 0 for open */
+	double ms;		/* from connect(2) to the answer or deadline */
+};
+
+/* Called once per attempt, always from inside sk_loop_run (also for an
+ * attempt that ended at once); it may add more attempts. */
+typedef void sk_probe_fn(void *ctx, const struct sk_probe_report *r);
+
+struct sk_prober;
+/* socktype SOCK_STREAM or SOCK_DGRAM; jobs: the most in flight (0:
+ * SK_PROBE_JOBS).  Returns NULL (SK_ERR_OS, or SK_ERR_VALUE). */
+#define SK_PROBE_JOBS 256
+SK_API struct sk_prober *sk_prober_new(struct sk_loop *loop, int socktype,
+    unsigned int jobs, sk_probe_fn *fn, void *ctx, struct sk_error *err);
+/* UDP: the datagram each probe sends (copied; default: empty). */
+SK_API int sk_prober_set_payload(struct sk_prober *p, const void *data,
+    size_t n, struct sk_error *err);
+/* Queue an attempt at addr with a deadline of timeout seconds from its
+ * start; it starts at once when fewer than jobs are in flight.  Returns
+ * 0, or -1 (SK_ERR_OS, ENOMEM). */
+SK_API int sk_prober_add(struct sk_prober *p, const struct sk_addr *addr,
+    double timeout, size_t id, struct sk_error *err);
+/* Attempts queued or in flight. */
+SK_API size_t sk_prober_pending(const struct sk_prober *p);
+/* Close every attempt in flight (without a report) and free p. */
+SK_API void sk_prober_free(struct sk_prober *p);
+/* The result's word: "open", "refused", "timeout", "unreachable",
+ * "reset", "error", "closed", "open|filtered". */
+SK_API const char *sk_probe_result_name(enum sk_probe_result r);
+/* The result of an errno from a TCP connect (0: SK_PROBE_OPEN). */
+SK_API enum sk_probe_result sk_probe_classify(int code);
+/* Every distinct address HOST resolves to for family and socktype, in
+ * the resolver's order, port 0 (an address listed twice is kept once);
+ * *ms (may be NULL) gets the lookup's time.  *out is the caller's to
+ * free(3).  Returns the count (>= 1), or -1 (SK_ERR_GAIERROR when HOST
+ * does not resolve). */
+SK_API ssize_t sk_resolve_distinct(const char *host, int family, int socktype,
+    struct sk_addr **out, double *ms, struct sk_error *err);
+
+/*
+ * Round-trip statistics (stats.c), as ping(8) reports them: count,
+ * min/avg/max, mdev (the population standard deviation ping computes
+ * from its sums), nearest-rank percentiles and the longest run of lost
+ * probes.
+ */
+struct sk_stats {
+	double *v;		/* the answered times, in arrival order */
+	size_t n, cap;
+	size_t lost;		/* probes with no answer */
+	size_t run;		/* lost probes since the last answer */
+	size_t longest_run;
+	double sum, sumsq;
+};
+
+struct sk_stats_summary {
+	size_t sent, answered;
+	double loss_pct;
+	double min, avg, max, mdev;	/* 0 when nothing answered */
+	double p50, p90, p99;
+	size_t longest_outage;	/* the longest run of lost probes */
+};
+
+SK_API void sk_stats_init(struct sk_stats *s);
+/* An answer after ms; -1 (SK_ERR_OS, ENOMEM) when memory runs out. */
+SK_API int sk_stats_add(struct sk_stats *s, double ms, struct sk_error *err);
+/* A probe with no answer. */
+SK_API void sk_stats_lost(struct sk_stats *s);
+/* The summary so far; s is left as it was. */
+SK_API int sk_stats_summary(const struct sk_stats *s,
+    struct sk_stats_summary *out, struct sk_error *err);
+/* The nearest-rank percentile (0 < pct <= 100) of n values sorted
+ * ascending; 0 for n 0. */
+SK_API double sk_percentile(const double *sorted, size_t n, double pct);
+SK_API void sk_stats_free(struct sk_stats *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -201,7 +201,7 @@ assert e["bytes"] == len(e["data"].encode()), e' "$output"
 	without_exit 0
 	[ "${#lines[@]}" -eq 6 ]
 	printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/ping.json"
-	"$PYTHON" -c 'import json, sys
+	"$PYTHON" -c 'import json, statistics, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
 num = (int, float)
 for i, e in enumerate(ev[:5]):
@@ -210,10 +210,12 @@ for i, e in enumerate(ev[:5]):
     assert isinstance(e["rtt_ms"], num) and e["rtt_ms"] >= 0, e
 s = ev[5]
 assert s["event"] == "summary" and s["count"] == 5, s
-keys = ["min_ms", "avg_ms", "max_ms", "p50_ms", "p99_ms"]
+keys = ["min_ms", "avg_ms", "max_ms", "mdev_ms", "p50_ms", "p90_ms",
+    "p99_ms"]
 assert {"event", "count", *keys} <= set(s), s
 assert all(isinstance(s[k], num) and not isinstance(s[k], bool) for k in keys), s
-assert s["min_ms"] <= s["p50_ms"] <= s["p99_ms"] <= s["max_ms"], s
+assert s["min_ms"] <= s["p50_ms"] <= s["p90_ms"] <= s["p99_ms"] <= s["max_ms"], s
+assert abs(s["mdev_ms"] - statistics.pstdev(e["rtt_ms"] for e in ev[:5])) < 1e-9, s
 assert s["min_ms"] <= s["avg_ms"] <= s["max_ms"], s
 rtts = sorted(e["rtt_ms"] for e in ev[:5])
 assert s["min_ms"] == rtts[0] and s["max_ms"] == rtts[-1], (s, rtts)
@@ -233,7 +235,7 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 		[[ "${lines[i - 1]}" =~ ^4\ bytes\ from\ \(\'127\.0\.0\.1\',\ $PORT\):\ seq=$i\ time=[0-9]+\.[0-9]{3}\ ms$ ]] ||
 			fail "${lines[i - 1]}"
 	done
-	[[ "${lines[3]}" =~ ^3\ round\ trips\ to\ \(\'127\.0\.0\.1\',\ $PORT\):\ min/avg/max\ =\ [0-9.]+/[0-9.]+/[0-9.]+\ ms,\ p50/p99\ =\ [0-9.]+/[0-9.]+\ ms$ ]] ||
+	[[ "${lines[3]}" =~ ^3\ round\ trips\ to\ \(\'127\.0\.0\.1\',\ $PORT\):\ min/avg/max/mdev\ =\ [0-9.]+/[0-9.]+/[0-9.]+/[0-9.]+\ ms,\ p50/p90/p99\ =\ [0-9.]+/[0-9.]+/[0-9.]+\ ms$ ]] ||
 		fail "${lines[3]}"
 	# A corrupted echo stops the ping with exit 5, after its summary.
 	start_tool_server corrupt 13

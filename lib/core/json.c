@@ -170,6 +170,11 @@ sk_json_double(struct sk_json *j, const char *key, double value)
 	}
 	put_key(j, key);
 	n = snprintf(num, sizeof(num), "%.17g", value);
+	/* A whole number as one ("100", not "1e+02", which %g gives). */
+	if (value == trunc(value) && fabs(value) < 1e15) {
+		app(j, num, (size_t)snprintf(num, sizeof(num), "%.0f", value));
+		return;
+	}
 	/* Shortest form that reads back the same, for readable output. */
 	for (int prec = 1; prec < 17; prec++) {
 		char shorter[64];
