@@ -21,6 +21,8 @@ CMD(udp_send, "udp-send",
     "the documented UDP sender: -m or stdin lines as datagrams")
 CMD(udp_listen, "udp-listen",
     "the documented UDP server: print, answer or echo each datagram")
+CMD(inject, "inject",
+    "send Ethernet frames on an interface: hex frames or a pcap replay")
 CMD(probe, "probe",
     "is it up: every address x every port, in order; --wait for a port")
 CMD(ping, "ping",

@@ -36,6 +36,9 @@ int sk__copy_out(char *buf, size_t size, const char *src,
  */
 #define SK__NO_ERRNO 0
 
+/* The value of a hex digit, either case, or -1 (bytes.c). */
+int sk__hex_digit(int c);
+
 /*
  * Services and protocols (netdb.c).
  */

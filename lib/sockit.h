@@ -798,6 +798,42 @@ SK_API int sk_pcap_next(struct sk_pcap_reader *r, struct sk_packet *p,
 SK_API void sk_pcap_reader_close(struct sk_pcap_reader *r);
 
 /*
+ * Injection (inject.c): Ethernet frames sent as they are on one
+ * interface, through an AF_PACKET socket of type SOCK_RAW (packet(7)),
+ * in batches (sendmmsg(2)); the frames of a capture file, or frames
+ * written as hex digits.
+ */
+struct sk_inject;
+/* One frame to send; the bytes stay the caller's. */
+struct sk_frame {
+	const unsigned char *data;
+	size_t len;
+};
+/* Open a sender on IFNAME.  Returns NULL (SK_ERR_OS: EPERM without
+ * CAP_NET_RAW, ENODEV for an unknown interface). */
+SK_API struct sk_inject *sk_inject_open(const char *ifname,
+    struct sk_error *err);
+/* The interface's MTU, read when it was opened. */
+SK_API unsigned int sk_inject_mtu(const struct sk_inject *in);
+/* Whether the interface takes a frame of len bytes: at least an Ethernet
+ * header, at most the MTU and the header (and a VLAN tag if it has one).
+ * 0, or -1 (SK_ERR_VALUE: EINVAL too short, EMSGSIZE too long). */
+SK_API int sk_inject_check(const struct sk_inject *in, const void *frame,
+    size_t len, struct sk_error *err);
+/* Send n frames, in order, waiting while the device queue is full.
+ * Returns how many were sent (fewer than n after an error, which the
+ * next call reports), or -1 (SK_ERR_OS) when none was. */
+SK_API ssize_t sk_inject_send(struct sk_inject *in,
+    const struct sk_frame *frames, size_t n, struct sk_error *err);
+SK_API void sk_inject_close(struct sk_inject *in);
+/* A frame written as hex digits, two to a byte, white space and colons
+ * allowed between bytes ("01 02:03").  Returns the bytes stored in out,
+ * or -1 (SK_ERR_VALUE, the offset in the message: a bad or odd digit,
+ * no digits at all, or ERANGE for more than size bytes). */
+SK_API ssize_t sk_frame_parse_hex(const char *text, size_t len,
+    unsigned char *out, size_t size, struct sk_error *err);
+
+/*
  * An output queue (outq.c): lines written to fd by a thread of its own,
  * so that an event loop never blocks on a stdout nobody reads.  Bounded:
  * a line that does not fit is dropped whole and counted.

@@ -76,6 +76,12 @@ hexval(int c)
 	return hexvals[(unsigned char)c] - 1;
 }
 
+int
+sk__hex_digit(int c)
+{
+	return hexval(c);
+}
+
 ssize_t
 sk_bytes_unrepr(const char *text, size_t len, unsigned char *out, size_t size,
     struct sk_error *err)
