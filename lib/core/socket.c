@@ -610,37 +610,66 @@ bind_source(struct sk_socket *s, const char *host, const char *port,
 }
 
 int
-sk_create_connection(struct sk_socket *s, const char *host, const char *port,
-    double timeout, const char *source_host, const char *source_port,
-    int family, struct sk_error *err)
+sk_dial(struct sk_socket *s, const struct sk_dial *d, struct sk_error *err)
 {
 	struct sk_addrinfo *ai = NULL;
+	struct sk_addr *addrs;
 	struct sk_error last;
+	double t0 = now();
 	ssize_t n, i;
+	int socktype = d->socktype != 0 ? d->socktype : SOCK_STREAM;
 
 	s->fd = -1;
-	if (timeout == SK_TIMEOUT_DEFAULT)
-		timeout = default_timeout;
-	n = sk_getaddrinfo(host, port, family, SOCK_STREAM, 0, 0, &ai, err);
+	n = sk_getaddrinfo(d->host, d->port, d->family, socktype, 0, 0, &ai,
+	    err);
 	if (n < 0)
 		return -1;
+	if (sk_events_on(d->events) && (addrs = calloc((size_t)n + 1,
+	    sizeof(*addrs))) != NULL) {
+		for (i = 0; i < n; i++)
+			addrs[i] = ai[i].addr;
+		(void)sk_event_resolved(d->events, d->host, addrs, (size_t)n,
+		    (now() - t0) * 1000, NULL);
+		free(addrs);
+	}
 	sk_error_set(&last, SK_ERR_OS, EADDRNOTAVAIL,
 	    "getaddrinfo returns an empty list");
 	for (i = 0; i < n; i++) {
+		t0 = now();
 		if (sk_socket_open(s, ai[i].family, ai[i].type, ai[i].proto,
-		    &last) == -1)
-			continue;
-		if (sk_socket_settimeout(s, timeout, &last) == 0 &&
-		    (source_host == NULL && source_port == NULL ?
-		    0 : bind_source(s, source_host, source_port, &last)) == 0 &&
+		    &last) == 0 &&
+		    sk_socket_settimeout(s, d->timeout, &last) == 0 &&
+		    (d->source_host == NULL && d->source_port == NULL ? 0 :
+		    bind_source(s, d->source_host, d->source_port,
+		    &last)) == 0 &&
 		    sk_socket_connect(s, &ai[i].addr, &last) == 0) {
+			(void)sk_event_connect(d->events, &ai[i].addr,
+			    (int)i + 1, 0, (now() - t0) * 1000, NULL);
 			sk_addrinfo_free(ai, (size_t)n);
 			return 0;
 		}
+		(void)sk_event_connect(d->events, &ai[i].addr, (int)i + 1,
+		    last.kind == SK_ERR_TIMEOUT ? ETIMEDOUT : last.code,
+		    (now() - t0) * 1000, NULL);
 		(void)sk_socket_close(s, NULL);
 	}
 	sk_addrinfo_free(ai, (size_t)n);
 	if (err != NULL)
 		*err = last;
 	return -1;
+}
+
+int
+sk_create_connection(struct sk_socket *s, const char *host, const char *port,
+    double timeout, const char *source_host, const char *source_port,
+    int family, struct sk_error *err)
+{
+	struct sk_dial d = {
+		.host = host, .port = port, .family = family,
+		.timeout = timeout == SK_TIMEOUT_DEFAULT ? default_timeout :
+		    timeout,
+		.source_host = source_host, .source_port = source_port
+	};
+
+	return sk_dial(s, &d, err);
 }
