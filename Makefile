@@ -1,7 +1,8 @@
 # sockit - GNU make build.
 #
 #   make                 ./sockit, lib/libsockit.a, lib/libsockit.so, sockit.pc
-#   make check           every test against this build (C library tests, CLI tests)
+#   make check           every test against this build (C library tests, CLI
+#                        tests), and no loop among the library's files
 #   make check-all       lint, a clang build, check, check under ASan+UBSan
 #                        and under TSan, the library tests under valgrind,
 #                        a short run of every fuzzer: what CI runs
@@ -13,8 +14,15 @@
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
 
-VERSION   := 0.1.0
-SOVERSION := 0
+# The version is written once, as SK_VERSION in lib/sockit.h (where the
+# installed header must carry it, as zlib.h carries ZLIB_VERSION); the
+# binary's --version prints that macro, and the .pc file, the library's
+# file name and its soname (libsockit.so.MAJOR) come from it here.
+VERSION   := $(shell sed -n 's/^\#define SK_VERSION "\([0-9.]*\)"$$/\1/p' lib/sockit.h)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+ifeq ($(SOVERSION),)
+$(error no '#define SK_VERSION "X.Y.Z"' found in lib/sockit.h)
+endif
 
 CC       ?= cc
 O        ?= .
@@ -30,8 +38,13 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) -Ilib -Icmd
-ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
-LIBS     := -lbsd -lm -pthread -lpcap
+LINK_HARDEN := -Wl,-z,relro,-z,now
+ALL_LDFLAGS = -pie $(LINK_HARDEN) $(LDFLAGS) $(EXTRA_LDFLAGS)
+# The shared library: hardened as the binary is, and with the builder's
+# LDFLAGS (a distribution's build flags reach it too).
+SO_LDFLAGS  = -shared -Wl,-soname,libsockit.so.$(SOVERSION) $(LINK_HARDEN) \
+              $(LDFLAGS) $(EXTRA_LDFLAGS)
+LIBS     := -lbsd -lm -pthread -lpcap -lssl -lcrypto
 
 LIB_SRC  := $(wildcard lib/*/*.c)
 LIB_HDR  := $(wildcard lib/*.h lib/*/*.h)
@@ -51,6 +64,7 @@ MAN1     := $(wildcard man/*.1)
 MAN3     := $(wildcard man/*.3)
 
 .PHONY: all check check-lib check-cli check-all check-asan check-clang check-tsan \
+        check-layers \
         check-valgrind lint bench install uninstall clean tests demo deps \
         fuzz fuzz-build check-fuzz tidy
 
@@ -60,6 +74,9 @@ $(O)/build/%.o: %.c $(LIB_HDR) $(wildcard cmd/*.h) $(wildcard tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The library's objects export only what sockit.h marks SK_API.
+$(LIB_OBJ): ALL_CFLAGS += -fvisibility=hidden
+
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -67,13 +84,12 @@ $(LIBA): $(LIB_OBJ)
 
 $(LIBSO): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libsockit.so.$(SOVERSION) -Wl,-z,relro,-z,now \
-	    $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(SO_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
-$(PC): sockit.pc.in Makefile
+$(PC): sockit.pc.in Makefile lib/sockit.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
@@ -87,8 +103,12 @@ tests: $(TESTS)
 # Keep the TAP helper's object, so the tests do not relink every time.
 .SECONDARY: $(TEST_COMMON)
 
+# The library's files call one another without a loop (tests/callgraph).
+check-layers: $(LIB_OBJ)
+	tests/callgraph $(LIB_OBJ)
+
 # The C library tests print TAP; tests/run counts and summarises.
-check: all tests
+check: all tests check-layers
 	SOCKIT=$(abspath $(BIN)) TESTBIN=$(abspath $(O)/build/tests) tests/run
 
 check-lib: tests

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# sniff.bats - sockit sniff against tcpdump, its oracle (STYLE 15).
+# sniff.bats - sockit sniff against tcpdump, its oracle: an independent
+# implementation that reads the same packets.
 #
 # Live tests run in a network namespace of their own (unshare -n: its own
 # lo, brought up here, and nothing else), so no other test's traffic can
