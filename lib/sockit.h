@@ -1104,8 +1104,7 @@ SK_API void sk_tls_info_json(struct sk_json *j,
 
 /*
  * Connecting, listening, proxies and commands for netcat's jobs
- * (connect, listen): see sk_dial(3), sk_listen(3), sk_proxy(3) and
- * sk_child(3).
+ * (connect, listen): see sk_netcat(3).
  */
 
 /* create_connection, with its life as events: a resolved event for
@@ -1123,33 +1122,35 @@ struct sk_dial {
 /* Try every address in order; the socket is left in d->timeout's mode.
  * Returns 0, or -1 with the last attempt's error (SK_ERR_GAIERROR when
  * the name did not resolve). */
-int sk_dial(struct sk_socket *s, const struct sk_dial *d,
+SK_API int sk_dial(struct sk_socket *s, const struct sk_dial *d,
     struct sk_error *err);
 
 /* sk_listen_addr flags. */
 #define SK_LISTEN_REUSEPORT	0x1
 /* A listening stream socket on addr (non-blocking, close-on-exec,
  * SO_REUSEADDR, IPV6_V6ONLY for IPv6).  Returns 0 or -1. */
-int sk_listen_addr(struct sk_socket *s, const struct sk_addr *addr,
-    int flags, struct sk_error *err);
+SK_API int sk_listen_addr(struct sk_socket *s,
+    const struct sk_addr *addr, int flags, struct sk_error *err);
 /* Listening stream sockets on every distinct address HOST resolves to
  * (NULL or "": 0.0.0.0 and ::), one port for all (PORT "0": a free
  * one).  Returns how many (<= max), or -1 with none left open. */
-ssize_t sk_listen_all(struct sk_socket *out, size_t max, const char *host,
-    const char *port, int family, int flags, struct sk_error *err);
+SK_API ssize_t sk_listen_all(struct sk_socket *out, size_t max,
+    const char *host, const char *port, int family, int flags,
+    struct sk_error *err);
 /* A listening AF_UNIX stream socket at path; a stale socket file there
  * (nothing listens) is removed first, a live one is EADDRINUSE. */
-int sk_listen_unix(struct sk_socket *s, const char *path,
+SK_API int sk_listen_unix(struct sk_socket *s, const char *path,
     struct sk_error *err);
 /* socket(fileno=fd): a socket object over fd itself (not a copy), its
  * family, type and protocol asked of the kernel.  -1 (ENOTSOCK). */
-int sk_socket_adopt(struct sk_socket *s, int fd, struct sk_error *err);
+SK_API int sk_socket_adopt(struct sk_socket *s, int fd,
+    struct sk_error *err);
 /* systemd's socket activation (sd_listen_fds(3)): when LISTEN_PID is
  * our pid, the number of descriptors passed from SK_LISTEN_FDS_START on
  * (made close-on-exec, the variables removed); else 0.  -1 when the
  * variables are malformed (SK_ERR_VALUE). */
 #define SK_LISTEN_FDS_START 3
-int sk_listen_fds(struct sk_error *err);
+SK_API int sk_listen_fds(struct sk_error *err);
 
 /* A proxy: socks5://[USER:PASS@]HOST:PORT (RFC 1928, RFC 1929) or
  * http://HOST:PORT (CONNECT, RFC 9110 section 9.3.6). */
@@ -1167,21 +1168,22 @@ struct sk_proxy {
 };
 /* Parse a proxy URL (user and password percent-decoded).  -1
  * (SK_ERR_VALUE) when malformed. */
-int sk_proxy_parse(struct sk_proxy *p, const char *url,
+SK_API int sk_proxy_parse(struct sk_proxy *p, const char *url,
     struct sk_error *err);
 /* On s, connected to the proxy, open a tunnel to host and port (a name
  * is resolved by the proxy).  Returns 0, or -1: the proxy refused
  * (SK_ERR_OS, its reason as the message), broke the protocol (EPROTO),
  * or the socket's timeout passed. */
-int sk_proxy_connect(struct sk_socket *s, const struct sk_proxy *p,
-    const char *host, unsigned int port, struct sk_error *err);
+SK_API int sk_proxy_connect(struct sk_socket *s,
+    const struct sk_proxy *p, const char *host, unsigned int port,
+    struct sk_error *err);
 /* The reply parsers, for hostile bytes: 1 when buf holds a complete
  * success reply, 0 when more bytes are needed (*need: at least how many
  * in all; *end: 0), -1 for a refusal or a malformed reply.  *end gets the
  * length of the HTTP reply's header. */
-int sk_socks5_reply(const unsigned char *buf, size_t len, size_t *need,
-    struct sk_error *err);
-int sk_http_connect_reply(const char *buf, size_t len, size_t *end,
+SK_API int sk_socks5_reply(const unsigned char *buf, size_t len,
+    size_t *need, struct sk_error *err);
+SK_API int sk_http_connect_reply(const char *buf, size_t len, size_t *end,
     struct sk_error *err);
 
 /* A command run for a connection: under /bin/sh -c, a pipe as its
@@ -1194,15 +1196,15 @@ struct sk_child {
 	int out_fd;		/* its stdout, to read; close-on-exec */
 };
 /* peer and local may be NULL.  Returns 0, or -1 (nothing left open). */
-int sk_child_spawn(struct sk_child *c, const char *command,
+SK_API int sk_child_spawn(struct sk_child *c, const char *command,
     const struct sk_addr *peer, const struct sk_addr *local,
     struct sk_error *err);
 /* Reap it: 1 when it has ended (*status: its exit status, or 128 + the
  * signal that ended it), 0 when it runs on (block false), -1. */
-int sk_child_wait(struct sk_child *c, bool block, int *status,
+SK_API int sk_child_wait(struct sk_child *c, bool block, int *status,
     struct sk_error *err);
 /* Close our ends of its pipes (those still open). */
-void sk_child_close(struct sk_child *c);
+SK_API void sk_child_close(struct sk_child *c);
 
 #ifdef __cplusplus
 }

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 extern char **environ;
 

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* Moves *p past the next blank-separated field of a /proc line. */
 static void

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define HTTP_REPLY_MAX	16384	/* the most header bytes we read */
 #define SOCKS5_REPLY_MAX (4 + 1 + 255 + 2)
