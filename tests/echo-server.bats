@@ -16,10 +16,14 @@ V4_TUPLE="\('127\.0\.0\.1', [0-9]+\)"
 V6_TUPLE="\('::1', [0-9]+, 0, 0\)"
 
 # json_check PYTHON-CODE FILE: run CODE with `ev`, the list of JSON objects
-# (one per line) in FILE; every line must parse.  Fails on an assertion.
+# (one per line) in FILE but the exit event, which a server that has
+# stopped writes last; every line must parse.  Fails on an assertion.
 json_check() {
 	"$PYTHON" -c "import json, sys
 ev = [json.loads(l) for l in open(sys.argv[1])]
+if ev and ev[-1]['event'] == 'exit':
+    assert ev[-1] == {'event': 'exit', 'status': 0, 'reason': 'ok'}, ev[-1]
+    ev.pop()
 $1" "$2"
 }
 
@@ -165,8 +169,11 @@ Listening on ('127.0.0.1', $PORT)" ]
 	tool_ok 30 bulk 127.0.0.1 "$PORT" $((4 << 20))
 	# The non-reader is still stuck, and the server holds little memory.
 	alive "$BG_PID"
+	# (On the plain build: a sanitizer's shadow memory is not the
+	# server's.)
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SRV_PID/status")
-	[ "$rss" -lt $((64 * 1024)) ] || fail "VmRSS $rss kB with a stuck client"
+	sanitized || [ "$rss" -lt $((64 * 1024)) ] ||
+		fail "VmRSS $rss kB with a stuck client"
 }
 
 @test "--once: one client, as the reference's server, then exit 0 by itself" {
@@ -247,8 +254,8 @@ Listening on ('127.0.0.1', $PORT)" ]
 	grep -qE "^[0-9]+ connections, [0-9]+ bytes echoed, [0-9]+ refused$" "$SRV_ERR"
 }
 
-@test "--idle-timeout 0.5 closes an idle connection while an active one goes on" {
-	start_server --idle-timeout 0.5
+@test "--idle-timeout 2 closes an idle connection while an active one goes on" {
+	start_server --idle-timeout 2
 	tool_ok 30 idle 127.0.0.1 "$PORT" 10
 	stop_server
 	[ "$STATUS" -eq 0 ]
@@ -364,7 +371,7 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 	for ((i = 0; i < 30; i++)); do
 		start_server --workers 8 -b 127.0.0.1
 		kill -TERM "$SRV_PID"
-		wait_exit "$SRV_PID" 5
+		wait_exit "$SRV_PID"
 		[ "$STATUS" -eq 0 ]
 	done
 }

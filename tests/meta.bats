@@ -40,7 +40,8 @@ load helpers
 		[ -z "$output" ] || fail "$m: $output"
 	done
 	run mandoc -T lint -W warning "$TOP/man/sockit.1"
-	[ "$status" -eq 0 ] && [ -z "$output" ]
+	[ "$status" -eq 0 ] || fail "sockit.1: $output"
+	[ -z "$output" ] || fail "sockit.1: $output"
 }
 
 @test "every man page documents exactly the command's long options" {
@@ -83,7 +84,8 @@ load helpers
 	pages=("$TOP"/man/*.3)
 	[ -f "${pages[0]}" ] || fail "no section 3 pages"
 	run mandoc -T lint -W warning "${pages[@]}"
-	[ "$status" -eq 0 ] && [ -z "$output" ] || fail "$output"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ -z "$output" ] || fail "$output"
 	for f in $funcs; do
 		grep -qE "^\.(Fn|Fo) $f\b" "${pages[@]}" || fail "no man page documents $f"
 	done
@@ -123,6 +125,9 @@ api_functions() {
 	unmarked=$(grep -vE '^[0-9]+:(SK_API |typedef )' <<<"$output" || :)
 	[ -z "$unmarked" ] || fail "not marked SK_API: $unmarked"
 	[ "$(api_functions | wc -l)" -gt 100 ]
+	# The library's private names (sk__, sockit-int.h) stay out of it.
+	run grep -nE '\<sk__[a-z]|sockit-int\.h' "$TOP/lib/sockit.h"
+	[ "$status" -eq 1 ] || fail "private names in sockit.h: $output"
 }
 
 @test "the shared library exports exactly the SK_API functions" {

@@ -18,9 +18,8 @@
 #include <unistd.h>
 
 #include "sockit.h"
+#include "helpers.h"
 #include "tap.h"
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 #define OFLOW16 "Python int too large to convert to C 16-bit unsigned integer"
 #define NEG16 "can't convert negative Python int to C 16-bit unsigned integer"
