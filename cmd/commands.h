@@ -21,3 +21,7 @@ CMD(udp_send, "udp-send",
     "the documented UDP sender: -m or stdin lines as datagrams")
 CMD(udp_listen, "udp-listen",
     "the documented UDP server: print, answer or echo each datagram")
+CMD(connect, "connect",
+    "nc HOST PORT, done right: both ways, every byte, every close")
+CMD(listen, "listen",
+    "nc -l, done right: one connection or -k, --exec per connection")

@@ -241,6 +241,19 @@ def cmd_client(host, port, mode, size):
          mode, size)
 
 
+def cmd_udp(portfile, count):
+    """A UDP server on 127.0.0.1 port 0 that prints each of COUNT
+    datagrams on a line and answers it with <datagram>."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(('127.0.0.1', 0))
+    s.settimeout(TIMEOUT)
+    write_port(portfile, s.getsockname()[1])
+    for _ in range(int(count)):
+        d, a = s.recvfrom(65536)
+        print(d.decode(errors='replace'), flush=True)
+        s.sendto(b'<' + d + b'>', a)
+
+
 def cmd_pattern(size):
     """The pattern the peers send, on stdout."""
     sys.stdout.buffer.write(pattern(int(size)))
@@ -254,7 +267,7 @@ def cmd_summary():
 COMMANDS = {
     'socks5': cmd_socks5, 'launch': cmd_launch, 'inetd': cmd_inetd,
     'server': cmd_server, 'client': cmd_client, 'pattern': cmd_pattern,
-    'summary': cmd_summary,
+    'summary': cmd_summary, 'udp': cmd_udp,
 }
 
 if __name__ == '__main__':
