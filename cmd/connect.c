@@ -156,8 +156,18 @@ dial_tcp(struct sk_socket *s, const char *host, const struct cli_port *port,
 		return nc_fail(what, &err);
 	}
 	if (sk_socket_getpeername(s, peer, &err) == -1) {
+		int e = 0;
+
+		/* Reset as soon as it connected: say so, not ENOTCONN. */
+		if (sk_socket_getsockopt_int(s, SOL_SOCKET, SO_ERROR, &e,
+		    NULL) == 0 && e != 0)
+			(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
+		else if (err.code == ENOTCONN)
+			(void)sk_error_set(&err, SK_ERR_OS, ECONNRESET, NULL);
+		(void)snprintf(what, sizeof(what), "%s port %s", host,
+		    port->text);
 		(void)sk_socket_close(s, NULL);
-		return nc_fail(host, &err);
+		return nc_fail(what, &err);
 	}
 	if (opt.proxy != NULL &&
 	    sk_proxy_connect(s, &px, host, port->number, &err) == -1) {

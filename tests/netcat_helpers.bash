@@ -28,16 +28,26 @@ start_peer() {
 
 # start_listen [OPTION]...: sockit listen -b 127.0.0.1 -p 0 OPTION... in
 # the background (no -b/-p with --unix), stdin BG_IN; L_PID, L_OUT, L_ERR
-# and L_PORT, from its "Listening on" line.
+# and L_PORT, from its "Listening on" line (its listening event with
+# --json).
 start_listen() {
-	local n=${#BG_PIDS[@]} where=(-b 127.0.0.1 -p 0) a
+	local n=${#BG_PIDS[@]} where=(-b 127.0.0.1 -p 0) a json=false
 	for a in "$@"; do
-		case $a in --unix | -p | -b) where=() ;; esac
+		case $a in
+		--unix | -p | -b) where=() ;;
+		--json) json=true ;;
+		esac
 	done
 	L_OUT=$BATS_TEST_TMPDIR/listen$n.out
 	L_ERR=$BATS_TEST_TMPDIR/listen$n.err
-	bg "$L_OUT" "$L_ERR" "$SOCKIT" listen "${where[@]}" "$@"
+	bg "$L_OUT" "$L_ERR" no7 "$SOCKIT" listen "${where[@]}" "$@"
 	L_PID=$BG_PID
+	if $json; then
+		wait_for "$L_OUT" '"event":"listening"' "$L_PID" || return 1
+		L_PORT=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p' \
+			"$L_OUT" | head -n 1)
+		return 0
+	fi
 	wait_for "$L_ERR" '^Listening on ' "$L_PID" || return 1
 	L_PORT=$(sed -n "s/^Listening on ('[^']*', \([0-9]*\).*/\1/p" \
 		"$L_ERR" | head -n 1)
