@@ -155,6 +155,42 @@ extern struct cli_common cli_common;
 	CLI_FLAG(0, "json", &cli_common.json, \
 	    "one JSON object per line on stdout")
 
+/*
+ * The TLS options of every TCP subcommand (the documented socket.ssl):
+ * --tls and what it takes, into one struct.  cli_tls_context() checks
+ * them against each other and makes the context.
+ */
+struct cli_tls {
+	bool on;		/* --tls */
+	struct sk_tls_opts o;	/* --cert, --key, --ca, --sni, --alpn,
+				 * --insecure */
+};
+extern struct cli_tls cli_tls;
+
+#define CLI_OPT_TLS(h) \
+	CLI_FLAG(0, "tls", &cli_tls.on, h), \
+	CLI_PATH(0, "cert", &cli_tls.o.cert, "FILE", \
+	    "TLS: the certificate (chain) to present, PEM"), \
+	CLI_PATH(0, "key", &cli_tls.o.key, "FILE", \
+	    "TLS: the certificate's private key, PEM"), \
+	CLI_PATH(0, "ca", &cli_tls.o.ca, "FILE", \
+	    "TLS: trust these CAs (a server: require client " \
+	    "certificates)"), \
+	CLI_STRING(0, "sni", &cli_tls.o.sni, "NAME", \
+	    "TLS: send and verify NAME instead of HOST"), \
+	CLI_STRING(0, "alpn", &cli_tls.o.alpn, "LIST", \
+	    "TLS: protocols to offer or accept, comma-separated"), \
+	CLI_FLAG(0, "insecure", &cli_tls.o.insecure, \
+	    "TLS: go on if the certificate fails (still reported)")
+
+/*
+ * The TLS context the options ask for, in *out (NULL without --tls):
+ * TLS options without --tls, a server without --cert and --key, or
+ * client-only options on a server are usage errors.  Returns EXIT_OK or
+ * the exit status after reporting (a file that does not load: 6).
+ */
+int cli_tls_context(bool server, struct sk_tls_ctx **out);
+
 struct cli_command {
 	const char *usage;	/* after "sockit NAME " */
 	const char *about;	/* paragraphs for --help, after the usage */

@@ -63,6 +63,8 @@ static const struct cli_option options[] = {
 	    "--allow each ADDR[/PREFIX] line of FILE"),
 	ACL("deny-file", "FILE", 1, 0,
 	    "--deny each ADDR[/PREFIX] line of FILE"),
+	CLI_OPT_TLS("serve TLS (with --cert and --key): echo the "
+	    "decrypted bytes"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -73,7 +75,8 @@ static int main_echo_server(int, char **);
 
 const struct cli_command cmd_echo_server = {
 	"[-4|-6] [-b HOST] [-p PORT] [--once] [--max-conns N]\n"
-	"    [--idle-timeout SECONDS] [--unix PATH] [--workers N] [OPTION]...",
+	"    [--idle-timeout SECONDS] [--unix PATH] [--workers N]\n"
+	"    [--tls --cert FILE --key FILE [--ca FILE]] [OPTION]...",
 	"Listen on HOST and PORT ('' and 50007 by default: every interface,\n"
 	"IPv4 and IPv6 both) and send back every byte each client sends; when\n"
 	"a client shuts down its side, the rest is sent back and the\n"
@@ -267,7 +270,8 @@ main_echo_server(int argc, char **argv)
 	int first, status, n, i, null, fds[16];
 
 	first = cli_parse(argc, argv);
-	if ((status = validate(argc - first)) != EXIT_OK) {
+	if ((status = validate(argc - first)) != EXIT_OK ||
+	    (status = cli_tls_context(true, &cfg->tls)) != EXIT_OK) {
 		sk_acl_free(opt.acl);
 		return status;
 	}
@@ -294,6 +298,7 @@ main_echo_server(int argc, char **argv)
 	(void)fflush(stdout);
 	if ((out = sk_outq_new(STDOUT_FILENO, 0, &err)) == NULL) {
 		sk_acl_free(opt.acl);
+		sk_tls_ctx_free(cfg->tls);
 		return cli_fail("stdout", &err);
 	}
 	(void)sigemptyset(&stop);
@@ -313,6 +318,7 @@ main_echo_server(int argc, char **argv)
 			    cfg->host != NULL && cfg->host[0] != '\0' ?
 			    cfg->host : "''", cfg->port);
 		sk_acl_free(opt.acl);
+		sk_tls_ctx_free(cfg->tls);
 		(void)sk_outq_close(out, 1, NULL, NULL);
 		return cli_fail(what, &err);
 	}
@@ -322,6 +328,7 @@ main_echo_server(int argc, char **argv)
 	sk_echo_server_stats(srv, &st);
 	sk_echo_server_free(srv);
 	sk_acl_free(opt.acl);
+	sk_tls_ctx_free(cfg->tls);
 	/* What is still queued gets a moment to go out, no more. */
 	if (sk_outq_close(out, 1, &dropped, &err) == -1 &&
 	    err.kind != SK_ERR_TIMEOUT && err.code != EPIPE &&

@@ -141,6 +141,7 @@ list_options(const struct command *c)
 }
 
 struct cli_common cli_common = { .family = AF_UNSPEC, .timeout = -1 };
+struct cli_tls cli_tls;
 
 /* Why the command ended, for the exit event: the last error message
  * (servers report from several threads). */
@@ -298,6 +299,36 @@ cli_port(const char *what, const char *arg, const char *proto,
 	out->number = port;
 	(void)snprintf(out->text, sizeof(out->text), "%u", port);
 	return 0;
+}
+
+int
+cli_tls_context(bool server, struct sk_tls_ctx **out)
+{
+	static const char *const tls_only[] = { "--cert", "--key", "--ca",
+	    "--sni", "--alpn", "--insecure" };
+	const void *values[] = { &cli_tls.o.cert, &cli_tls.o.key,
+	    &cli_tls.o.ca, &cli_tls.o.sni, &cli_tls.o.alpn,
+	    &cli_tls.o.insecure };
+	struct sk_error err;
+	size_t i;
+
+	*out = NULL;
+	for (i = 0; i < sizeof(values) / sizeof(values[0]); i++)
+		if (!cli_tls.on && cli_given(values[i]))
+			return cli_usage("%s needs --tls", tls_only[i]);
+	if (!cli_tls.on)
+		return EXIT_OK;
+	if (server && (cli_tls.o.cert == NULL || cli_tls.o.key == NULL))
+		return cli_usage("a TLS server needs --cert and --key");
+	if (server && (cli_tls.o.sni != NULL || cli_tls.o.insecure))
+		return cli_usage("%s is for a TLS client",
+		    cli_tls.o.sni != NULL ? "--sni" : "--insecure");
+	if (!server && (cli_tls.o.cert == NULL) != (cli_tls.o.key == NULL))
+		return cli_usage("a client certificate needs --cert and --key");
+	cli_tls.o.server = server;
+	if ((*out = sk_tls_ctx_new(&cli_tls.o, &err)) == NULL)
+		return cli_fail("tls", &err);
+	return EXIT_OK;
 }
 
 int

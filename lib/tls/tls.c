@@ -156,6 +156,9 @@ sk_tls_ctx_new(const struct sk_tls_opts *o, struct sk_error *err)
 	(void)SSL_CTX_set_min_proto_version(c->ctx, TLS1_2_VERSION);
 	SSL_CTX_set_mode(c->ctx, SSL_MODE_ENABLE_PARTIAL_WRITE |
 	    SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+	/* A peer that closes its socket without close_notify has ended its
+	 * data, as netcat's users expect (not an error, as in OpenSSL 3). */
+	SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
 	if (o->server && (o->cert == NULL || o->key == NULL)) {
 		sk_error_set(err, SK_ERR_VALUE, EINVAL,
 		    "a TLS server needs a certificate and a key");
