@@ -27,3 +27,7 @@ CMD(probe, "probe",
     "is it up: every address x every port, in order; --wait for a port")
 CMD(ping, "ping",
     "a TCP ping: connect times to any port, loss and percentiles")
+CMD(connect, "connect",
+    "nc HOST PORT, done right: both ways, every byte, every close")
+CMD(listen, "listen",
+    "nc -l, done right: one connection or -k, --exec per connection")

@@ -10,6 +10,7 @@
 #include <sys/resource.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,6 +47,8 @@ static const struct cli_option options[] = {
 	    "(default 16384)"),
 	CLI_SECONDS_POS(0, "idle-timeout", &opt.idle_timeout, "SECONDS",
 	    "close a connection idle for SECONDS"),
+	CLI_FLAG(0, "inetd", &opt.cfg.inetd,
+	    "echo the connection on stdin and stdout (an inetd service)"),
 	CLI_PATH(0, "unix", &opt.cfg.unix_path, "PATH",
 	    "listen on a stream AF_UNIX socket at PATH instead"),
 	CLI_INT(0, "workers", &opt.workers, "N", 1, SK_ECHO_WORKERS_MAX,
@@ -126,6 +129,10 @@ validate(int nargs)
 		net = cli_given_name(&cfg->host);
 	if (net == NULL)
 		net = cli_given_name(&opt.port);
+	if (cfg->inetd && (net != NULL || cfg->unix_path != NULL ||
+	    opt.workers > 1))
+		return cli_usage("cannot use --inetd with %s", net != NULL ?
+		    net : cfg->unix_path != NULL ? "--unix" : "--workers");
 	if (cfg->unix_path != NULL && net != NULL)
 		return cli_usage("cannot use --unix with %s", net);
 	if (cfg->unix_path != NULL && opt.acl != NULL)
@@ -260,7 +267,7 @@ main_echo_server(int argc, char **argv)
 	sigset_t stop;
 	char q[96];
 	unsigned long long dropped = 0;
-	int first, status;
+	int first, status, n, i, null, fds[16];
 
 	first = cli_parse(argc, argv);
 	if ((status = validate(argc - first)) != EXIT_OK ||
@@ -269,6 +276,23 @@ main_echo_server(int argc, char **argv)
 		return status;
 	}
 	cfg->acl = opt.acl;
+	/* systemd's socket activation: the sockets we were given. */
+	if (!cfg->inetd && (n = sk_listen_fds(&err)) != 0) {
+		if (n < 0) {
+			sk_acl_free(opt.acl);
+			return cli_fail("LISTEN_FDS", &err);
+		}
+		for (i = 0; i < n && i < 16; i++)
+			fds[i] = SK_LISTEN_FDS_START + i;
+		cfg->listen_fds = fds;
+		cfg->nlisten_fds = (size_t)i;
+	}
+	/* inetd: stdout is the client's connection; our lines are not
+	 * for it. */
+	if (cfg->inetd && (null = open("/dev/null", O_WRONLY)) != -1) {
+		(void)dup2(null, STDOUT_FILENO);
+		(void)close(null);
+	}
 
 	raise_nofile();
 	(void)fflush(stdout);

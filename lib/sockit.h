@@ -583,6 +583,11 @@ struct sk_echo_config {
 				 * connection; NULL: plain */
 	sk_echo_event_fn *on_event;
 	void *data;
+	const int *listen_fds;	/* listening sockets to serve instead of
+				 * binding (sk_listen_fds) */
+	size_t nlisten_fds;
+	bool inetd;		/* descriptor 0 is the one client (it is
+				 * closed at the end); nothing is bound */
 };
 
 #define SK_ECHO_MAX_CONNS	16384
@@ -1262,6 +1267,254 @@ SK_API int sk_stats_summary(const struct sk_stats *s,
  * ascending; 0 for n 0. */
 SK_API double sk_percentile(const double *sorted, size_t n, double pct);
 SK_API void sk_stats_free(struct sk_stats *s);
+/*
+ * Connecting, listening, proxies and commands for netcat's jobs
+ * (connect, listen): see sk_netcat(3).
+ */
+
+/* create_connection, with its life as events: a resolved event for
+ * the name and a connect event for each attempt. */
+struct sk_dial {
+	const char *host;
+	const char *port;
+	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
+	int socktype;		/* 0: SOCK_STREAM; SOCK_DGRAM connects UDP */
+	double timeout;		/* each attempt; SK_TIMEOUT_NONE: none */
+	const char *source_host;	/* NULL: any */
+	const char *source_port;	/* NULL: any */
+	struct sk_events *events;	/* NULL: none */
+};
+/* Try every address in order; the socket is left in d->timeout's mode.
+ * Returns 0, or -1 with the last attempt's error (SK_ERR_GAIERROR when
+ * the name did not resolve). */
+SK_API int sk_dial(struct sk_socket *s, const struct sk_dial *d,
+    struct sk_error *err);
+
+/* sk_listen_addr flags. */
+#define SK_LISTEN_REUSEPORT	0x1
+/* A listening stream socket on addr (non-blocking, close-on-exec,
+ * SO_REUSEADDR, IPV6_V6ONLY for IPv6).  Returns 0 or -1. */
+SK_API int sk_listen_addr(struct sk_socket *s,
+    const struct sk_addr *addr, int flags, struct sk_error *err);
+/* Listening stream sockets on every distinct address HOST resolves to
+ * (NULL or "": 0.0.0.0 and ::), one port for all (PORT "0": a free
+ * one).  Returns how many (<= max), or -1 with none left open. */
+SK_API ssize_t sk_listen_all(struct sk_socket *out, size_t max,
+    const char *host, const char *port, int family, int flags,
+    struct sk_error *err);
+/* A listening AF_UNIX stream socket at path; a stale socket file there
+ * (nothing listens) is removed first, a live one is EADDRINUSE. */
+SK_API int sk_listen_unix(struct sk_socket *s, const char *path,
+    struct sk_error *err);
+/* socket(fileno=fd): a socket object over fd itself (not a copy), its
+ * family, type and protocol asked of the kernel.  -1 (ENOTSOCK). */
+SK_API int sk_socket_adopt(struct sk_socket *s, int fd,
+    struct sk_error *err);
+/* systemd's socket activation (sd_listen_fds(3)): when LISTEN_PID is
+ * our pid, the number of descriptors passed from SK_LISTEN_FDS_START on
+ * (made close-on-exec, the variables removed); else 0.  -1 when the
+ * variables are malformed (SK_ERR_VALUE). */
+#define SK_LISTEN_FDS_START 3
+SK_API int sk_listen_fds(struct sk_error *err);
+
+/* A proxy: socks5://[USER:PASS@]HOST:PORT (RFC 1928, RFC 1929) or
+ * http://HOST:PORT (CONNECT, RFC 9110 section 9.3.6). */
+enum sk_proxy_type {
+	SK_PROXY_SOCKS5 = 1,
+	SK_PROXY_HTTP
+};
+struct sk_proxy {
+	enum sk_proxy_type type;
+	char host[256];		/* the proxy's */
+	char port[8];
+	bool auth;		/* user and pass given */
+	char user[256];
+	char pass[256];
+};
+/* Parse a proxy URL (user and password percent-decoded).  -1
+ * (SK_ERR_VALUE) when malformed. */
+SK_API int sk_proxy_parse(struct sk_proxy *p, const char *url,
+    struct sk_error *err);
+/* On s, connected to the proxy, open a tunnel to host and port (a name
+ * is resolved by the proxy).  Returns 0, or -1: the proxy refused
+ * (SK_ERR_OS, its reason as the message), broke the protocol (EPROTO),
+ * or the socket's timeout passed. */
+SK_API int sk_proxy_connect(struct sk_socket *s,
+    const struct sk_proxy *p, const char *host, unsigned int port,
+    struct sk_error *err);
+/* The reply parsers, for hostile bytes: 1 when buf holds a complete
+ * success reply, 0 when more bytes are needed (*need: at least how many
+ * in all; *end: 0), -1 for a refusal or a malformed reply.  *end gets the
+ * length of the HTTP reply's header. */
+SK_API int sk_socks5_reply(const unsigned char *buf, size_t len,
+    size_t *need, struct sk_error *err);
+SK_API int sk_http_connect_reply(const char *buf, size_t len, size_t *end,
+    struct sk_error *err);
+
+/* A command run for a connection: under /bin/sh -c, a pipe as its
+ * stdin (we write in_fd) and one as its stdout (we read out_fd), its
+ * stderr ours, with SOCKIT_PEER_HOST, SOCKIT_PEER_PORT,
+ * SOCKIT_LOCAL_HOST and SOCKIT_LOCAL_PORT in its environment. */
+struct sk_child {
+	pid_t pid;		/* -1 once reaped */
+	int in_fd;		/* its stdin, to write; close-on-exec */
+	int out_fd;		/* its stdout, to read; close-on-exec */
+};
+/* peer and local may be NULL.  Returns 0, or -1 (nothing left open). */
+SK_API int sk_child_spawn(struct sk_child *c, const char *command,
+    const struct sk_addr *peer, const struct sk_addr *local,
+    struct sk_error *err);
+/* Reap it: 1 when it has ended (*status: its exit status, or 128 + the
+ * signal that ended it), 0 when it runs on (block false), -1. */
+SK_API int sk_child_wait(struct sk_child *c, bool block, int *status,
+    struct sk_error *err);
+/* Close our ends of its pipes (those still open). */
+SK_API void sk_child_close(struct sk_child *c);
+
+/*
+ * The relay engine (relay_engine.c): bytes both ways at once between two
+ * endpoints, A and B, on an sk_loop, for netcat's jobs (a socket and
+ * stdin/stdout, a socket and a child's pipes, two sockets).  Each endpoint
+ * is a read and a write descriptor: a socket is the same descriptor for
+ * both; stdin/stdout are two.  A direction (A to B, B to A) ends when its
+ * source's EOF has been read and every byte read was written: then the
+ * destination's write side is shut down (SHUT_WR on a socket, close on a
+ * pipe the relay owns).  The relay ends when both directions have ended,
+ * or at once on a reset (the other endpoint's socket is then closed with
+ * a reset as well), an error or the idle timeout.
+ *
+ * At most `buffer` bytes wait per direction: a destination that does not
+ * take them stops its source being read.  Between two sockets the bytes
+ * go through a pipe with splice(2) and never enter user space.  Sockets
+ * are made non-blocking; other descriptors keep their mode (a blocking
+ * pipe or terminal is read and written only when poll(2) says it is
+ * ready), and a descriptor epoll cannot watch (a regular file,
+ * /dev/null) is taken as always ready.
+ *
+ * Relays that share a loop share a group: its pipe pool, its copy buffer
+ * and its idle-timeout sweep.
+ */
+enum sk_relay_dir {
+	SK_RELAY_A_TO_B = 0,	/* read from A, written to B */
+	SK_RELAY_B_TO_A = 1
+};
+
+enum sk_relay_who {
+	SK_RELAY_END_A = 0,
+	SK_RELAY_END_B = 1,
+	SK_RELAY_END_SELF = 2	/* the relay: idle timeout, sk_relay_close */
+};
+
+struct sk_relay;
+struct sk_relay_group;
+
+struct sk_relay_group_config {
+	size_t buffer;		/* per direction; 0: 64 KiB (at least 4 KiB) */
+	double idle_timeout;	/* seconds without a byte; <= 0: none */
+	bool no_splice;		/* always copy through user space */
+};
+
+/* Each endpoint's descriptors; closed at the end when close is set. */
+struct sk_relay_endpoint {
+	int rfd;		/* read from; -1: nothing (its EOF at once) */
+	int wfd;		/* written to; -1: the bytes are discarded */
+	bool close;		/* the relay owns rfd and wfd */
+};
+
+struct sk_relay_result {
+	enum sk_close_how how;	/* fin: both directions ended with EOF */
+	enum sk_relay_who by;	/* who ended it first (the first EOF, the
+				 * reset, the failing descriptor) */
+	uint64_t bytes[2];	/* per direction: written to its destination
+				 * (or given to its data hook) */
+	uint64_t unsent[2];	/* per direction: read but never written */
+	bool done[2];		/* per direction: ended with EOF, all written */
+	double duration_ms;
+	struct sk_error error;	/* the reset or error (kind SK_ERR_NONE on
+				 * fin, SK_ERR_TIMEOUT on the idle timeout) */
+};
+
+/* A direction's data hook: with one, the bytes read from the direction's
+ * source go to it instead of to the destination's descriptor, which may
+ * then be -1.  It takes them all (writing them blocking if need be) and
+ * returns 0, or -1 with err to end the relay with an error (how: error,
+ * by: the destination).  At the source's EOF it is called once more
+ * with n == 0, to flush what it keeps. */
+typedef int sk_relay_data_fn(struct sk_relay *r, enum sk_relay_dir dir,
+    const void *data, size_t n, void *arg, struct sk_error *err);
+/* A direction ended: its source's EOF was read and everything written,
+ * and the destination's write side is shut down.  bytes: as in
+ * sk_relay_result. */
+typedef void sk_relay_eof_fn(struct sk_relay *r, enum sk_relay_dir dir,
+    uint64_t bytes, void *arg);
+/* The relay ended.  Called once, before the relay closes its descriptors
+ * (so TCP_INFO can still be read); the relay is freed when it returns. */
+typedef void sk_relay_done_fn(struct sk_relay *r,
+    const struct sk_relay_result *res, void *arg);
+
+struct sk_relay_config {
+	struct sk_relay_endpoint end[2];	/* A and B */
+	bool off[2];		/* per direction: ended before it began (a
+				 * socket source is shut down SHUT_RD, a
+				 * socket destination SHUT_WR) */
+	sk_relay_data_fn *on_data[2];	/* per direction, or NULL */
+	sk_relay_eof_fn *on_eof;	/* or NULL */
+	sk_relay_done_fn *on_done;	/* or NULL */
+	void *arg;
+};
+
+/* A group of relays on loop.  Returns NULL with err on failure. */
+SK_API struct sk_relay_group *sk_relay_group_new(struct sk_loop *loop,
+    const struct sk_relay_group_config *cfg, struct sk_error *err);
+/* Relays still running in the group. */
+SK_API size_t sk_relay_group_count(const struct sk_relay_group *g);
+/* End every relay now (sk_relay_close on each). */
+SK_API void sk_relay_group_close_all(struct sk_relay_group *g,
+    enum sk_close_how how);
+/* Close every relay (as sk_relay_group_close_all with SK_CLOSE_ERROR)
+ * and free the group; the loop stays the caller's. */
+SK_API void sk_relay_group_free(struct sk_relay_group *g);
+
+/* Start relaying; the first bytes move once the loop runs.  Returns NULL
+ * with err (nothing is closed then: the descriptors stay the caller's). */
+SK_API struct sk_relay *sk_relay_new(struct sk_relay_group *g,
+    const struct sk_relay_config *cfg, struct sk_error *err);
+/* End the relay now: how is SK_CLOSE_TIMEOUT (sockets closed with FIN),
+ * SK_CLOSE_RST or SK_CLOSE_ERROR (sockets reset); on_done is called with
+ * by SK_RELAY_END_SELF, and r is freed. */
+SK_API void sk_relay_close(struct sk_relay *r, enum sk_close_how how);
+/* The running counts, as sk_relay_result has them. */
+SK_API uint64_t sk_relay_bytes(const struct sk_relay *r,
+    enum sk_relay_dir dir);
+/* The endpoint's descriptors (for getpeername, TCP_INFO). */
+SK_API int sk_relay_fd(const struct sk_relay *r, enum sk_relay_who end,
+    bool write);
+/* The close event's fields from a result, for a relay whose endpoint
+ * peer is the connection's peer (bytes_in are the bytes it sent; by is
+ * SK_SIDE_PEER when it ended first); tcp is read from fd when fd is a
+ * TCP socket (-1: left out).  ci->peer is left as it is. */
+SK_API void sk_relay_close_info(const struct sk_relay_result *res,
+    enum sk_relay_who peer, int fd, struct sk_close_info *ci);
+
+/*
+ * The terminal rule for received data (escape.c): where bytes from the
+ * network are the output and it is a terminal, valid UTF-8, TAB, LF and
+ * CR LF pass as they are; every other control byte (C0, a lone CR, DEL,
+ * C1) and every byte of an invalid UTF-8 sequence becomes \xNN.  A
+ * sequence split between two calls is kept in the state until the next.
+ */
+struct sk_tty_escape {
+	unsigned char pend[4];	/* an unfinished UTF-8 sequence, or CR */
+	size_t npend;
+};
+/* Room that out needs for n bytes (pending ones included). */
+#define SK_TTY_ESCAPE_MAX(n)	(4 * (size_t)(n) + 16)
+SK_API void sk_tty_escape_init(struct sk_tty_escape *st);
+/* Escape n bytes of data into out (SK_TTY_ESCAPE_MAX(n) bytes of room);
+ * returns the length written (not NUL-terminated).  n == 0 is the end of
+ * the stream: what is pending is written out, escaped. */
+SK_API size_t sk_tty_escape(struct sk_tty_escape *st, const void *data,
+    size_t n, char *out);
 
 #ifdef __cplusplus
 }

@@ -628,13 +628,66 @@ attempt(struct sk_socket *s, const struct sk_addr *addr, double timeout,
 	return sk_socket_connect(s, addr, err);
 }
 
-int
-sk_create_connection(struct sk_socket *s, const char *host, const char *port,
-    double timeout, const char *source_host, const char *source_port,
-    int family, struct sk_error *err)
+/* sk_dial, with the step it came to in *r (which may be NULL). */
+static int
+dial(struct sk_socket *s, const struct sk_dial *d, struct sk_conn_report *r,
+    struct sk_error *err)
 {
-	return sk_create_connection_report(s, host, port, timeout,
-	    source_host, source_port, family, NULL, err);
+	struct sk_conn_report dummy;
+	struct sk_addrinfo *ai = NULL;
+	struct sk_addr *addrs;
+	struct sk_error last;
+	double t0 = now();
+	ssize_t n, i;
+	int socktype = d->socktype != 0 ? d->socktype : SOCK_STREAM;
+
+	if (r == NULL)
+		r = &dummy;
+	memset(r, 0, sizeof(*r));
+	r->step = SK_CONN_RESOLVE;
+	s->fd = -1;
+	n = sk_getaddrinfo(d->host, d->port, d->family, socktype, 0, 0, &ai,
+	    err);
+	if (n < 0)
+		return -1;
+	if (sk_events_on(d->events) && (addrs = calloc((size_t)n + 1,
+	    sizeof(*addrs))) != NULL) {
+		for (i = 0; i < n; i++)
+			addrs[i] = ai[i].addr;
+		(void)sk_event_resolved(d->events, d->host, addrs, (size_t)n,
+		    (now() - t0) * 1000, NULL);
+		free(addrs);
+	}
+	sk_error_set(&last, SK_ERR_OS, EADDRNOTAVAIL,
+	    "getaddrinfo returns an empty list");
+	for (i = 0; i < n; i++) {
+		t0 = now();
+		r->addr = ai[i].addr;
+		r->have_addr = true;
+		r->step = SK_CONN_CONNECT;
+		if (sk_socket_open(s, ai[i].family, ai[i].type, ai[i].proto,
+		    &last) == 0 && attempt(s, &ai[i].addr, d->timeout,
+		    d->source_host, d->source_port, r, &last) == 0) {
+			(void)sk_event_connect(d->events, &ai[i].addr,
+			    (int)i + 1, 0, (now() - t0) * 1000, NULL);
+			sk_addrinfo_free(ai, (size_t)n);
+			return 0;
+		}
+		(void)sk_event_connect(d->events, &ai[i].addr, (int)i + 1,
+		    last.kind == SK_ERR_TIMEOUT ? ETIMEDOUT : last.code,
+		    (now() - t0) * 1000, NULL);
+		(void)sk_socket_close(s, NULL);
+	}
+	sk_addrinfo_free(ai, (size_t)n);
+	if (err != NULL)
+		*err = last;
+	return -1;
+}
+
+int
+sk_dial(struct sk_socket *s, const struct sk_dial *d, struct sk_error *err)
+{
+	return dial(s, d, NULL, err);
 }
 
 int
@@ -643,39 +696,21 @@ sk_create_connection_report(struct sk_socket *s, const char *host,
     const char *source_port, int family, struct sk_conn_report *r,
     struct sk_error *err)
 {
-	struct sk_conn_report dummy;
-	struct sk_addrinfo *ai = NULL;
-	struct sk_error last;
-	ssize_t n, i;
+	struct sk_dial d = {
+		.host = host, .port = port, .family = family,
+		.timeout = timeout == SK_TIMEOUT_DEFAULT ? default_timeout :
+		    timeout,
+		.source_host = source_host, .source_port = source_port
+	};
 
-	if (r == NULL)
-		r = &dummy;
-	memset(r, 0, sizeof(*r));
-	r->step = SK_CONN_RESOLVE;
-	s->fd = -1;
-	if (timeout == SK_TIMEOUT_DEFAULT)
-		timeout = default_timeout;
-	n = sk_getaddrinfo(host, port, family, SOCK_STREAM, 0, 0, &ai, err);
-	if (n < 0)
-		return -1;
-	sk_error_set(&last, SK_ERR_OS, EADDRNOTAVAIL,
-	    "getaddrinfo returns an empty list");
-	for (i = 0; i < n; i++) {
-		r->addr = ai[i].addr;
-		r->have_addr = true;
-		r->step = SK_CONN_CONNECT;
-		if (sk_socket_open(s, ai[i].family, ai[i].type, ai[i].proto,
-		    &last) == -1)
-			continue;
-		if (attempt(s, &ai[i].addr, timeout, source_host, source_port,
-		    r, &last) == 0) {
-			sk_addrinfo_free(ai, (size_t)n);
-			return 0;
-		}
-		(void)sk_socket_close(s, NULL);
-	}
-	sk_addrinfo_free(ai, (size_t)n);
-	if (err != NULL)
-		*err = last;
-	return -1;
+	return dial(s, &d, r, err);
+}
+
+int
+sk_create_connection(struct sk_socket *s, const char *host, const char *port,
+    double timeout, const char *source_host, const char *source_port,
+    int family, struct sk_error *err)
+{
+	return sk_create_connection_report(s, host, port, timeout,
+	    source_host, source_port, family, NULL, err);
 }

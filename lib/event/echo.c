@@ -147,25 +147,13 @@ emit_tls(struct sk_echo_server *srv, const struct conn *c)
  * Listening sockets.
  */
 
+/* The listener's own address, for the Listening lines. */
 static int
-listen_one(struct listener *l, const struct sk_addr *addr, bool reuseport,
-    struct sk_error *err)
+listener_name(struct listener *l, struct sk_error *err)
 {
-	int family = sk_addr_family(addr), one = 1;
 	socklen_t len = sizeof(l->addr.u);
 
-	l->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (l->fd == -1)
-		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	if ((family != AF_UNIX && setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR,
-	    &one, sizeof(one)) == -1) ||
-	    (reuseport && setsockopt(l->fd, SOL_SOCKET, SO_REUSEPORT, &one,
-	    sizeof(one)) == -1) ||
-	    (family == AF_INET6 && setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY,
-	    &one, sizeof(one)) == -1) ||
-	    bind(l->fd, &addr->u.sa, addr->len) == -1 ||
-	    listen(l->fd, SOMAXCONN) == -1 ||
-	    getsockname(l->fd, &l->addr.u.sa, &len) == -1) {
+	if (getsockname(l->fd, &l->addr.u.sa, &len) == -1) {
 		int e = errno;
 
 		(void)close(l->fd);
@@ -174,6 +162,19 @@ listen_one(struct listener *l, const struct sk_addr *addr, bool reuseport,
 	}
 	l->addr.len = len;
 	return 0;
+}
+
+static int
+listen_one(struct listener *l, const struct sk_addr *addr, bool reuseport,
+    struct sk_error *err)
+{
+	struct sk_socket s;
+
+	if (sk_listen_addr(&s, addr, reuseport ? SK_LISTEN_REUSEPORT : 0,
+	    err) == -1)
+		return -1;
+	l->fd = s.fd;
+	return listener_name(l, err);
 }
 
 static void
@@ -191,191 +192,49 @@ close_listeners(struct worker *w)
 	w->nls = 0;
 }
 
-/* Moves *p past the next blank-separated field of a /proc line. */
-static void
-proc_skip(char **p)
-{
-	*p += strspn(*p, " ");
-	*p += strcspn(*p, " \n");
-}
-
-/* Reads the next field of a /proc line as hexadecimal, moving *p past it;
- * false when it is not a number (the heading line). */
-static bool
-proc_hex(char **p, unsigned long *v)
-{
-	char *s = *p + strspn(*p, " "), *end;
-
-	errno = 0;
-	*v = strtoul(s, &end, 16);
-	if (end == s || errno != 0 || (*end != ' ' && *end != '\n' &&
-	    *end != '\0'))
-		return false;
-	*p = end;
-	return true;
-}
-
-/*
- * Whether a stream AF_UNIX socket listens at path, from /proc/net/unix
- * (its Flags column has __SO_ACCEPTCON, 0x10000, for a listener): asking
- * by connecting would be taken by that server as a client.  1 yes, 0 no,
- * 2 maybe (a listener's path has the same last component, spelled from
- * another directory), -1 unknown (no /proc).
- */
-static int
-unix_listening(const char *path)
-{
-	FILE *f;
-	char *line = NULL, *p, *nl;
-	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-	size_t cap = 0, blen = strlen(base);
-	unsigned long flags, type;
-	int found = 0;
-
-	if ((f = fopen("/proc/net/unix", "re")) == NULL)
-		return -1;
-	while (found != 1 && getline(&line, &cap, f) != -1) {
-		/* Num RefCount Protocol Flags Type St Inode Path */
-		p = line;
-		proc_skip(&p);
-		proc_skip(&p);
-		proc_skip(&p);
-		if (!proc_hex(&p, &flags) || !proc_hex(&p, &type) ||
-		    type != SOCK_STREAM || !(flags & 0x10000))
-			continue;
-		proc_skip(&p);
-		proc_skip(&p);
-		p += strspn(p, " ");
-		if ((nl = strchr(p, '\n')) != NULL)
-			*nl = '\0';
-		if (strcmp(p, path) == 0)
-			found = 1;
-		else if (strlen(p) >= blen &&
-		    strcmp(p + strlen(p) - blen, base) == 0 &&
-		    (strlen(p) == blen || p[strlen(p) - blen - 1] == '/'))
-			found = 2;
-	}
-	free(line);
-	(void)fclose(f);
-	return found;
-}
-
-/*
- * The AF_UNIX socket file: a stale one (nothing listens on it) is
- * removed; one that a server listens on is "address in use".
- */
-static int
-unix_prepare(const struct sk_addr *addr, struct sk_error *err)
-{
-	const char *path = addr->u.un.sun_path;
-	char real[PATH_MAX];
-	struct stat st;
-	int fd, rc, e;
-
-	if (path[0] == '\0')
-		return 0;	/* abstract: nothing on disk */
-	if (lstat(path, &st) == -1)
-		return errno == ENOENT ? 0 : sk_error_set(err, SK_ERR_OS, errno,
-		    NULL);
-	if (!S_ISSOCK(st.st_mode))
-		return sk_error_set(err, SK_ERR_OS, EEXIST, NULL);
-	/* /proc/net/unix names the path as it was bound: absolute or
-	 * relative; compare both the given and the resolved one. */
-	rc = unix_listening(path);
-	if (rc != 1 && path[0] != '/' && realpath(path, real) != NULL &&
-	    unix_listening(real) == 1)
-		rc = 1;
-	if (rc == 1)
-		return sk_error_set(err, SK_ERR_OS, EADDRINUSE, NULL);
-	if (rc == -1 || rc == 2) {
-		/* No /proc, or a listener's path that may be this file
-		 * spelled another way: ask by connecting. */
-		if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
-			return sk_error_set(err, SK_ERR_OS, errno, NULL);
-		rc = connect(fd, &addr->u.sa, addr->len);
-		e = errno;
-		(void)close(fd);
-		if (rc == 0)
-			return sk_error_set(err, SK_ERR_OS, EADDRINUSE, NULL);
-		if (e != ECONNREFUSED)
-			return sk_error_set(err, SK_ERR_OS, e, NULL);
-	}
-	if (unlink(path) == -1 && errno != ENOENT)
-		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	return 0;
-}
-
-/* Worker 0's sockets: every address HOST resolves to, one port. */
+/* Worker 0's sockets: every address HOST resolves to, one port; or the
+ * AF_UNIX socket; or the sockets we were given. */
 static int
 listen_first(struct sk_echo_server *srv, struct worker *w,
     struct sk_error *err)
 {
 	const struct sk_echo_config *cfg = &srv->cfg;
-	struct sk_addrinfo *ai = NULL;
-	struct sk_addr a;
-	struct sk_error e = { 0 };
-	ssize_t n, i, j;
-	unsigned int port = 0;
-	int attempt;
-	bool any_port, ok;
+	struct sk_socket s[MAX_LISTENERS];
+	ssize_t n, i;
 
+	if (cfg->nlisten_fds > 0) {
+		if (cfg->nlisten_fds > MAX_LISTENERS)
+			return sk_error_set(err, SK_ERR_OS, EMFILE, NULL);
+		for (i = 0; i < (ssize_t)cfg->nlisten_fds; i++)
+			w->ls[w->nls++].fd = cfg->listen_fds[i];
+		for (i = 0; i < (ssize_t)w->nls; i++)
+			if (fcntl(w->ls[i].fd, F_SETFL, O_NONBLOCK |
+			    fcntl(w->ls[i].fd, F_GETFL)) == -1 ||
+			    listener_name(&w->ls[i], err) == -1)
+				return -1;
+		return 0;
+	}
 	if (cfg->unix_path != NULL) {
-		if (sk_addr_unix(&a, cfg->unix_path, err) == -1 ||
-		    unix_prepare(&a, err) == -1 ||
-		    listen_one(&w->ls[0], &a, false, err) == -1)
+		if (sk_listen_unix(&s[0], cfg->unix_path, err) == -1)
+			return -1;
+		w->ls[0].fd = s[0].fd;
+		if (listener_name(&w->ls[0], err) == -1)
 			return -1;
 		w->nls = 1;
 		if ((srv->unix_path = strdup(cfg->unix_path)) == NULL)
 			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 		return 0;
 	}
-	n = sk_getaddrinfo(cfg->host == NULL || cfg->host[0] == '\0' ? NULL :
-	    cfg->host, cfg->port, cfg->family, SOCK_STREAM, IPPROTO_TCP,
-	    AI_PASSIVE, &ai, err);
+	n = sk_listen_all(s, MAX_LISTENERS, cfg->host, cfg->port, cfg->family,
+	    srv->nworkers > 1 ? SK_LISTEN_REUSEPORT : 0, err);
 	if (n < 0)
 		return -1;
-	any_port = n > 0 && sk_addr_port(&ai[0].addr) == 0;
-	/* With port 0 the first socket picks it and the others must get the
-	 * same; if another program holds it in the second family, retry. */
-	for (attempt = 0; ; attempt++) {
-		ok = true;
-		port = 0;
-		for (i = 0; i < n && w->nls < MAX_LISTENERS; i++) {
-			for (j = 0; j < i; j++)	/* duplicates across types */
-				if (ai[j].addr.len == ai[i].addr.len &&
-				    memcmp(&ai[j].addr.u, &ai[i].addr.u,
-				    ai[i].addr.len) == 0)
-					break;
-			if (j < i)
-				continue;
-			a = ai[i].addr;
-			if (port != 0)
-				sk_addr_set_port(&a, port);
-			if (listen_one(&w->ls[w->nls], &a, srv->nworkers > 1,
-			    &e) == -1) {
-				/* No IPv6 here: the wildcard is IPv4 only. */
-				if (e.code == EAFNOSUPPORT && n > 1)
-					continue;
-				ok = false;
-				break;
-			}
-			port = sk_addr_port(&w->ls[w->nls].addr);
-			w->nls++;
-		}
-		if (ok && w->nls > 0)
-			break;
-		close_listeners(w);
-		if (ok)
-			(void)sk_error_set(&e, SK_ERR_OS, EADDRNOTAVAIL, NULL);
-		if (ok || !any_port || e.code != EADDRINUSE || attempt == 16) {
-			sk_addrinfo_free(ai, (size_t)n);
-			if (err != NULL)
-				*err = e;
+	for (i = 0; i < n; i++)
+		w->ls[w->nls++].fd = s[i].fd;
+	for (i = 0; i < n; i++)
+		if (listener_name(&w->ls[i], err) == -1)
 			return -1;
-		}
-	}
-	sk_addrinfo_free(ai, (size_t)n);
-	srv->port = port;
+	srv->port = sk_addr_port(&w->ls[0].addr);
 	return 0;
 }
 
@@ -386,7 +245,8 @@ listen_more(struct sk_echo_server *srv, struct worker *w, struct sk_error *err)
 	const struct worker *first = &srv->workers[0];
 	size_t i;
 
-	w->owns_listeners = srv->unix_path == NULL;
+	w->owns_listeners = srv->unix_path == NULL &&
+	    srv->cfg.nlisten_fds == 0;
 	for (i = 0; i < first->nls; i++) {
 		if (!w->owns_listeners) {
 			w->ls[i] = first->ls[i];
@@ -954,6 +814,30 @@ accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 	}
 }
 
+/* inetd's connection, on standard input: the one client. */
+static int
+inetd_conn(struct worker *w, struct sk_error *err)
+{
+	struct sk_socket s;
+	struct sk_addr peer;
+	int fd;
+
+	if (sk_socket_adopt(&s, 0, err) == -1)
+		return -1;
+	if (s.type != SOCK_STREAM)
+		return sk_error_set(err, SK_ERR_OS, ESOCKTNOSUPPORT, NULL);
+	if (sk_socket_getpeername(&s, &peer, err) == -1)
+		return -1;
+	/* Descriptor 0 itself: when it closes the client sees our FIN
+	 * (the caller keeps no other copy of it, not on stdout). */
+	fd = 0;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) == -1)
+		return sk_error_set(err, SK_ERR_OS, errno, NULL);
+	atomic_store(&w->srv->once_taken, true);
+	accept_one(w, fd, &peer);
+	return 0;
+}
+
 /*
  * Idle connections: the list is kept in order of last activity, so the
  * sweep stops at the first one that is recent enough.
@@ -1038,7 +922,9 @@ worker_init(struct sk_echo_server *srv, struct worker *w, unsigned int idx,
 	TAILQ_INIT(&w->conns);
 	if ((w->loop = sk_loop_new(err)) == NULL)
 		return -1;
-	if (idx == 0) {
+	if (idx == 0 && srv->cfg.inetd) {
+		w->owns_listeners = true;	/* none */
+	} else if (idx == 0) {
 		w->owns_listeners = true;
 		if (listen_first(srv, w, err) == -1)
 			return -1;
@@ -1065,7 +951,8 @@ sk_echo_server_new(const struct sk_echo_config *cfg, struct sk_error *err)
 	unsigned int i;
 	size_t j;
 
-	if ((cfg->port == NULL && cfg->unix_path == NULL) ||
+	if ((cfg->port == NULL && cfg->unix_path == NULL &&
+	    cfg->nlisten_fds == 0 && !cfg->inetd) ||
 	    cfg->workers > SK_ECHO_WORKERS_MAX ||
 	    (cfg->buffer != 0 && (cfg->buffer < 4096 ||
 	    cfg->buffer > (size_t)1024 * 1024 * 1024))) {
@@ -1083,7 +970,9 @@ sk_echo_server_new(const struct sk_echo_config *cfg, struct sk_error *err)
 	if (cfg->idle_timeout > 0 && srv->idle_ms == 0)
 		srv->idle_ms = 1;
 	srv->max_conns = cfg->max_conns ? cfg->max_conns : SK_ECHO_MAX_CONNS;
-	srv->nworkers = cfg->once || cfg->workers == 0 ? 1 : cfg->workers;
+	if (cfg->inetd)
+		srv->cfg.once = true;
+	srv->nworkers = srv->cfg.once || cfg->workers == 0 ? 1 : cfg->workers;
 	(void)pthread_mutex_init(&srv->event_lock, NULL);
 	srv->workers = calloc(srv->nworkers, sizeof(*srv->workers));
 	if (srv->workers == NULL) {
@@ -1096,6 +985,8 @@ sk_echo_server_new(const struct sk_echo_config *cfg, struct sk_error *err)
 	for (j = 0; j < srv->workers[0].nls; j++)
 		emit(srv, SK_ECHO_LISTENING, &srv->workers[0].ls[j].addr, 0,
 		    NULL);
+	if (cfg->inetd && inetd_conn(&srv->workers[0], err) == -1)
+		goto fail;
 	return srv;
 fail:
 	sk_echo_server_free(srv);
