@@ -567,28 +567,6 @@ void sk_echo_server_free(struct sk_echo_server *srv);
 ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
     size_t outlen, void *in, size_t inlen, struct sk_error *err);
 
-struct sk_relay_stats {
-	unsigned long long in_bytes;	/* read from the input */
-	unsigned long long sent;	/* sent to the socket */
-	unsigned long long received;	/* received from the socket */
-	bool input_done;	/* the input ended and all of it was sent */
-	size_t unsent;		/* input read but not sent when it ended */
-	enum {
-		SK_RELAY_SOCKET = 0,	/* on the socket (or none) */
-		SK_RELAY_INPUT,		/* reading in_fd failed */
-		SK_RELAY_OUTPUT		/* writing the received bytes failed */
-	} failed;
-};
-/* Where received bytes go when not to a descriptor; 0 or -1 with err. */
-typedef int sk_relay_out_fn(void *ctx, const void *data, size_t n,
-    struct sk_error *err);
-/* netcat: in_fd (-1: none) to the socket, the socket to out (or, when out
- * is NULL, to out_fd), until the peer's EOF; the input's EOF half-closes
- * the socket (SHUT_WR).  Returns 0 at the peer's EOF, or -1. */
-int sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
-    sk_relay_out_fn *out, void *ctx, struct sk_relay_stats *st,
-    struct sk_error *err);
-
 /*
  * Access control for servers (acl.c): --allow and --deny rules of
  * addresses and CIDR prefixes.  A peer that matches a deny rule is
@@ -1024,6 +1002,7 @@ struct sk_relay_result {
 	double duration_ms;
 	struct sk_error error;	/* the reset or error (kind SK_ERR_NONE on
 				 * fin, SK_ERR_TIMEOUT on the idle timeout) */
+	bool writing;		/* it came from writing to `by`, not reading */
 };
 
 /* A direction's data hook: with one, the bytes read from the direction's
@@ -1053,6 +1032,7 @@ struct sk_relay_config {
 	sk_relay_eof_fn *on_eof;	/* or NULL */
 	sk_relay_done_fn *on_done;	/* or NULL */
 	void *arg;
+	void *data_arg[2];	/* on_data's arg per direction; NULL: arg */
 };
 
 /* A group of relays on loop.  Returns NULL with err on failure. */
@@ -1085,6 +1065,15 @@ int sk_relay_fd(const struct sk_relay *r, enum sk_relay_who end, bool write);
  * TCP socket (-1: left out).  ci->peer is left as it is. */
 void sk_relay_close_info(const struct sk_relay_result *res,
     enum sk_relay_who peer, int fd, struct sk_close_info *ci);
+
+/* A data hook that writes a direction's bytes to a terminal by the
+ * terminal rule below (sk_tty_escape); its data_arg is a struct
+ * sk_relay_tty from sk_relay_tty_new for descriptor fd (NULL: ENOMEM). */
+struct sk_relay_tty;
+struct sk_relay_tty *sk_relay_tty_new(int fd, struct sk_error *err);
+void sk_relay_tty_free(struct sk_relay_tty *t);
+int sk_relay_tty_write(struct sk_relay *r, enum sk_relay_dir dir,
+    const void *data, size_t n, void *arg, struct sk_error *err);
 
 /*
  * The terminal rule for received data (escape.c): where bytes from the

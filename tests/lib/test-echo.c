@@ -8,7 +8,7 @@
  * several workers, AF_UNIX, IPv4 and IPv6 together without mapped
  * addresses, stop from another thread and from a signal; configuration
  * errors that leave nothing open; sk_socket_exchange's timeout, EOF and
- * errors; sk_socket_relay to a callback and to a descriptor.
+ * errors.  (netcat's relay is the relay engine's: test-relay-engine.c.)
  *
  * Every port is 0, every wait is bounded (a server's run is joined with a
  * deadline and stopped if it overruns), and alarm(2) ends the program if
@@ -36,15 +36,6 @@
 #define PATIENCE	10.0	/* seconds to wait for what should happen */
 #define BIG		(1 << 20)	/* bytes in a large round trip */
 #define MAX_EVENTS	64
-
-static void
-sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
-		;
-}
 
 static int
 count_fds(void)
@@ -772,229 +763,6 @@ test_exchange_errors(void)
 	is_err(&err, SK_ERR_OS, EBADF, NULL, "... EBADF");
 }
 
-/*
- * sk_socket_relay, through an echo server.
- */
-struct sink {
-	unsigned char *data;
-	size_t len, cap;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-};
-
-static int
-to_sink(void *ctx, const void *data, size_t n, struct sk_error *err)
-{
-	struct sink *s = ctx;
-	unsigned char *p;
-
-	(void)pthread_mutex_lock(&s->mu);
-	if (s->len + n > s->cap) {
-		s->cap = (s->len + n) * 2;
-		if ((p = realloc(s->data, s->cap)) == NULL) {
-			(void)pthread_mutex_unlock(&s->mu);
-			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
-		}
-		s->data = p;
-	}
-	memcpy(s->data + s->len, data, n);
-	s->len += n;
-	(void)pthread_cond_broadcast(&s->cv);
-	(void)pthread_mutex_unlock(&s->mu);
-	return 0;
-}
-
-/* A temporary file holding n bytes of the stream, at offset 0. */
-static int
-temp_with(size_t n)
-{
-	char path[] = "/tmp/sockit-test-relay-XXXXXX";
-	unsigned char *p = malloc(n + 1);
-	int fd = mkstemp(path);
-
-	if (fd != -1) {
-		(void)unlink(path);
-		fill(p, n, 0);
-		if (p == NULL || write(fd, p, n) != (ssize_t)n ||
-		    lseek(fd, 0, SEEK_SET) != 0) {
-			(void)close(fd);
-			fd = -1;
-		}
-	}
-	free(p);
-	return fd;
-}
-
-static void
-test_relay(void)
-{
-	struct sk_echo_config cfg = { .host = "127.0.0.1", .port = "0" };
-	struct runner r;
-	struct sk_socket c;
-	struct sk_relay_stats st;
-	struct sk_error err;
-	struct sink sink = { .data = NULL };
-	size_t n = 300000;
-	unsigned char *want = malloc(n), *got = malloc(n);
-	int in, out;
-
-	(void)pthread_mutex_init(&sink.mu, NULL);
-	(void)pthread_cond_init(&sink.cv, NULL);
-	if (want == NULL || got == NULL || !server_start(&r, &cfg, true))
-		goto done;
-	fill(want, n, 0);
-
-	/* A file to a callback. */
-	if ((in = temp_with(n)) != -1 && client(&c, "127.0.0.1", r.port)) {
-		is_int(sk_socket_relay(&c, in, -1, to_sink, &sink, &st, &err),
-		    0, "relay: a file through the echo to a callback");
-		is_mem(sink.data, sink.len, want, n, "... byte for byte");
-		ok(st.in_bytes == n && st.sent == n && st.received == n,
-		    "... counted: %llu in, %llu sent, %llu received",
-		    st.in_bytes, st.sent, st.received);
-		ok(st.input_done && st.unsent == 0, "... all input sent");
-		(void)sk_socket_close(&c, NULL);
-	}
-	if (in != -1)
-		(void)close(in);
-
-	/* A file to a file. */
-	in = temp_with(n);
-	out = temp_with(0);
-	if (in != -1 && out != -1 && client(&c, "127.0.0.1", r.port)) {
-		is_int(sk_socket_relay(&c, in, out, NULL, NULL, &st, &err), 0,
-		    "relay: a file through the echo to a descriptor");
-		ok(lseek(out, 0, SEEK_SET) == 0 && read(out, got, n) ==
-		    (ssize_t)n && memcmp(got, want, n) == 0,
-		    "... byte for byte");
-		(void)sk_socket_close(&c, NULL);
-	}
-	if (in != -1)
-		(void)close(in);
-	if (out != -1)
-		(void)close(out);
-
-	/* No input: half-closed at once, the server closes, nothing back. */
-	if (client(&c, "127.0.0.1", r.port)) {
-		is_int(sk_socket_relay(&c, -1, -1, to_sink, &sink, &st, &err),
-		    0, "relay without input: returns at the server's EOF");
-		ok(st.sent == 0 && st.received == 0, "... nothing either way");
-		(void)sk_socket_close(&c, NULL);
-	}
-	server_finish(&r, "relay");
-done:
-	free(sink.data);
-	free(want);
-	free(got);
-	(void)pthread_mutex_destroy(&sink.mu);
-	(void)pthread_cond_destroy(&sink.cv);
-}
-
-/*
- * The relay is live: what comes back is passed on while the input is
- * still open.  The peer answers 100 ms late, so the relay has surely
- * found nothing to read right after sending.
- */
-struct lagged {
-	struct sk_socket *s;
-	pthread_t tid;
-};
-
-static void *
-lagged_echo(void *arg)
-{
-	struct lagged *l = arg;
-	char buf[256];
-	ssize_t n;
-
-	while ((n = sk_socket_recv_into(l->s, buf, sizeof(buf), 0, NULL)) > 0) {
-		sleep_ms(100);
-		if (sk_socket_sendall(l->s, buf, (size_t)n, 0, NULL) == -1)
-			break;
-	}
-	(void)sk_socket_close(l->s, NULL);
-	return NULL;
-}
-
-struct relay_run {
-	struct sk_socket *s;
-	int in;
-	struct sink *sink;
-	int rc;
-	pthread_t tid;
-};
-
-static void *
-relay_thread(void *arg)
-{
-	struct relay_run *rr = arg;
-	struct sk_relay_stats st;
-
-	rr->rc = sk_socket_relay(rr->s, rr->in, -1, to_sink, rr->sink, &st,
-	    NULL);
-	return NULL;
-}
-
-static void
-test_relay_live(void)
-{
-	struct sk_socket p[2];
-	struct sk_error err;
-	struct sink sink = { .data = NULL };
-	struct lagged l;
-	struct relay_run rr;
-	struct timespec until;
-	int pipefd[2];
-	bool live;
-
-	(void)pthread_mutex_init(&sink.mu, NULL);
-	(void)pthread_cond_init(&sink.cv, NULL);
-	if (sk_socketpair(p, AF_UNIX, SOCK_STREAM, 0, &err) == -1 ||
-	    pipe(pipefd) == -1) {
-		ok(false, "socketpair and pipe");
-		return;
-	}
-	(void)sk_socket_settimeout(&p[0], PATIENCE, &err);
-	l.s = &p[1];
-	rr.s = &p[0];
-	rr.in = pipefd[0];
-	rr.sink = &sink;
-	rr.rc = -2;
-	if (pthread_create(&l.tid, NULL, lagged_echo, &l) != 0 ||
-	    pthread_create(&rr.tid, NULL, relay_thread, &rr) != 0) {
-		ok(false, "pthread_create");
-		return;
-	}
-	if (write(pipefd[1], "ping", 4) != 4)
-		diag("write: %s", strerror(errno));
-	/* Wait for the echo while the input stays open. */
-	(void)clock_gettime(CLOCK_REALTIME, &until);
-	until.tv_sec += 3;
-	(void)pthread_mutex_lock(&sink.mu);
-	while (sink.len < 4)
-		if (pthread_cond_timedwait(&sink.cv, &sink.mu, &until) != 0)
-			break;
-	live = sink.len == 4;
-	(void)pthread_mutex_unlock(&sink.mu);
-	if (live)
-		ok(true, "relay: the answer is passed on while the input is "
-		    "still open");
-	else
-		skip("BUG: relay: the answer waits for more input "
-		    "(lib/event/relay.c reads its input before poll says it is "
-		    "readable)");
-	(void)close(pipefd[1]);		/* input EOF: half-close, then EOF */
-	(void)pthread_join(rr.tid, NULL);
-	(void)pthread_join(l.tid, NULL);
-	is_int(rr.rc, 0, "relay: returns 0 at the peer's EOF");
-	is_mem(sink.data, sink.len, "ping", 4, "... with all of the answer");
-	(void)close(pipefd[0]);
-	(void)sk_socket_close(&p[0], NULL);
-	free(sink.data);
-	(void)pthread_mutex_destroy(&sink.mu);
-	(void)pthread_cond_destroy(&sink.cv);
-}
-
 int
 main(void)
 {
@@ -1015,8 +783,6 @@ main(void)
 	test_unix();
 	test_config_errors();
 	test_exchange_errors();
-	test_relay();
-	test_relay_live();
 	is_int(count_fds(), fds, "no file descriptor is left open");
 	return done_testing();
 }
