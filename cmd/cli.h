@@ -19,7 +19,8 @@ enum {
 	EXIT_USAGE = 2,
 	EXIT_ADDR = 3,
 	EXIT_TIMEOUT = 4,
-	EXIT_DATA = 5
+	EXIT_DATA = 5,
+	EXIT_TLS = 6
 };
 
 /* Values for options that have no short form. */

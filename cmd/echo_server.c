@@ -233,7 +233,13 @@ on_event(const struct sk_echo_info *ev, void *data)
 
 	if (ev->addr != NULL)
 		(void)sk_addr_format(ev->addr, addr, sizeof(addr));
-	if (o->json && ev->event != SK_ECHO_WARNING) {
+	if (o->json && ev->event == SK_ECHO_TLS) {
+		sk_event_begin(&j, "tls");
+		sk_json_addr(&j, "peer", ev->addr);
+		sk_tls_info_json(&j, ev->tls);
+		print_json(&j);
+		sk_json_free(&j);
+	} else if (o->json && ev->event != SK_ECHO_WARNING) {
 		static const char *const names[] = { "listening", "connected",
 		    "closed", "refused", "closed", "warning", "denied" };
 
@@ -290,6 +296,11 @@ on_event(const struct sk_echo_info *ev, void *data)
 		if (!o->quiet)
 			cli_warn("accept: %s (paused for a moment)",
 			    ev->error->message);
+		break;
+	case SK_ECHO_TLS:
+		if (o->verbose && !o->json)
+			(void)fprintf(stderr, "TLS with %s: %s %s\n", addr,
+			    ev->tls->version, ev->tls->cipher);
 		break;
 	}
 }

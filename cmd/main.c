@@ -159,6 +159,8 @@ cli_exit_status(enum sk_error_kind kind)
 		return EXIT_ADDR;
 	case SK_ERR_TIMEOUT:
 		return EXIT_TIMEOUT;
+	case SK_ERR_TLS:
+		return EXIT_TLS;
 	case SK_ERR_OS:
 	case SK_ERR_VALUE:
 	default:

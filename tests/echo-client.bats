@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
-# echo-client.bats - sockit echo-client: CONTRACT section 4, against the
-# reference's own echo servers (tests/peers, the IPv4 and the dual-stack
+# echo-client.bats - sockit echo-client, as its man page describes it, against
+# the reference's own echo servers (tests/peers, the IPv4 and the dual-stack
 # one) and their documented transcripts, against sockit echo-server, and
-# against misbehaving servers (tests/peers/echo_tool.py) for the data
-# check (exit 5), timeouts (exit 4), the netcat mode's half-close and the
-# tail of a reply.  Every background process is killed by PID in teardown
+# against misbehaving servers (tests/peers/echo_tool.py) for the data check
+# (exit 5), timeouts (exit 4), the netcat mode's half-close and the tail of a
+# reply.  Every background process is killed by PID in teardown
 # (echo_helpers.bash) and every wait is bounded.
 
 load echo_helpers

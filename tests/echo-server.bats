@@ -1,13 +1,13 @@
 #!/usr/bin/env bats
-# echo-server.bats - sockit echo-server: CONTRACT section 4, with the
-# reference's own echo clients (tests/peers, both the IPv4 and the
+# echo-server.bats - sockit echo-server, as its man page describes it, with
+# the reference's own echo clients (tests/peers, both the IPv4 and the
 # dual-stack one) as peers and their documented transcripts, then what the
 # reference's one-client server cannot do: large data both ways at once,
-# half-close, 200 clients at once, a client that never reads, --once,
-# signals, --max-conns, --idle-timeout, --json, AF_UNIX, --workers,
-# --no-splice, and running out of descriptors.  Servers listen on port 0 and the tests read the port from
-# the "Listening on" line; every background process is killed by PID in
-# teardown (echo_helpers.bash) and every wait is bounded.
+# half-close, 200 clients at once, a client that never reads, --once, signals,
+# --max-conns, --idle-timeout, --json, AF_UNIX, --workers, --no-splice, and
+# running out of descriptors.  Servers listen on port 0 and the tests read the
+# port from the "Listening on" line; every background process is killed by PID
+# in teardown (echo_helpers.bash) and every wait is bounded.
 
 load echo_helpers
 
@@ -165,8 +165,11 @@ Listening on ('127.0.0.1', $PORT)" ]
 	tool_ok 30 bulk 127.0.0.1 "$PORT" $((4 << 20))
 	# The non-reader is still stuck, and the server holds little memory.
 	alive "$BG_PID"
+	# (On the plain build: a sanitizer's shadow memory is not the
+	# server's.)
 	rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$SRV_PID/status")
-	[ "$rss" -lt $((64 * 1024)) ] || fail "VmRSS $rss kB with a stuck client"
+	sanitized || [ "$rss" -lt $((64 * 1024)) ] ||
+		fail "VmRSS $rss kB with a stuck client"
 }
 
 @test "--once: one client, as the reference's server, then exit 0 by itself" {
@@ -247,8 +250,8 @@ Listening on ('127.0.0.1', $PORT)" ]
 	grep -qE "^[0-9]+ connections, [0-9]+ bytes echoed, [0-9]+ refused$" "$SRV_ERR"
 }
 
-@test "--idle-timeout 0.5 closes an idle connection while an active one goes on" {
-	start_server --idle-timeout 0.5
+@test "--idle-timeout 2 closes an idle connection while an active one goes on" {
+	start_server --idle-timeout 2
 	tool_ok 30 idle 127.0.0.1 "$PORT" 10
 	stop_server
 	[ "$STATUS" -eq 0 ]
@@ -364,7 +367,7 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 	for ((i = 0; i < 30; i++)); do
 		start_server --workers 8 -b 127.0.0.1
 		kill -TERM "$SRV_PID"
-		wait_exit "$SRV_PID" 5
+		wait_exit "$SRV_PID"
 		[ "$STATUS" -eq 0 ]
 	done
 }

@@ -58,11 +58,11 @@ alive() {
 	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
 }
 
-# wait_for FILE REGEX [PID]: wait up to 10 s for a line matching REGEX
+# wait_for FILE REGEX [PID]: wait up to 30 s for a line matching REGEX
 # (grep -E) in FILE; fail early if PID exits first.
 wait_for() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		grep -qE -- "$2" "$1" 2>/dev/null && return 0
 		if [ -n "${3:-}" ] && ! alive "$3"; then
 			grep -qE -- "$2" "$1" 2>/dev/null && return 0
@@ -75,26 +75,26 @@ wait_for() {
 	fail "timed out waiting for '$2' in $1: $(cat "$1" 2>/dev/null)"
 }
 
-# wait_lines FILE N: wait up to 10 s for FILE to have N lines or more.
+# wait_lines FILE N: wait up to 30 s for FILE to have N lines or more.
 wait_lines() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		[ "$(wc -l <"$1")" -ge "$2" ] && return 0
 		sleep 0.05
 	done
 	fail "timed out waiting for $2 lines in $1: $(cat "$1")"
 }
 
-# wait_exit PID [SECONDS]: wait (bounded, default 10 s) for the background
+# wait_exit PID [SECONDS]: wait (bounded, default 30 s) for the background
 # process PID to end; STATUS is its exit status.  Fails if it does not end.
 wait_exit() {
-	local i n=$((${2:-10} * 20))
+	local i n=$((${2:-30} * 20))
 	for ((i = 0; i < n; i++)); do
 		alive "$1" || break
 		sleep 0.05
 	done
 	if alive "$1"; then
-		fail "process $1 did not exit within ${2:-10} s"
+		fail "process $1 did not exit within ${2:-30} s"
 		return 1
 	fi
 	STATUS=0

@@ -13,6 +13,15 @@ sockit() {
 	"$SOCKIT" "$@"
 }
 
+# Whether $SOCKIT is a sanitizer build (the Makefile's check-asan and
+# check-tsan set SOCKIT_SANITIZER; a binary under build/asan or build/tsan
+# is one too).  Memory and time there say little about the program:
+# tests judge them on the plain build, and leave leaks to the sanitizers.
+sanitized() {
+	[ -n "${SOCKIT_SANITIZER:-}" ] ||
+		[[ $SOCKIT == */build/asan/* || $SOCKIT == */build/tsan/* ]]
+}
+
 # The commands the binary lists, one per line.
 list_commands() {
 	"$SOCKIT" --list-commands | cut -f1
@@ -21,6 +30,28 @@ list_commands() {
 # The long options of command $1, one per line, without the dashes.
 list_long_options() {
 	"$SOCKIT" "$1" --list-options | cut -f1 | sed 's/^--//'
+}
+
+# write_aton_program FILE: a C program that uses the installed library
+# (sk_inet_aton, sk_bytes_repr) and prints b'\x7f\x00\x00\x01'.
+write_aton_program() {
+	cat >"$1" <<'C'
+#include <stdio.h>
+#include <sockit.h>
+int
+main(void)
+{
+	unsigned char b[4];
+	char repr[32];
+	struct sk_error err;
+
+	if (sk_inet_aton("127.1", 5, b, &err) == -1)
+		return 1;
+	sk_bytes_repr(b, 4, repr, sizeof(repr));
+	puts(repr);
+	return 0;
+}
+C
 }
 
 # Fail with a message.

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# inet-convert.bats - sockit inet-convert: CONTRACT section 4, checked by
-# hand on the documented cases and against Python's socket module on
+# inet-convert.bats - sockit inet-convert, as its man page describes it,
+# checked by hand on the documented cases and against Python's socket module on
 # thousands of generated ones.
 
 load helpers

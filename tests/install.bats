@@ -36,27 +36,30 @@ setup() {
 	[ -z "$left" ] || fail "left behind: $left"
 }
 
+@test "uninstall after make clean removes every part, the sockit-COMMAND links too" {
+	d=$BATS_TEST_TMPDIR/dest
+	run make -s -C "$TOP" install DESTDIR="$d" PREFIX=/opt/sk
+	[ "$status" -eq 0 ] || fail "$output"
+	[ "$(find "$d/opt/sk/bin" -name 'sockit-*' | wc -l)" -eq \
+		"$(list_commands | wc -l)" ]
+	# A tree as make clean leaves it: the sources, no binary, no library.
+	src=$BATS_TEST_TMPDIR/src
+	mkdir "$src"
+	cp -r "$TOP/Makefile" "$TOP/sockit.pc.in" "$TOP/cmd" "$TOP/lib" "$TOP/man" \
+		"$TOP/completions" "$src/"
+	rm -f "$src/lib/libsockit.a" "$src/lib/libsockit.so"
+	[ ! -e "$src/sockit" ]
+	run make -s -C "$src" uninstall DESTDIR="$d" PREFIX=/opt/sk
+	[ "$status" -eq 0 ] || fail "$output"
+	left=$(find "$d" -type f -o -type l)
+	[ -z "$left" ] || fail "left behind: $left"
+}
+
 @test "a C program builds against the installed library with pkg-config" {
 	p=$BATS_TEST_TMPDIR/prefix
 	run make -s -C "$TOP" install PREFIX="$p"
 	[ "$status" -eq 0 ] || fail "$output"
-	cat >"$BATS_TEST_TMPDIR/prog.c" <<'C'
-#include <stdio.h>
-#include <sockit.h>
-int
-main(void)
-{
-	unsigned char b[4];
-	char repr[32];
-	struct sk_error err;
-
-	if (sk_inet_aton("127.1", 5, b, &err) == -1)
-		return 1;
-	sk_bytes_repr(b, 4, repr, sizeof(repr));
-	puts(repr);
-	return 0;
-}
-C
+	write_aton_program "$BATS_TEST_TMPDIR/prog.c"
 	export PKG_CONFIG_PATH=$p/lib/pkgconfig
 	run cc -o "$BATS_TEST_TMPDIR/prog-shared" "$BATS_TEST_TMPDIR/prog.c" \
 		$(pkg-config --cflags --libs sockit)

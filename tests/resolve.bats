@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# resolve.bats - sockit resolve: CONTRACT section 4, every mode checked
-# against independent oracles on the same machine: Python's socket module
-# and getent(1).  Runs inside tests/private-ns, so only the tests' own
+# resolve.bats - sockit resolve, as its man page describes it, every mode
+# checked against independent oracles on the same machine: Python's socket
+# module and getent(1).  Runs inside tests/private-ns, so only the tests' own
 # /etc/hosts answers: localhost, sockit-a.test (alias sockit-alias.test),
 # sockit-b.test, sockit-six.test; names under .invalid never resolve.
 

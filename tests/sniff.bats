@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# sniff.bats - sockit sniff against tcpdump, its oracle (STYLE 15).
+# sniff.bats - sockit sniff against tcpdump, its oracle: an independent
+# implementation that reads the same packets.
 #
 # Live tests run in a network namespace of their own (unshare -n: its own
 # lo, brought up here, and nothing else), so no other test's traffic can
@@ -29,10 +30,10 @@ in_netns() {
 	    in_netns "$1"
 }
 
-# Wait (at most 10 s) until file $1 has a line matching $2.
+# Wait (at most 30 s) until file $1 has a line matching $2.
 wait_for() {
 	local i
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		grep -q -- "$2" "$1" 2>/dev/null && return 0
 		sleep 0.05
 	done

@@ -34,22 +34,22 @@ bg() {
 	BG_PIDS+=("$BG_PID")
 }
 
-# wait_for FILE PATTERN [N]: wait (up to 10 s) until FILE has N (default
+# wait_for FILE PATTERN [N]: wait (up to 30 s) until FILE has N (default
 # 1) lines matching the extended regular expression PATTERN.
 wait_for() {
 	local i n=${3:-1}
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$n" ] && return 0
 		sleep 0.05
 	done
 	fail "timed out waiting for '$2' in $1: $(cat "$1")"
 }
 
-# wait_exit PID [SECONDS]: wait (up to SECONDS, default 10) for PID to
+# wait_exit PID [SECONDS]: wait (up to SECONDS, default 30) for PID to
 # end; its exit status in $EXIT.
 wait_exit() {
 	local i
-	for ((i = 0; i < ${2:-10} * 20; i++)); do
+	for ((i = 0; i < ${2:-30} * 20; i++)); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -95,11 +95,11 @@ s.bind(("127.0.0.1", 0))
 print(s.getsockname()[1])'
 }
 
-# wait_bound PORT: wait (up to 10 s) until a UDP socket is bound to PORT.
+# wait_bound PORT: wait (up to 30 s) until a UDP socket is bound to PORT.
 wait_bound() {
 	local i hex
 	hex=$(printf ':%04X ' "$1")
-	for ((i = 0; i < 200; i++)); do
+	for ((i = 0; i < 600; i++)); do
 		grep -q "$hex" /proc/net/udp /proc/net/udp6 2>/dev/null &&
 			return 0
 		sleep 0.05

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# udp-send.bats - sockit udp-send: CONTRACT section 4, with the reference's
-# own servers as peers (tests/peers/: its recvfrom loop, and its
+# udp-send.bats - sockit udp-send, as its man page describes it, with the
+# reference's own servers as peers (tests/peers/: its recvfrom loop, and its
 # socketserver.UDPServer that answers "Got your message!"), stdin lines
 # with a bad line in the middle, generated and binary payloads, refused
 # datagrams (too long, port unreachable), replies and their timeouts,

@@ -13,7 +13,7 @@
  */
 #include <string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* Bytes of the stream: the pending ones, then the new ones. */
 struct stream {

@@ -38,7 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define DEFAULT_BUFFER	((size_t)64 * 1024)
 #define MIN_BUFFER	((size_t)4096)

@@ -12,9 +12,8 @@
 #include <unistd.h>
 
 #include "sockit.h"
+#include "helpers.h"
 #include "tap.h"
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 static struct sk_addr
 addr(const char *host)
@@ -60,8 +59,8 @@ test_add(void)
 			    "add '%s' is refused", cases[i].spec);
 	}
 	sk_acl_free(acl);
+	/* Of NULL: nothing (a crash ends the program, which fails the run). */
 	sk_acl_free(NULL);
-	ok(true, "sk_acl_free(NULL)");
 }
 
 static void

@@ -22,19 +22,8 @@
 #include <unistd.h>
 
 #include "sockit.h"
+#include "helpers.h"
 #include "tap.h"
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
-
-/* sk_addr_format into a static buffer, for comparisons. */
-static const char *
-fmt(const struct sk_addr *a)
-{
-	static char buf[SK_ADDRSTRLEN];
-
-	(void)sk_addr_format(a, buf, sizeof(buf));
-	return buf;
-}
 
 static void
 test_resolve(void)
@@ -70,7 +59,7 @@ test_resolve(void)
 		    "('127.0.0.1', 80)" },
 		{ "127.0.0.1", "domain", AF_INET, SOCK_DGRAM,
 		    "('127.0.0.1', 53)" },
-		{ "127.0.0.1", "0x1f90", AF_INET, SOCK_STREAM,
+		{ "127.0.0.1", "08080", AF_INET, SOCK_STREAM,
 		    "('127.0.0.1', 8080)" },
 		{ "127.0.0.1", "65535", AF_INET, SOCK_STREAM,
 		    "('127.0.0.1', 65535)" },
@@ -90,7 +79,7 @@ test_resolve(void)
 		    cases[i].host ? cases[i].host : "NULL",
 		    cases[i].port ? cases[i].port : "NULL"))
 			diag("error: %s", err.message);
-		is_str(fmt(&a), cases[i].want, "resolve('%s', %s)",
+		is_str(addr_str(&a), cases[i].want, "resolve('%s', %s)",
 		    cases[i].host ? cases[i].host : "NULL",
 		    cases[i].port ? cases[i].port : "NULL");
 	}
@@ -128,10 +117,10 @@ test_resolve(void)
 	r = sk_addr_resolve(&a, "localhost", "1", AF_UNSPEC, SOCK_STREAM,
 	    &err);
 	is_int(r, 0, "resolve('localhost', AF_UNSPEC) succeeds");
-	ok(strcmp(fmt(&a), "('127.0.0.1', 1)") == 0 ||
-	    strcmp(fmt(&a), "('::1', 1, 0, 0)") == 0,
+	ok(strcmp(addr_str(&a), "('127.0.0.1', 1)") == 0 ||
+	    strcmp(addr_str(&a), "('::1', 1, 0, 0)") == 0,
 	    "resolve('localhost', AF_UNSPEC) is a loopback address: %s",
-	    fmt(&a));
+	    addr_str(&a));
 }
 
 static void
@@ -150,9 +139,16 @@ test_resolve_errors(void)
 	is_int(r, -1, "port 65536 fails");
 	is_err(&err, SK_ERR_VALUE, ERANGE, "out of range (0 to 65535)",
 	    "port 65536: ValueError");
+	/* A port is decimal digits or a service name: what getaddrinfo(3)
+	 * would take, and not a sign or a 0x. */
 	r = sk_addr_resolve(&a, "127.0.0.1", "-1", AF_INET, 0, &err);
 	is_int(r, -1, "port -1 fails");
-	is_err(&err, SK_ERR_VALUE, ERANGE, NULL, "port -1: ValueError");
+	is_err(&err, SK_ERR_VALUE, EINVAL, "invalid number",
+	    "port -1: ValueError");
+	r = sk_addr_resolve(&a, "127.0.0.1", "0x1f90", AF_INET, 0, &err);
+	is_int(r, -1, "port 0x1f90 fails");
+	is_err(&err, SK_ERR_VALUE, EINVAL, "invalid number",
+	    "port 0x1f90: ValueError");
 	r = sk_addr_resolve(&a, "127.0.0.1", "no-such-service-xyz", AF_INET,
 	    SOCK_STREAM, &err);
 	is_int(r, -1, "an unknown service fails");
@@ -235,7 +231,8 @@ test_parse(void)
 		}
 		if (!is_int(r, 0, "parse(\"%s\") succeeds", cases[i].text))
 			diag("error: %s", err.message);
-		is_str(fmt(&a), cases[i].want, "parse(\"%s\")", cases[i].text);
+		is_str(addr_str(&a),
+		    cases[i].want, "parse(\"%s\")", cases[i].text);
 	}
 
 	/* The flow label goes in network order. */
@@ -364,7 +361,7 @@ test_unix(void)
 	    4) == 0, "abstract: sun_path is \\0name");
 	is_int(sk_addr_host(&a, host, sizeof(host)), 5, "host of @name");
 	is_str(host, "@name", "host of an abstract name is @name");
-	is_str(fmt(&a), "b'\\x00name'", "format of an abstract name");
+	is_str(addr_str(&a), "b'\\x00name'", "format of an abstract name");
 
 	/* The longest path that fits, and one byte more. */
 	memset(path, 'p', max);
@@ -382,13 +379,14 @@ test_unix(void)
 
 	/* Quoting in the notation: Python's repr(str). */
 	(void)sk_addr_unix(&a, "/tmp/it's", NULL);
-	is_str(fmt(&a), "\"/tmp/it's\"", "format of a path with a quote");
+	is_str(addr_str(&a), "\"/tmp/it's\"", "format of a path with a quote");
 	(void)sk_addr_unix(&a, "/tmp/a\\b\t\"'", NULL);
-	is_str(fmt(&a), "'/tmp/a\\\\b\\t\"\\''", "format escapes \\ \\t '");
+	is_str(addr_str(&a),
+	    "'/tmp/a\\\\b\\t\"\\''", "format escapes \\ \\t '");
 	(void)sk_addr_unix(&a, "/tmp/\x01\x7f", NULL);
-	is_str(fmt(&a), "'/tmp/\\x01\\x7f'", "format of control bytes");
+	is_str(addr_str(&a), "'/tmp/\\x01\\x7f'", "format of control bytes");
 	(void)sk_addr_unix(&a, "@a'b", NULL);
-	is_str(fmt(&a), "b\"\\x00a'b\"", "abstract names use repr(bytes)");
+	is_str(addr_str(&a), "b\"\\x00a'b\"", "abstract names use repr(bytes)");
 }
 
 static void
@@ -405,7 +403,8 @@ test_from_sockaddr(void)
 	sin.sin_addr.s_addr = htonl(0x7f000002);
 	is_int(sk_addr_from_sockaddr(&a, (struct sockaddr *)&sin, sizeof(sin),
 	    &err), 0, "from_sockaddr(sockaddr_in)");
-	is_str(fmt(&a), "('127.0.0.2', 4242)", "from_sockaddr: the address");
+	is_str(addr_str(&a),
+	    "('127.0.0.2', 4242)", "from_sockaddr: the address");
 	is_int(a.len, sizeof(sin), "from_sockaddr: the length");
 
 	memset(&ss, 0, sizeof(ss));
@@ -463,7 +462,7 @@ test_host_port_format(void)
 	is_int(sk_addr_host(&a, buf, sizeof(buf)), 14,
 	    "host with an unknown scope id");
 	is_str(buf, "fe80::1%999999", "an unknown scope id as a number");
-	is_str(fmt(&a), "('fe80::1%999999', 80, 0, 999999)",
+	is_str(addr_str(&a), "('fe80::1%999999', 80, 0, 999999)",
 	    "format with an unknown scope id");
 	/* A scope on a global address: the number, which getaddrinfo reads
 	 * back, never the name, which it refuses there (fuzz-addr). */
@@ -472,7 +471,7 @@ test_host_port_format(void)
 	is_int(sk_addr_host(&a, buf, sizeof(buf)), 5,
 	    "host of ::1 with a scope");
 	is_str(buf, "::1%1", "a global address's scope as a number");
-	is_int(sk_addr_parse(&b, fmt(&a), AF_UNSPEC, 0, NULL), 0,
+	is_int(sk_addr_parse(&b, addr_str(&a), AF_UNSPEC, 0, NULL), 0,
 	    "its tuple parses back");
 	ok(b.u.in6.sin6_scope_id == a.u.in6.sin6_scope_id,
 	    "with the same scope id");
@@ -483,7 +482,7 @@ test_host_port_format(void)
 
 	/* The reference's notation, and snprintf's return convention. */
 	(void)sk_addr_resolve(&a, "127.0.0.1", "50007", AF_INET, 0, NULL);
-	is_str(fmt(&a), "('127.0.0.1', 50007)", "format IPv4");
+	is_str(addr_str(&a), "('127.0.0.1', 50007)", "format IPv4");
 	n = sk_addr_format(&a, NULL, 0);
 	is_int((long long)n, 20, "format with size 0 measures");
 	memset(buf, 'z', sizeof(buf));
@@ -491,7 +490,7 @@ test_host_port_format(void)
 	is_int((long long)n, 20, "truncated format returns the full length");
 	is_str(buf, "('127.0", "truncated format is cut and terminated");
 	(void)sk_addr_resolve(&a, "::1", "50007", AF_INET6, 0, NULL);
-	is_str(fmt(&a), "('::1', 50007, 0, 0)", "format IPv6");
+	is_str(addr_str(&a), "('::1', 50007, 0, 0)", "format IPv6");
 	n = sk_addr_format(&a, buf, 4);
 	is_int((long long)n, 20, "truncated IPv6 format returns the length");
 	is_str(buf, "(':", "truncated IPv6 format");
@@ -509,11 +508,11 @@ test_host_port_format(void)
 	is_int(sk_addr_port(&a), 0, "a zeroed address has port 0");
 	is_int(sk_addr_host(&a, buf, sizeof(buf)), 0, "host of AF_UNSPEC");
 	is_str(buf, "", "host of AF_UNSPEC is empty");
-	is_str(fmt(&a), "(0, '')", "format of AF_UNSPEC");
+	is_str(addr_str(&a), "(0, '')", "format of AF_UNSPEC");
 	/* An AF_UNIX address with no path at all (an unbound socket). */
 	a.u.un.sun_family = AF_UNIX;
 	a.len = sizeof(sa_family_t);
-	is_str(fmt(&a), "''", "format of an unnamed AF_UNIX socket");
+	is_str(addr_str(&a), "''", "format of an unnamed AF_UNIX socket");
 	is_int(sk_addr_host(&a, buf, sizeof(buf)), 0, "host of unnamed");
 }
 

@@ -18,9 +18,8 @@
 #include <unistd.h>
 
 #include "sockit.h"
+#include "helpers.h"
 #include "tap.h"
-
-#define nitems(a) (sizeof(a) / sizeof((a)[0]))
 
 #define OFLOW16 "Python int too large to convert to C 16-bit unsigned integer"
 #define NEG16 "can't convert negative Python int to C 16-bit unsigned integer"
@@ -572,15 +571,20 @@ test_parse_port(void)
 		{ "0", NULL, 0, 0, 0, NULL },
 		{ "80", NULL, 80, 0, 0, NULL },
 		{ "65535", "tcp", 65535, 0, 0, NULL },
-		{ "0x50", NULL, 80, 0, 0, NULL },
+		{ "0080", NULL, 80, 0, 0, NULL },
 		{ "http", NULL, 80, 0, 0, NULL },
 		{ "http", "tcp", 80, 0, 0, NULL },
 		{ "www", "tcp", 80, 0, 0, NULL },		/* an alias */
 		{ "domain", "udp", 53, 0, 0, NULL },
 		{ "65536", NULL, 0, SK_ERR_VALUE, ERANGE,
 		    "out of range (0 to 65535)" },
-		{ "-1", NULL, 0, SK_ERR_VALUE, ERANGE,
-		    "out of range (0 to 65535)" },
+		/* Decimal digits only, as getaddrinfo(3) and nc take them. */
+		{ "0x50", NULL, 0, SK_ERR_VALUE, EINVAL, "invalid number" },
+		{ "0x1f90", "udp", 0, SK_ERR_VALUE, EINVAL, "invalid number" },
+		{ "+80", NULL, 0, SK_ERR_VALUE, EINVAL, "invalid number" },
+		{ "-1", NULL, 0, SK_ERR_VALUE, EINVAL, "invalid number" },
+		{ "-0", NULL, 0, SK_ERR_VALUE, EINVAL, "invalid number" },
+		{ "80 ", NULL, 0, SK_ERR_VALUE, EINVAL, "invalid number" },
 		{ "99999999999999999999", NULL, 0, SK_ERR_VALUE, ERANGE,
 		    "out of range (0 to 65535)" },
 		{ "", NULL, 0, SK_ERR_VALUE, EINVAL, "empty port" },

@@ -123,8 +123,8 @@ test_clear(void)
 	(void)sk_error_set(&err, SK_ERR_TIMEOUT, ETIMEDOUT, NULL);
 	sk_error_clear(&err);
 	is_err(&err, SK_ERR_NONE, 0, "", "sk_error_clear empties the error");
+	/* Of NULL: nothing (a crash ends the program, which fails the run). */
 	sk_error_clear(NULL);
-	ok(true, "sk_error_clear(NULL) is harmless");
 }
 
 static void

@@ -19,7 +19,6 @@
 #include <net/if.h>
 #include <netinet/in.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <poll.h>
 #include <sched.h>
@@ -30,49 +29,23 @@
 #include <unistd.h>
 
 #include "sockit.h"
+#include "helpers.h"
 #include "tap.h"
-
-/* How long a test waits for something that should happen at once. */
-#define PATIENCE	10.0
-
-static int
-count_fds(void)
-{
-	DIR *d;
-	int n = 0;
-
-	if ((d = opendir("/proc/self/fd")) == NULL)
-		return -1;
-	while (readdir(d) != NULL)
-		n++;
-	(void)closedir(d);
-	return n;
-}
 
 /* A UDP socket bound to host port 0 (in timeout mode), and its address. */
 static int
 bound(struct sk_socket *s, const char *host, struct sk_addr *where)
 {
 	struct sk_error err;
-	struct sk_addr a;
-	int family = strchr(host, ':') != NULL ? AF_INET6 : AF_INET;
 
-	if (sk_socket_open(s, family, SOCK_DGRAM, 0, &err) == -1 ||
-	    sk_addr_resolve(&a, host, "0", family, SOCK_DGRAM, &err) == -1 ||
-	    sk_socket_bind(s, &a, &err) == -1 ||
-	    sk_socket_getsockname(s, where, &err) == -1 ||
-	    sk_socket_settimeout(s, PATIENCE, &err) == -1) {
-		ok(false, "a UDP socket on %s: %s", host, err.message);
+	if (bound_socket(s, SOCK_DGRAM, host, where) == -1)
+		return -1;
+	if (sk_socket_settimeout(s, PATIENCE, &err) == -1) {
+		ok(false, "settimeout on %s: %s", host, err.message);
 		(void)sk_socket_close(s, NULL);
 		return -1;
 	}
 	return 0;
-}
-
-static void
-fmt(const struct sk_addr *a, char *buf, size_t size)
-{
-	(void)sk_addr_format(a, buf, size);
 }
 
 static struct sk_dgram
@@ -122,7 +95,7 @@ test_batches(const char *host)
 	struct sk_dgram d[4];
 	struct sk_dgram_batch b;
 	struct sk_error err;
-	char got[8][16], f1[SK_ADDRSTRLEN], f2[SK_ADDRSTRLEN];
+	char got[8][16];
 	size_t n;
 
 	if (bound(&r, host, &ra) == -1)
@@ -151,12 +124,10 @@ test_batches(const char *host)
 	is_str(got[0], "one", "%s: in order (1)", host);
 	is_str(got[2], "three", "%s: in order (3)", host);
 	is_str(got[3], "four", "%s: the other sender's", host);
-	fmt(&peers[0], f1, sizeof(f1));
-	fmt(&a1, f2, sizeof(f2));
-	is_str(f1, f2, "%s: each datagram's peer (first sender)", host);
-	fmt(&peers[3], f1, sizeof(f1));
-	fmt(&a2, f2, sizeof(f2));
-	is_str(f1, f2, "%s: each datagram's peer (second sender)", host);
+	is_str(addr_str(&peers[0]), addr_str(&a1),
+	    "%s: each datagram's peer (first sender)", host);
+	is_str(addr_str(&peers[3]), addr_str(&a2),
+	    "%s: each datagram's peer (second sender)", host);
 
 	/* An answer to each peer, as a server's batch of replies. */
 	d[0] = dgram("r1", 2, &peers[0]);
@@ -296,7 +267,7 @@ test_pktinfo(const char *any, const char *to)
 	struct sk_dgram_batch b;
 	struct sk_error err;
 	unsigned int lo = 0;
-	char f[SK_ADDRSTRLEN];
+	const char *f;
 
 	if (bound(&r, any, &ra) == -1)
 		return;
@@ -312,7 +283,7 @@ test_pktinfo(const char *any, const char *to)
 	(void)sk_dgram_batch_init(&b, 4, 64, &err);
 	(void)sk_socket_send(&c, "q", 1, 0, &err);
 	if (sk_udp_recvmany(&r, &b, &err) == 1) {
-		fmt(&b.d[0].local, f, sizeof(f));
+		f = addr_str(&b.d[0].local);
 		ok(strncmp(f, "('", 2) == 0 && strstr(f, to) != NULL,
 		    "%s: the local address is %s: %s", any, to, f);
 		is_int(b.d[0].ifindex, lo, "%s: it came in on lo", any);
@@ -490,7 +461,7 @@ test_bind_all(void)
 	struct sk_socket s[4];
 	struct sk_addr a0, a1;
 	struct sk_error err;
-	char f0[SK_ADDRSTRLEN], f1[SK_ADDRSTRLEN];
+	const char *f0, *f1;
 	ssize_t n;
 	int v6only = 0;
 
@@ -500,8 +471,8 @@ test_bind_all(void)
 	if (n == 2) {
 		(void)sk_socket_getsockname(&s[0], &a0, &err);
 		(void)sk_socket_getsockname(&s[1], &a1, &err);
-		fmt(&a0, f0, sizeof(f0));
-		fmt(&a1, f1, sizeof(f1));
+		f0 = addr_str(&a0);
+		f1 = addr_str(&a1);
 		ok(strncmp(f0, "('::1', ", 8) == 0, "first ::1: %s", f0);
 		ok(strncmp(f1, "('127.0.0.1', ", 14) == 0,
 		    "then 127.0.0.1: %s", f1);
@@ -515,7 +486,7 @@ test_bind_all(void)
 	is_int(n, 2, "'': the wildcard of each family");
 	if (n == 2) {
 		(void)sk_socket_getsockname(&s[1], &a1, &err);
-		fmt(&a1, f1, sizeof(f1));
+		f1 = addr_str(&a1);
 		ok(strncmp(f1, "('::', ", 7) == 0, "'': then ::: %s", f1);
 		(void)sk_socket_getsockopt_int(&s[1], IPPROTO_IPV6,
 		    IPV6_V6ONLY, &v6only, &err);
