@@ -21,3 +21,5 @@ CMD(udp_send, "udp-send",
     "the documented UDP sender: -m or stdin lines as datagrams")
 CMD(udp_listen, "udp-listen",
     "the documented UDP server: print, answer or echo each datagram")
+CMD(forward, "forward",
+    "forward a port: each client to HOST PORT, both ways, every close kept")

@@ -1230,6 +1230,87 @@ SK_API void sk_tty_escape_init(struct sk_tty_escape *st);
 SK_API size_t sk_tty_escape(struct sk_tty_escape *st, const void *data,
     size_t n, char *out);
 
+/*
+ * The port forwarder (forward.c): listens as the echo server does (HOST
+ * "" is both families, one port), connects each client to the upstream
+ * HOST PORT (every address in order, non-blocking, each attempt bounded
+ * by connect_timeout) and relays both ways on the relay engine; an
+ * upstream that fails gets the client reset.  With udp, one upstream
+ * socket per client address, forgotten after idle_timeout.  A stop
+ * closes the listeners and drains open connections for at most drain
+ * seconds.
+ */
+enum sk_forward_event {
+	SK_FORWARD_LISTENING,	/* addr: a listening socket */
+	SK_FORWARD_ACCEPTED,	/* addr: a client (UDP: a new address) */
+	SK_FORWARD_DENIED,	/* addr: refused by the access rules */
+	SK_FORWARD_REFUSED,	/* addr: over max_conns, reset */
+	SK_FORWARD_CONNECT,	/* an upstream attempt ended: upstream,
+				 * attempt, code (0: connected), ms */
+	SK_FORWARD_CONNECTED,	/* addr, local: relaying starts; id */
+	SK_FORWARD_UPSTREAM_FAILED,	/* addr: no upstream; client reset */
+	SK_FORWARD_EOF,		/* id, side (peer: the client's EOF went
+				 * upstream; local: upstream's reached the
+				 * client), bytes */
+	SK_FORWARD_CLOSED,	/* id, closed: how, by, bytes; error */
+	SK_FORWARD_FORGOTTEN,	/* addr: a UDP client's socket, idle */
+	SK_FORWARD_DRAINING,	/* the stop: listeners closed */
+	SK_FORWARD_WARNING	/* error: e.g. out of descriptors */
+};
+
+struct sk_forward_info {
+	enum sk_forward_event event;
+	const struct sk_addr *addr;	/* the client, or a listener */
+	const struct sk_addr *local;	/* CONNECTED: the client's side */
+	const struct sk_addr *upstream;	/* CONNECT */
+	unsigned long long id;		/* the connection, from 1 */
+	int attempt;
+	int code;			/* CONNECT: 0 or the errno */
+	double ms;			/* CONNECT: the attempt's time */
+	enum sk_side side;		/* EOF */
+	uint64_t bytes;			/* EOF */
+	const struct sk_close_info *closed;	/* CLOSED */
+	const struct sk_error *error;	/* NULL unless it ended in one */
+};
+
+typedef void sk_forward_event_fn(const struct sk_forward_info *info,
+    void *data);
+
+struct sk_forward_config {
+	const char *host;	/* NULL or "": all interfaces, both families */
+	const char *port;	/* "0": any free port */
+	int family;		/* of the listeners: AF_UNSPEC, AF_INET(6) */
+	const char *to_host, *to_port;	/* upstream */
+	int to_family;
+	bool udp;
+	unsigned int max_conns;	/* 0: SK_FORWARD_MAX_CONNS */
+	double idle_timeout;	/* seconds; <= 0: none (UDP: 60) */
+	double connect_timeout;	/* seconds per attempt; <= 0: the kernel's */
+	double drain;		/* seconds after a stop */
+	size_t buffer;		/* per direction; 0: 64 KiB */
+	bool no_splice;
+	const struct sk_acl *acl;	/* NULL: anyone */
+	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
+	sk_forward_event_fn *on_event;
+	void *data;
+};
+
+#define SK_FORWARD_MAX_CONNS	16384
+#define SK_FORWARD_UDP_IDLE	60.0
+
+struct sk_forward;
+/* Resolve the upstream, bind and listen (SK_FORWARD_LISTENING for each
+ * socket).  NULL with err on failure; nothing is left open. */
+SK_API struct sk_forward *sk_forward_new(const struct sk_forward_config *cfg,
+    struct sk_error *err);
+/* Serve until a stop has drained, or sk_loop failed (-1). */
+SK_API int sk_forward_run(struct sk_forward *f, struct sk_error *err);
+/* Stop accepting and drain (the loop's thread). */
+SK_API void sk_forward_stop(struct sk_forward *f);
+/* The port the listeners share. */
+SK_API unsigned int sk_forward_port(const struct sk_forward *f);
+SK_API void sk_forward_free(struct sk_forward *f);
+
 #ifdef __cplusplus
 }
 #endif
