@@ -19,38 +19,50 @@
 
 #include "cli.h"
 
-enum {
-	OPT_MAX_CONNS = OPT_FIRST_PRIVATE, OPT_IDLE_TIMEOUT, OPT_ALLOW,
-	OPT_DENY, OPT_EVENTS, OPT_DRAIN, OPT_NO_SPLICE
-};
+/* The options, as the table below fills them. */
+static struct {
+	struct sk_forward_config cfg;
+	const char *host;
+	struct cli_port port;
+	bool udp, no_splice;
+	long long max_conns;
+	double idle_timeout, drain;
+	const char *events_path;
+	struct sk_acl *acl;
+} opt = { .drain = 5 };
+
+static int acl_option(const struct cli_option *, const char *);
+
+/* --allow and --deny (min: 1 to allow). */
+#define ACL(name, allow, help) CLI_ENTRY(0, name, CLI_KIND_CALL, &opt.acl, \
+	"ADDR[/PREFIX]", help, allow, 0, NULL, acl_option)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("listen and connect over IPv4 only"),
 	CLI_OPT_IPV6("listen and connect over IPv6 only"),
-	{ 'b', "bind", required_argument, "HOST",
-	    "listen on HOST's addresses (default '': all interfaces)", NULL },
-	{ 'p', "port", required_argument, "PORT",
-	    "listen on PORT (required; 0: any free port)", NULL },
-	{ 'u', "udp", no_argument, NULL,
-	    "forward UDP datagrams instead of TCP connections", NULL },
-	{ 'w', "timeout", required_argument, "SECONDS",
-	    "give up connecting upstream after SECONDS per address", NULL },
-	{ OPT_MAX_CONNS, "max-conns", required_argument, "N",
-	    "forward at most N connections at once; more are reset", NULL },
-	{ OPT_IDLE_TIMEOUT, "idle-timeout", required_argument, "SECONDS",
-	    "close a connection (UDP: forget a client) idle for SECONDS",
-	    NULL },
-	{ OPT_ALLOW, "allow", required_argument, "ADDR[/PREFIX]",
-	    "let in only clients from these addresses (repeatable)", NULL },
-	{ OPT_DENY, "deny", required_argument, "ADDR[/PREFIX]",
-	    "shut out clients from these addresses (repeatable)", NULL },
-	{ OPT_DRAIN, "drain", required_argument, "SECONDS",
+	CLI_STRING('b', "bind", &opt.host, "HOST",
+	    "listen on HOST's addresses (default '': all interfaces)"),
+	CLI_PORT('p', "port", &opt.port, "tcp",
+	    "listen on PORT (required; 0: any free port)"),
+	CLI_FLAG('u', "udp", &opt.udp,
+	    "forward UDP datagrams instead of TCP connections"),
+	CLI_ENTRY('w', "timeout", CLI_KIND_SECONDS, &cli_common.timeout,
+	    "SECONDS", "give up connecting upstream after SECONDS per address",
+	    1, 0, NULL, NULL),
+	CLI_INT(0, "max-conns", &opt.max_conns, "N", 1, 1000000,
+	    "forward at most N connections at once; more are reset"),
+	CLI_SECONDS_POS(0, "idle-timeout", &opt.idle_timeout, "SECONDS",
+	    "close a connection (UDP: forget a client) idle for SECONDS"),
+	ACL("allow", 1, "let in only clients from these addresses "
+	    "(repeatable)"),
+	ACL("deny", 0, "shut out clients from these addresses (repeatable)"),
+	CLI_SECONDS(0, "drain", &opt.drain, "SECONDS",
 	    "on SIGINT/SIGTERM, let connections finish for SECONDS "
-	    "(default 5)", NULL },
-	{ OPT_NO_SPLICE, "no-splice", no_argument, NULL,
-	    "copy through a buffer instead of splice(2)", NULL },
-	{ OPT_EVENTS, "events", required_argument, "FILE",
-	    "write the connections' events as JSON Lines to FILE", NULL },
+	    "(default 5)"),
+	CLI_FLAG(0, "no-splice", &opt.no_splice,
+	    "copy through a buffer instead of splice(2)"),
+	CLI_PATH(0, "events", &opt.events_path, "FILE",
+	    "write the connections' events as JSON Lines to FILE"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -74,132 +86,60 @@ const struct cli_command cmd_forward = {
 	main_forward
 };
 
-struct opts {
-	struct sk_forward_config cfg;
-	bool v4, v6, port_given;
-	bool verbose, quiet, json;
-	const char *events_path;
-	long long max_conns;
-	struct sk_acl *acl;
+/* What the run counts, for the summary. */
+struct tally {
 	struct sk_events ev;
 	unsigned long long conns, failed, refused, denied;
 	uint64_t bytes_in, bytes_out;
 };
 
 static int
-acl_option(struct opts *o, int val, const char *arg)
+acl_option(const struct cli_option *o, const char *arg)
 {
-	const char *name = val == OPT_ALLOW ? "--allow" : "--deny";
 	struct sk_error err;
 	char q[96];
 
-	if (o->acl == NULL && (o->acl = sk_acl_new(&err)) == NULL)
-		return cli_usage_fail("%s: %s", name, err.message);
-	if (sk_acl_add(o->acl, arg, val == OPT_ALLOW, &err) == -1)
-		return cli_usage_fail("%s: %s: %s", name, cli_quote(arg,
+	if (opt.acl == NULL && (opt.acl = sk_acl_new(&err)) == NULL)
+		return cli_usage_fail("--%s: %s", o->name, err.message);
+	if (sk_acl_add(opt.acl, arg, o->min != 0, &err) == -1)
+		return cli_usage_fail("--%s: %s: %s", o->name, cli_quote(arg,
 		    strlen(arg), q, sizeof(q)), err.message);
 	return 0;
 }
 
+/* The checks between options, and the operands. */
 static int
-positive_seconds(const char *name, const char *arg, double *out)
+validate(int nargs, char **args)
 {
-	if (cli_seconds(name, arg, out) == -1)
-		return -1;
-	if (*out <= 0)
-		return cli_usage_fail("%s: must be more than 0 seconds", name);
-	return 0;
-}
+	struct sk_forward_config *cfg = &opt.cfg;
+	struct cli_port to;
 
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-
-	switch (val) {
-	case '4':
-		o->v4 = true;
-		break;
-	case '6':
-		o->v6 = true;
-		break;
-	case 'b':
-		o->cfg.host = arg;
-		break;
-	case 'p':
-		if (cli_port("--port", arg, o->cfg.udp ? "udp" : "tcp") == -1)
-			return -1;
-		o->cfg.port = arg;
-		o->port_given = true;
-		break;
-	case 'u':
-		o->cfg.udp = true;
-		break;
-	case 'w':
-		return positive_seconds("--timeout", arg,
-		    &o->cfg.connect_timeout);
-	case OPT_MAX_CONNS:
-		if (cli_number("--max-conns", arg, 1, 1000000,
-		    &o->max_conns) == -1)
-			return -1;
-		o->cfg.max_conns = (unsigned int)o->max_conns;
-		break;
-	case OPT_IDLE_TIMEOUT:
-		return positive_seconds("--idle-timeout", arg,
-		    &o->cfg.idle_timeout);
-	case OPT_ALLOW:
-	case OPT_DENY:
-		return acl_option(o, val, arg);
-	case OPT_DRAIN:
-		if (cli_seconds("--drain", arg, &o->cfg.drain) == -1)
-			return -1;
-		break;
-	case OPT_NO_SPLICE:
-		o->cfg.no_splice = true;
-		break;
-	case OPT_EVENTS:
-		if (arg[0] == '\0')
-			return cli_usage_fail("--events: the path is empty");
-		o->events_path = arg;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-static int
-validate(struct opts *o, int nargs, char **args)
-{
 	if (nargs != 2)
 		return cli_usage(nargs < 2 ? "expected HOST and PORT to "
 		    "forward to" : "too many arguments; expected HOST PORT");
-	if (!o->port_given)
+	if (!cli_given(&opt.port))
 		return cli_usage("-p PORT is required: the port to listen on");
-	if (o->v4 && o->v6)
-		return cli_usage("cannot use -4 with -6");
-	if (o->verbose && o->quiet)
-		return cli_usage("cannot use --verbose with --quiet");
-	if (o->json && o->events_path != NULL)
+	if (cli_common.json && opt.events_path != NULL)
 		return cli_usage("cannot use --json with --events");
-	if (o->cfg.udp && o->cfg.connect_timeout > 0)
+	if (opt.udp && cli_given(&cli_common.timeout))
 		return cli_usage("cannot use --timeout with --udp: a datagram "
 		    "has no connection to wait for");
-	if (cli_port("PORT", args[1], o->cfg.udp ? "udp" : "tcp") == -1)
+	if (cli_port("PORT", args[1], opt.udp ? "udp" : "tcp", &to) == -1)
 		return EXIT_USAGE;
-	o->cfg.to_host = args[0];
-	o->cfg.to_port = args[1];
-	o->cfg.family = o->v4 ? AF_INET : o->v6 ? AF_INET6 : AF_UNSPEC;
-	o->cfg.to_family = o->cfg.family;
+	cfg->host = opt.host;
+	cfg->port = opt.port.text;
+	cfg->family = cli_common.family;
+	cfg->to_host = args[0];
+	cfg->to_port = args[1];
+	cfg->to_family = cli_common.family;
+	cfg->udp = opt.udp;
+	cfg->no_splice = opt.no_splice;
+	cfg->max_conns = (unsigned int)opt.max_conns;
+	cfg->idle_timeout = opt.idle_timeout;
+	cfg->drain = opt.drain;
+	cfg->connect_timeout = cli_given(&cli_common.timeout) ?
+	    cli_common.timeout : 0;
+	cfg->acl = opt.acl;
 	return EXIT_OK;
 }
 
@@ -216,7 +156,7 @@ fmt(const struct sk_addr *a, char *buf, size_t size)
 /* The schema's events, with the client named where the schema's own
  * event has no room for it (many connections share one stream). */
 static void
-json_event(struct opts *o, const struct sk_forward_info *in)
+json_event(struct tally *o, const struct sk_forward_info *in)
 {
 	struct sk_json j;
 
@@ -263,38 +203,39 @@ json_event(struct opts *o, const struct sk_forward_info *in)
 static void
 on_event(const struct sk_forward_info *in, void *data)
 {
-	struct opts *o = data;
+	struct tally *o = data;
+	bool verbose = cli_common.verbose, quiet = cli_common.quiet;
 	char a[SK_ADDRSTRLEN], u[SK_ADDRSTRLEN];
 
 	json_event(o, in);
 	switch (in->event) {
 	case SK_FORWARD_LISTENING:
-		if (!o->json && !o->quiet)
+		if (!cli_common.json && !quiet)
 			(void)fprintf(stderr, "Listening on %s\n",
 			    fmt(in->addr, a, sizeof(a)));
 		break;
 	case SK_FORWARD_CONNECT:
-		if (in->code != 0 && !o->quiet)
+		if (in->code != 0 && !quiet)
 			cli_warn("%s: upstream %s: %s", fmt(in->addr, a,
 			    sizeof(a)), fmt(in->upstream, u, sizeof(u)),
 			    strerror(in->code));
 		break;
 	case SK_FORWARD_UPSTREAM_FAILED:
 		o->failed++;
-		if (!o->quiet)
+		if (!quiet)
 			cli_warn("%s: no upstream connection: client reset",
 			    fmt(in->addr, a, sizeof(a)));
 		break;
 	case SK_FORWARD_CONNECTED:
 		o->conns++;
-		if (o->verbose)
+		if (verbose)
 			(void)fprintf(stderr, "Connected by %s\n",
 			    fmt(in->addr, a, sizeof(a)));
 		break;
 	case SK_FORWARD_ACCEPTED:
-		if (o->cfg.udp) {
+		if (opt.udp) {
 			o->conns++;
-			if (o->verbose)
+			if (verbose)
 				(void)fprintf(stderr, "Datagrams from %s\n",
 				    fmt(in->addr, a, sizeof(a)));
 		}
@@ -302,7 +243,7 @@ on_event(const struct sk_forward_info *in, void *data)
 	case SK_FORWARD_CLOSED:
 		o->bytes_in += in->closed->bytes_in;
 		o->bytes_out += in->closed->bytes_out;
-		if (o->verbose)
+		if (verbose)
 			(void)fprintf(stderr, "Closed %s: %s by %s, %llu bytes "
 			    "in, %llu out\n", fmt(in->addr, a, sizeof(a)),
 			    sk_close_how_name(in->closed->how),
@@ -313,27 +254,27 @@ on_event(const struct sk_forward_info *in, void *data)
 		break;
 	case SK_FORWARD_REFUSED:
 		o->refused++;
-		if (!o->quiet)
+		if (!quiet)
 			cli_warn("%s: refused: at the limit of --max-conns",
 			    fmt(in->addr, a, sizeof(a)));
 		break;
 	case SK_FORWARD_DENIED:
 		o->denied++;
-		if (!o->quiet)
+		if (!quiet)
 			cli_warn("%s: denied by the access rules",
 			    fmt(in->addr, a, sizeof(a)));
 		break;
 	case SK_FORWARD_FORGOTTEN:
-		if (o->verbose)
+		if (verbose)
 			(void)fprintf(stderr, "Forgot %s (idle)\n",
 			    fmt(in->addr, a, sizeof(a)));
 		break;
 	case SK_FORWARD_DRAINING:
-		if (o->verbose)
+		if (verbose)
 			(void)fprintf(stderr, "Stopping: draining\n");
 		break;
 	case SK_FORWARD_WARNING:
-		if (!o->quiet && in->error != NULL)
+		if (!quiet && in->error != NULL)
 			cli_warn("accept: %s", in->error->message);
 		break;
 	case SK_FORWARD_EOF:
@@ -356,64 +297,69 @@ raise_nofile(void)
 static int
 main_forward(int argc, char **argv)
 {
-	struct opts o = { .cfg = { .drain = 5 } };
+	struct tally t = { 0 };
 	struct sk_forward *f;
 	struct sk_error err;
 	sigset_t stop;
 	char what[160], q[96];
 	int first, status;
 
-	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, argc - first, argv + first)) != EXIT_OK) {
-		sk_acl_free(o.acl);
+	first = cli_parse(argc, argv);
+	if ((status = validate(argc - first, argv + first)) != EXIT_OK) {
+		sk_acl_free(opt.acl);
 		return status;
 	}
-	o.cfg.acl = o.acl;
-	sk_events_init(&o.ev);
-	if (o.json) {
-		sk_events_use_fd(&o.ev, STDOUT_FILENO);
-	} else if (o.events_path != NULL &&
-	    sk_events_open(&o.ev, o.events_path, &err) == -1) {
-		sk_acl_free(o.acl);
-		return cli_fail(cli_quote(o.events_path,
-		    strlen(o.events_path), q, sizeof(q)), &err);
+	sk_events_init(&t.ev);
+	if (cli_common.json) {
+		sk_events_use_fd(&t.ev, STDOUT_FILENO);
+	} else if (opt.events_path != NULL &&
+	    sk_events_open(&t.ev, opt.events_path, &err) == -1) {
+		sk_acl_free(opt.acl);
+		return cli_fail(cli_quote(opt.events_path,
+		    strlen(opt.events_path), q, sizeof(q)), &err);
 	}
 	raise_nofile();
 	(void)sigemptyset(&stop);
 	(void)sigaddset(&stop, SIGINT);
 	(void)sigaddset(&stop, SIGTERM);
 	(void)sigprocmask(SIG_BLOCK, &stop, NULL);
-	o.cfg.stop_signals = &stop;
-	o.cfg.on_event = on_event;
-	o.cfg.data = &o;
-	if ((f = sk_forward_new(&o.cfg, &err)) == NULL) {
-		(void)snprintf(what, sizeof(what), "%s port %s or %s port %s",
-		    o.cfg.host != NULL && o.cfg.host[0] != '\0' ? o.cfg.host :
-		    "''", o.cfg.port, o.cfg.to_host, o.cfg.to_port);
-		if (err.kind == SK_ERR_GAIERROR)
-			(void)snprintf(what, sizeof(what), "%s", cli_quote(
-			    o.cfg.to_host, strlen(o.cfg.to_host), q,
-			    sizeof(q)));
+	opt.cfg.stop_signals = &stop;
+	opt.cfg.on_event = on_event;
+	opt.cfg.data = &t;
+	if ((f = sk_forward_new(&opt.cfg, &err)) == NULL) {
+		const struct sk_forward_config *c = &opt.cfg;
+
+		if (err.kind == SK_ERR_GAIERROR || err.kind == SK_ERR_HERROR)
+			(void)snprintf(what, sizeof(what), "%s or %s",
+			    c->host != NULL && c->host[0] != '\0' ? c->host :
+			    "''", c->to_host);
+		else
+			(void)snprintf(what, sizeof(what), "%s port %s",
+			    c->host != NULL && c->host[0] != '\0' ? c->host :
+			    "''", c->port);
 		status = cli_fail(what, &err);
-		(void)sk_event_exit(&o.ev, status, err.message, NULL);
-		sk_events_close(&o.ev);
-		sk_acl_free(o.acl);
+		if (!cli_common.json)
+			(void)sk_event_exit(&t.ev, status, err.message, NULL);
+		sk_events_close(&t.ev);
+		sk_acl_free(opt.acl);
 		return status;
 	}
 	status = EXIT_OK;
 	if (sk_forward_run(f, &err) == -1)
 		status = cli_fail("event loop", &err);
 	sk_forward_free(f);
-	sk_acl_free(o.acl);
-	if (!o.quiet && !o.json)
+	sk_acl_free(opt.acl);
+	if (!cli_common.quiet && !cli_common.json)
 		(void)fprintf(stderr, "%llu connection%s, %llu bytes from "
 		    "clients, %llu to them, %llu without upstream, %llu "
-		    "refused, %llu denied\n", o.conns, o.conns == 1 ? "" : "s",
-		    (unsigned long long)o.bytes_in,
-		    (unsigned long long)o.bytes_out, o.failed, o.refused,
-		    o.denied);
-	(void)sk_event_exit(&o.ev, status, status == EXIT_OK ? "stopped" :
-	    "failed", NULL);
-	sk_events_close(&o.ev);
+		    "refused, %llu denied\n", t.conns, t.conns == 1 ? "" : "s",
+		    (unsigned long long)t.bytes_in,
+		    (unsigned long long)t.bytes_out, t.failed, t.refused,
+		    t.denied);
+	/* With --json the dispatcher writes the exit event. */
+	if (!cli_common.json)
+		(void)sk_event_exit(&t.ev, status, status == EXIT_OK ?
+		    "stopped" : "failed", NULL);
+	sk_events_close(&t.ev);
 	return status;
 }

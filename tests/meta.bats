@@ -125,6 +125,9 @@ api_functions() {
 	unmarked=$(grep -vE '^[0-9]+:(SK_API |typedef )' <<<"$output" || :)
 	[ -z "$unmarked" ] || fail "not marked SK_API: $unmarked"
 	[ "$(api_functions | wc -l)" -gt 100 ]
+	# The library's private names (sk__, sockit-int.h) stay out of it.
+	run grep -nE '\<sk__[a-z]|sockit-int\.h' "$TOP/lib/sockit.h"
+	[ "$status" -eq 1 ] || fail "private names in sockit.h: $output"
 }
 
 @test "the shared library exports exactly the SK_API functions" {
