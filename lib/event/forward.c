@@ -646,8 +646,30 @@ sweep_timer(struct sk_loop *loop, long long id, void *data)
 }
 
 /*
- * Stopping.
+ * Stopping.  pending_free and session_free free their own entry and
+ * nothing else: the next one is read first.
  */
+static void
+free_pending(struct sk_forward *f)
+{
+	struct pending *p, *next;
+
+	for (p = TAILQ_FIRST(&f->pending); p != NULL; p = next) {
+		next = TAILQ_NEXT(p, link);
+		pending_free(p, true);
+	}
+}
+
+static void
+free_sessions(struct sk_forward *f)
+{
+	struct session *s, *next;
+
+	for (s = TAILQ_FIRST(&f->sessions); s != NULL; s = next) {
+		next = TAILQ_NEXT(s, link);
+		session_free(s);
+	}
+}
 
 static long long
 drain_timer(struct sk_loop *loop, long long id, void *data)
@@ -657,10 +679,8 @@ drain_timer(struct sk_loop *loop, long long id, void *data)
 	(void)id;
 	f->drain_timer = 0;
 	sk_relay_group_close_all(f->group, SK_CLOSE_TIMEOUT);
-	while (!TAILQ_EMPTY(&f->pending))
-		pending_free(TAILQ_FIRST(&f->pending), true);
-	while (!TAILQ_EMPTY(&f->sessions))
-		session_free(TAILQ_FIRST(&f->sessions));
+	free_pending(f);
+	free_sessions(f);
 	sk_loop_stop(loop);
 	return -1;
 }
@@ -685,8 +705,7 @@ sk_forward_stop(struct sk_forward *f)
 	emit_simple(f, SK_FORWARD_DRAINING, NULL, NULL);
 	if (f->cfg.udp) {
 		/* Datagrams have no end to wait for. */
-		while (!TAILQ_EMPTY(&f->sessions))
-			session_free(TAILQ_FIRST(&f->sessions));
+		free_sessions(f);
 	}
 	if (active(f) == 0 && f->nsessions == 0) {
 		sk_loop_stop(f->loop);
@@ -779,10 +798,8 @@ sk_forward_free(struct sk_forward *f)
 	if (f == NULL)
 		return;
 	if (f->loop != NULL) {
-		while (!TAILQ_EMPTY(&f->pending))
-			pending_free(TAILQ_FIRST(&f->pending), true);
-		while (!TAILQ_EMPTY(&f->sessions))
-			session_free(TAILQ_FIRST(&f->sessions));
+		free_pending(f);
+		free_sessions(f);
 		sk_relay_group_free(f->group);
 		close_listeners(f);
 		sk_loop_free(f->loop);

@@ -296,7 +296,7 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 {
 	struct sk_relay_group *g = r->g;
 	struct direction *d = &r->dir[which];
-	sk_relay_data_fn *hook = r->cfg.on_data[which];
+	bool hooked = r->cfg.on_data[which] != NULL;
 	struct sk_error err;
 	size_t room;
 	ssize_t n, m;
@@ -337,9 +337,10 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 		d->src->can_read = false;
 	else if ((size_t)n == room && d->len == 0)
 		d->bulk = true;
-	if (hook != NULL) {
+	if (hooked) {
 		r->busy++;
-		m = hook(r, which, to, (size_t)n, hook_arg(r, which), &err);
+		m = r->cfg.on_data[which](r, which, to, (size_t)n,
+		    hook_arg(r, which), &err);
 		r->busy--;
 		if (m == -1) {
 			relay_finish(r, SK_CLOSE_ERROR, d->to, &err, true);
@@ -792,8 +793,11 @@ sk_relay_group_close_all(struct sk_relay_group *g, enum sk_close_how how)
 {
 	struct sk_relay *r;
 
-	/* on_done may start or close others: take the first each time. */
+	/* on_done may start or close others: take the first each time (a
+	 * relay leaves the list before its on_done runs, and is freed
+	 * after). */
 	while ((r = TAILQ_FIRST(&g->relays)) != NULL) {
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 		r->busy = 0;
 		sk_relay_close(r, how);
 	}
@@ -969,7 +973,7 @@ sk_relay_close_info(const struct sk_relay_result *res,
 {
 	enum sk_relay_dir in = peer == SK_RELAY_END_A ? SK_RELAY_A_TO_B :
 	    SK_RELAY_B_TO_A;
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 
 	ci->how = res->how;
