@@ -31,3 +31,5 @@ CMD(connect, "connect",
     "nc HOST PORT, done right: both ways, every byte, every close")
 CMD(listen, "listen",
     "nc -l, done right: one connection or -k, --exec per connection")
+CMD(forward, "forward",
+    "forward a port: each client to HOST PORT, both ways, every close kept")

@@ -27,7 +27,7 @@
 #define CHUNK		((size_t)256 * 1024)
 
 struct opts {
-	bool use_stdin, literal;
+	bool use_stdin, literal, raw;
 	unsigned char *bytes;	/* --literal: MESSAGE decoded */
 	size_t nbytes;
 	const char *message, *host, *source, *unix_path;
@@ -65,6 +65,8 @@ static const struct cli_option options[] = {
 	    "send a generated payload of BYTES bytes, verified on return"),
 	CLI_FLAG(0, "stdin", &opt.use_stdin,
 	    "netcat mode: stdin to the server, the server to stdout"),
+	CLI_FLAG(0, "raw", &opt.raw,
+	    "--stdin: write received bytes as they are, even to a terminal"),
 	CLI_PATH(0, "unix", &opt.unix_path, "PATH",
 	    "connect to the stream AF_UNIX socket at PATH instead"),
 	CLI_OPT_VERBOSE,
@@ -78,15 +80,16 @@ static int main_echo_client(int, char **);
 const struct cli_command cmd_echo_client = {
 	"[-4|-6] [-m MESSAGE [--literal]] [-w SECONDS] [-s HOST]\n"
 	"    [--source-port PORT] [--count N] [--interval SECONDS]\n"
-	"    [--size BYTES] [--stdin]\n"
+	"    [--size BYTES] [--stdin [--raw]]\n"
 	"    [--unix PATH] [HOST [PORT]]",
 	"Connect to HOST and PORT ('localhost' and 50007 by default), trying\n"
 	"every address HOST has in order, send MESSAGE, read until as many\n"
 	"bytes came back (or EOF) and print \"Received b'...'\".  Exit 5 when\n"
 	"the echo differs from what was sent.  --count N: N timed round\n"
 	"trips and their min/avg/max/p50/p99.  --stdin: copy stdin to the\n"
-	"server and the server to stdout until the server closes; stdin's\n"
-	"EOF shuts down the sending side.",
+	"server and the server to stdout, both ways at once, until both\n"
+	"ended: stdin's EOF shuts down the sending side, and a server that\n"
+	"closes first does not stop stdin being sent.",
 	options,
 	main_echo_client
 };
@@ -145,6 +148,8 @@ validate(struct opts *o, int nargs, char **args)
 		return cli_usage("--literal needs --message");
 	if (o->literal && decode_literal(o) != EXIT_OK)
 		return EXIT_USAGE;
+	if (o->raw && !o->use_stdin)
+		return cli_usage("--raw needs --stdin");
 	if (net == NULL)
 		net = cli_given_name(&o->source);
 	if (net == NULL)
@@ -388,56 +393,85 @@ ping(const struct opts *o, struct sk_socket *s, struct trip *t,
 	return status;
 }
 
-/* --stdin to a terminal: bytes from the network are escaped there. */
-static int
-to_terminal(void *ctx, const void *data, size_t n, struct sk_error *err)
-{
-	const unsigned char *p = data;
-	struct sk_buf *b = ctx;
-	size_t i;
+/* --stdin: what the relay said at its end. */
+struct netcat_run {
+	struct sk_loop *loop;
+	struct sk_relay_result res;
+};
 
-	sk_buf_reset(b);
-	for (i = 0; i < n; i++) {
-		if ((p[i] >= 0x20 && p[i] < 0x7f && p[i] != '\\') ||
-		    p[i] == '\n' || p[i] == '\t')
-			(void)sk_buf_putc(b, (char)p[i]);
-		else if (p[i] == '\\')
-			(void)sk_buf_append(b, "\\\\", 2);
-		else
-			(void)sk_buf_printf(b, "\\x%02x", p[i]);
-	}
-	if (b->data == NULL && n > 0)
-		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
-	if (fwrite(b->data, 1, b->len, stdout) != b->len || fflush(stdout))
-		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	return 0;
+static void
+netcat_done(struct sk_relay *r, const struct sk_relay_result *res, void *arg)
+{
+	struct netcat_run *nr = arg;
+
+	(void)r;
+	nr->res = *res;
+	sk_loop_stop(nr->loop);
 }
 
+/*
+ * netcat: stdin to the server and the server to stdout, both ways at once
+ * on the relay engine.  stdin's EOF half-closes the connection and the
+ * reply is read to the server's EOF; a server that half-closes first
+ * does not end it: stdin goes on being sent until its EOF.  To a
+ * terminal the bytes are escaped unless --raw.
+ */
 static int
 netcat(struct sk_socket *s, const char *peer_text)
 {
-	struct sk_relay_stats st;
+	struct netcat_run nr = { 0 };
+	struct sk_relay_config cfg = { .on_done = netcat_done, .arg = &nr };
+	struct sk_relay_group_config gc = { 0 };
+	struct sk_relay_group *g = NULL;
+	struct sk_relay_tty *tty = NULL;
+	const struct sk_relay_result *res = &nr.res;
 	struct sk_error err;
-	struct sk_buf b = { 0 };
-	bool tty = isatty(STDOUT_FILENO);
-	int rc;
+	int status;
 
 	(void)fflush(stdout);
-	rc = sk_socket_relay(s, STDIN_FILENO, STDOUT_FILENO,
-	    tty ? to_terminal : NULL, &b, &st, &err);
-	sk_buf_free(&b);
-	if (rc == -1)
-		return cli_fail(st.failed == SK_RELAY_INPUT ? "stdin" :
-		    st.failed == SK_RELAY_OUTPUT ? "stdout" : peer_text, &err);
+	if (opt.timeout > 0)
+		gc.idle_timeout = opt.timeout;
+	cfg.end[SK_RELAY_END_A] = (struct sk_relay_endpoint){ STDIN_FILENO,
+	    STDOUT_FILENO, false };
+	cfg.end[SK_RELAY_END_B] = (struct sk_relay_endpoint){ s->fd, s->fd,
+	    false };
+	if (!opt.raw && isatty(STDOUT_FILENO)) {
+		if ((tty = sk_relay_tty_new(STDOUT_FILENO, &err)) == NULL)
+			return cli_fail("stdout", &err);
+		cfg.on_data[SK_RELAY_B_TO_A] = sk_relay_tty_write;
+		cfg.data_arg[SK_RELAY_B_TO_A] = tty;
+	}
+	if ((nr.loop = sk_loop_new(&err)) == NULL ||
+	    (g = sk_relay_group_new(nr.loop, &gc, &err)) == NULL ||
+	    sk_relay_new(g, &cfg, &err) == NULL ||
+	    sk_loop_run(nr.loop, &err) == -1) {
+		status = cli_fail(peer_text, &err);
+		goto out;
+	}
 	if (cli_common.verbose)
 		(void)fprintf(stderr, "%llu bytes sent, %llu bytes received\n",
-		    st.sent, st.received);
-	if (st.unsent > 0) {
-		cli_warn("%s: the server closed the connection with %zu bytes "
-		    "of input not sent", peer_text, st.unsent);
-		return EXIT_OSERR;
+		    (unsigned long long)res->bytes[SK_RELAY_A_TO_B],
+		    (unsigned long long)res->bytes[SK_RELAY_B_TO_A]);
+	status = EXIT_OK;
+	if (res->how == SK_CLOSE_FIN)
+		goto out;
+	if (res->how == SK_CLOSE_ERROR && res->by == SK_RELAY_END_A &&
+	    res->error.code == EPIPE) {
+		status = EXIT_OSERR;	/* stdout's reader went away: quietly */
+		goto out;
 	}
-	return EXIT_OK;
+	err = res->error;
+	if (res->how == SK_CLOSE_RST && !res->done[SK_RELAY_A_TO_B] &&
+	    snprintf(err.message, sizeof(err.message), "%s; input not sent",
+	    res->error.message) < 0)
+		err = res->error;
+	status = cli_fail(res->by != SK_RELAY_END_A ? peer_text :
+	    res->writing ? "stdout" : "stdin", &err);
+out:
+	sk_relay_group_free(g);
+	sk_loop_free(nr.loop);
+	sk_relay_tty_free(tty);
+	return status;
 }
 
 static int

@@ -627,28 +627,6 @@ SK_API void sk_echo_server_free(struct sk_echo_server *srv);
 SK_API ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
     size_t outlen, void *in, size_t inlen, struct sk_error *err);
 
-struct sk_relay_stats {
-	unsigned long long in_bytes;	/* read from the input */
-	unsigned long long sent;	/* sent to the socket */
-	unsigned long long received;	/* received from the socket */
-	bool input_done;	/* the input ended and all of it was sent */
-	size_t unsent;		/* input read but not sent when it ended */
-	enum {
-		SK_RELAY_SOCKET = 0,	/* on the socket (or none) */
-		SK_RELAY_INPUT,		/* reading in_fd failed */
-		SK_RELAY_OUTPUT		/* writing the received bytes failed */
-	} failed;
-};
-/* Where received bytes go when not to a descriptor; 0 or -1 with err. */
-typedef int sk_relay_out_fn(void *ctx, const void *data, size_t n,
-    struct sk_error *err);
-/* netcat: in_fd (-1: none) to the socket, the socket to out (or, when out
- * is NULL, to out_fd), until the peer's EOF; the input's EOF half-closes
- * the socket (SHUT_WR).  Returns 0 at the peer's EOF, or -1. */
-SK_API int sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
-    sk_relay_out_fn *out, void *ctx, struct sk_relay_stats *st,
-    struct sk_error *err);
-
 /*
  * Access control for servers (acl.c): --allow and --deny rules of
  * addresses and CIDR prefixes.  A peer that matches a deny rule is
@@ -1432,6 +1410,7 @@ struct sk_relay_result {
 	double duration_ms;
 	struct sk_error error;	/* the reset or error (kind SK_ERR_NONE on
 				 * fin, SK_ERR_TIMEOUT on the idle timeout) */
+	bool writing;		/* it came from writing to `by`, not reading */
 };
 
 /* A direction's data hook: with one, the bytes read from the direction's
@@ -1461,6 +1440,7 @@ struct sk_relay_config {
 	sk_relay_eof_fn *on_eof;	/* or NULL */
 	sk_relay_done_fn *on_done;	/* or NULL */
 	void *arg;
+	void *data_arg[2];	/* on_data's arg per direction; NULL: arg */
 };
 
 /* A group of relays on loop.  Returns NULL with err on failure. */
@@ -1496,6 +1476,15 @@ SK_API int sk_relay_fd(const struct sk_relay *r, enum sk_relay_who end,
 SK_API void sk_relay_close_info(const struct sk_relay_result *res,
     enum sk_relay_who peer, int fd, struct sk_close_info *ci);
 
+/* A data hook that writes a direction's bytes to a terminal by the
+ * terminal rule below (sk_tty_escape); its data_arg is a struct
+ * sk_relay_tty from sk_relay_tty_new for descriptor fd (NULL: ENOMEM). */
+struct sk_relay_tty;
+SK_API struct sk_relay_tty *sk_relay_tty_new(int fd, struct sk_error *err);
+SK_API void sk_relay_tty_free(struct sk_relay_tty *t);
+SK_API int sk_relay_tty_write(struct sk_relay *r, enum sk_relay_dir dir,
+    const void *data, size_t n, void *arg, struct sk_error *err);
+
 /*
  * The terminal rule for received data (escape.c): where bytes from the
  * network are the output and it is a terminal, valid UTF-8, TAB, LF and
@@ -1515,6 +1504,87 @@ SK_API void sk_tty_escape_init(struct sk_tty_escape *st);
  * the stream: what is pending is written out, escaped. */
 SK_API size_t sk_tty_escape(struct sk_tty_escape *st, const void *data,
     size_t n, char *out);
+
+/*
+ * The port forwarder (forward.c): listens as the echo server does (HOST
+ * "" is both families, one port), connects each client to the upstream
+ * HOST PORT (every address in order, non-blocking, each attempt bounded
+ * by connect_timeout) and relays both ways on the relay engine; an
+ * upstream that fails gets the client reset.  With udp, one upstream
+ * socket per client address, forgotten after idle_timeout.  A stop
+ * closes the listeners and drains open connections for at most drain
+ * seconds.
+ */
+enum sk_forward_event {
+	SK_FORWARD_LISTENING,	/* addr: a listening socket */
+	SK_FORWARD_ACCEPTED,	/* addr: a client (UDP: a new address) */
+	SK_FORWARD_DENIED,	/* addr: refused by the access rules */
+	SK_FORWARD_REFUSED,	/* addr: over max_conns, reset */
+	SK_FORWARD_CONNECT,	/* an upstream attempt ended: upstream,
+				 * attempt, code (0: connected), ms */
+	SK_FORWARD_CONNECTED,	/* addr, local: relaying starts; id */
+	SK_FORWARD_UPSTREAM_FAILED,	/* addr: no upstream; client reset */
+	SK_FORWARD_EOF,		/* id, side (peer: the client's EOF went
+				 * upstream; local: upstream's reached the
+				 * client), bytes */
+	SK_FORWARD_CLOSED,	/* id, closed: how, by, bytes; error */
+	SK_FORWARD_FORGOTTEN,	/* addr: a UDP client's socket, idle */
+	SK_FORWARD_DRAINING,	/* the stop: listeners closed */
+	SK_FORWARD_WARNING	/* error: e.g. out of descriptors */
+};
+
+struct sk_forward_info {
+	enum sk_forward_event event;
+	const struct sk_addr *addr;	/* the client, or a listener */
+	const struct sk_addr *local;	/* CONNECTED: the client's side */
+	const struct sk_addr *upstream;	/* CONNECT */
+	unsigned long long id;		/* the connection, from 1 */
+	int attempt;
+	int code;			/* CONNECT: 0 or the errno */
+	double ms;			/* CONNECT: the attempt's time */
+	enum sk_side side;		/* EOF */
+	uint64_t bytes;			/* EOF */
+	const struct sk_close_info *closed;	/* CLOSED */
+	const struct sk_error *error;	/* NULL unless it ended in one */
+};
+
+typedef void sk_forward_event_fn(const struct sk_forward_info *info,
+    void *data);
+
+struct sk_forward_config {
+	const char *host;	/* NULL or "": all interfaces, both families */
+	const char *port;	/* "0": any free port */
+	int family;		/* of the listeners: AF_UNSPEC, AF_INET(6) */
+	const char *to_host, *to_port;	/* upstream */
+	int to_family;
+	bool udp;
+	unsigned int max_conns;	/* 0: SK_FORWARD_MAX_CONNS */
+	double idle_timeout;	/* seconds; <= 0: none (UDP: 60) */
+	double connect_timeout;	/* seconds per attempt; <= 0: the kernel's */
+	double drain;		/* seconds after a stop */
+	size_t buffer;		/* per direction; 0: 64 KiB */
+	bool no_splice;
+	const struct sk_acl *acl;	/* NULL: anyone */
+	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
+	sk_forward_event_fn *on_event;
+	void *data;
+};
+
+#define SK_FORWARD_MAX_CONNS	16384
+#define SK_FORWARD_UDP_IDLE	60.0
+
+struct sk_forward;
+/* Resolve the upstream, bind and listen (SK_FORWARD_LISTENING for each
+ * socket).  NULL with err on failure; nothing is left open. */
+SK_API struct sk_forward *sk_forward_new(const struct sk_forward_config *cfg,
+    struct sk_error *err);
+/* Serve until a stop has drained, or sk_loop failed (-1). */
+SK_API int sk_forward_run(struct sk_forward *f, struct sk_error *err);
+/* Stop accepting and drain (the loop's thread). */
+SK_API void sk_forward_stop(struct sk_forward *f);
+/* The port the listeners share. */
+SK_API unsigned int sk_forward_port(const struct sk_forward *f);
+SK_API void sk_forward_free(struct sk_forward *f);
 
 #ifdef __cplusplus
 }

@@ -348,13 +348,14 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	[ "$STATUS" -eq 0 ]
 }
 
-@test "--stdin: a server that closes before reading all is exit 1, with what came back printed" {
+@test "--stdin: a server that closes before reading all is exit 1, input not sent" {
 	start_tool_server short 5 5
 	head -c $((64 << 20)) /dev/zero >"$BATS_TEST_TMPDIR/in"
 	run --separate-stderr timeout 30 "$SOCKIT" echo-client --stdin 127.0.0.1 \
 		"$PEER_PORT" <"$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 1 ]
-	[[ "$stderr" == "sockit echo-client: ('127.0.0.1', $PEER_PORT): "* ]] || fail "$stderr"
+	[ "$stderr" = "sockit echo-client: ('127.0.0.1', $PEER_PORT): Connection reset by peer; input not sent" ] ||
+		fail "$stderr"
 }
 
 @test "--stdin: what comes back is printed at once, while stdin stays open" {
@@ -378,13 +379,135 @@ assert abs(s["avg_ms"] - sum(rtts) / 5) < 1e-9, (s, rtts)
 	[ "$(cat "$out")" = $'first\nsecond' ]
 }
 
-@test "--stdin to a terminal: the bytes from the network are escaped" {
+@test "--stdin to a terminal: control bytes escaped, UTF-8 and CR LF as they are" {
 	command -v script >/dev/null || skip "no script(1)"
 	start_server
-	printf 'a\033[31mb\000c\\d\te\n' >"$BATS_TEST_TMPDIR/in"
+	printf 'HTTP/1.0 200 OK\r\nw\303\266rld a\033[31mb\000c\\d\te\rf\302\233g\377\n' \
+		>"$BATS_TEST_TMPDIR/in"
 	run timeout 10 script -qec "'$SOCKIT' echo-client --stdin 127.0.0.1 $PORT <'$BATS_TEST_TMPDIR/in'" /dev/null
 	[ "$status" -eq 0 ]
-	[ "$output" = $'a\\x1b[31mb\\x00c\\\\d\te\r' ]
+	# script(1)'s terminal turns each LF into CR LF.
+	[ "$output" = $'HTTP/1.0 200 OK\r\r\nw\303\266rld a\\x1b[31mb\\x00c\\d\te\\x0df\\xc2\\x9bg\\xff\r' ] ||
+		fail "$(printf '%q' "$output")"
+	# --raw: every byte as it came.
+	run timeout 10 script -qec "'$SOCKIT' echo-client --raw --stdin 127.0.0.1 $PORT <'$BATS_TEST_TMPDIR/in'" /dev/null
+	[ "$status" -eq 0 ]
+	[[ "$output" == *$'a\033[31mb'* ]] || fail "$(printf '%q' "$output")"
+	# To a pipe or a file: as received, with or without --raw.
+	"$SOCKIT" echo-client --stdin 127.0.0.1 "$PORT" <"$BATS_TEST_TMPDIR/in" |
+		cmp - "$BATS_TEST_TMPDIR/in"
+}
+
+@test "--stdin to a terminal: a sequence split between reads is not escaped" {
+	command -v script >/dev/null || skip "no script(1)"
+	# A server that sends the two bytes of o-umlaut 0.2 s apart, in
+	# two segments (TCP_NODELAY), then closes.
+	"$PYTHON" - "$BATS_TEST_TMPDIR/port" >"$BATS_TEST_TMPDIR/srv.out" \
+		2>&1 3>&- <<'PY' &
+import os, socket, sys, time
+ls = socket.socket(); ls.bind(('127.0.0.1', 0)); ls.listen(1)
+open(sys.argv[1] + '.tmp', 'w').write('%d\n' % ls.getsockname()[1])
+os.rename(sys.argv[1] + '.tmp', sys.argv[1])
+ls.settimeout(20); c, _ = ls.accept()
+c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+c.sendall(b'w\xc3'); time.sleep(0.2); c.sendall(b'\xb6rld\n'); c.close()
+PY
+	BG_PIDS+=("$!")
+	wait_for "$BATS_TEST_TMPDIR/port" '^[0-9]+$' "$!"
+	run timeout 10 script -qec "'$SOCKIT' echo-client --stdin 127.0.0.1 $(cat "$BATS_TEST_TMPDIR/port") </dev/null" /dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = $'w\303\266rld\r' ] || fail "$(printf '%q' "$output")"
+}
+
+@test "--raw needs --stdin" {
+	run_client --raw 127.0.0.1 1
+	[ "$status" -eq 2 ]
+	[[ "$stderr" == "sockit echo-client: --raw needs --stdin"* ]] || fail "$stderr"
+}
+
+# closewait PID PORT: wait (bounded) until the client PID's connection to
+# PORT has the server's FIN (CLOSE-WAIT), or PID ended; fails in the
+# second case: the client must not end at the server's half-close.
+closewait() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		alive "$1" || break
+		[ -n "$(ss -Htn state close-wait "dport = :$2")" ] && return 0
+		sleep 0.05
+	done
+	alive "$1" || fail "the client ended at the server's half-close"
+	[ -n "$(ss -Htn state close-wait "dport = :$2")" ] ||
+		fail "the server's half-close did not arrive"
+}
+
+# halfclose_first PORT: the client sends 100000 bytes from a fifo that is
+# written only after the server's FIN reached it; all of them must be
+# sent, and the client exits 0.  SUM: their sha256.
+halfclose_first() {
+	local fifo=$BATS_TEST_TMPDIR/fifo.$1 client
+	head -c 100000 /dev/urandom >"$BATS_TEST_TMPDIR/blob"
+	SUM=$(sha256sum <"$BATS_TEST_TMPDIR/blob" | cut -d' ' -f1)
+	mkfifo "$fifo"
+	exec 7<>"$fifo"
+	# Not bg: the client must not hold the fifo's writing end (fd 7).
+	"$SOCKIT" echo-client --stdin 127.0.0.1 "$1" <"$fifo" \
+		>"$BATS_TEST_TMPDIR/c.out" 2>"$BATS_TEST_TMPDIR/c.err" 3>&- 7>&- &
+	client=$!
+	BG_PIDS+=("$client")
+	closewait "$client" "$1" || { exec 7>&-; return 1; }
+	timeout 10 cat "$BATS_TEST_TMPDIR/blob" >&7
+	exec 7>&-
+	wait_exit "$client"
+	[ "$STATUS" -eq 0 ] || fail "client status $STATUS: $(cat "$BATS_TEST_TMPDIR/c.err")"
+	[ ! -s "$BATS_TEST_TMPDIR/c.err" ] || fail "$(cat "$BATS_TEST_TMPDIR/c.err")"
+}
+
+@test "--stdin: a server that half-closes first does not end the session (Python)" {
+	start_tool_server shut-first
+	halfclose_first "$PEER_PORT"
+	wait_exit "$PEER_PID"
+	grep -qx "got 100000 bytes sha256 $SUM" "$BATS_TEST_TMPDIR/peer0.out" ||
+		fail "server: $(cat "$BATS_TEST_TMPDIR"/peer0.*)"
+}
+
+@test "--stdin: a server that half-closes first: nc.openbsd -N -l </dev/null" {
+	command -v nc.openbsd >/dev/null || skip "no nc.openbsd"
+	bg "$BATS_TEST_TMPDIR/nc.out" "$BATS_TEST_TMPDIR/nc.err" \
+		nc.openbsd -N -v -l 127.0.0.1 0
+	nc=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/nc.err" '^Listening on ' "$nc"
+	port=$(awk '/^Listening on/ { print $NF; exit }' "$BATS_TEST_TMPDIR/nc.err")
+	halfclose_first "$port"
+	wait_exit "$nc"
+	[ "$(sha256sum <"$BATS_TEST_TMPDIR/nc.out" | cut -d' ' -f1)" = "$SUM" ]
+}
+
+@test "--stdin: a server that half-closes first: ncat -l </dev/null" {
+	command -v ncat >/dev/null || skip "no ncat"
+	local try
+	for ((try = 0; try < 5; try++)); do
+		port=$(tool free-port)
+		bg "$BATS_TEST_TMPDIR/ncat.out" "$BATS_TEST_TMPDIR/ncat.err" \
+			ncat -l 127.0.0.1 "$port"
+		ncat=$BG_PID
+		for ((i = 0; i < 200; i++)); do
+			listening "$port" && break 2
+			alive "$ncat" || break
+			sleep 0.05
+		done
+	done
+	listening "$port" || fail "ncat did not start: $(cat "$BATS_TEST_TMPDIR/ncat.err")"
+	halfclose_first "$port"
+	wait_exit "$ncat"
+	[ "$(sha256sum <"$BATS_TEST_TMPDIR/ncat.out" | cut -d' ' -f1)" = "$SUM" ]
+}
+
+@test "--stdin: | head stops quietly" {
+	start_server
+	head -c $((8 << 20)) /dev/zero >"$BATS_TEST_TMPDIR/in"
+	run --separate-stderr bash -c "'$SOCKIT' echo-client --stdin 127.0.0.1 $PORT <'$BATS_TEST_TMPDIR/in' | head -c 10 | wc -c"
+	[ "$output" = 10 ]
+	[ -z "$stderr" ] || fail "$stderr"
 }
 
 @test "--count: SIGINT ends the ping early, with its summary, exit 0" {

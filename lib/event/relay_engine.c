@@ -113,7 +113,7 @@ struct sk_relay_group {
 };
 
 static void relay_finish(struct sk_relay *r, enum sk_close_how how,
-    enum sk_relay_who by, const struct sk_error *error);
+    enum sk_relay_who by, const struct sk_error *error, bool writing);
 
 static long long
 mono_ms(void)
@@ -214,13 +214,14 @@ is_reset(const struct rfd *f, int e)
  */
 
 static int
-fail(struct sk_relay *r, struct rfd *f, enum sk_relay_who who, int e)
+fail(struct sk_relay *r, struct rfd *f, enum sk_relay_who who, int e,
+    bool writing)
 {
 	struct sk_error err;
 
 	(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
 	relay_finish(r, is_reset(f, e) ? SK_CLOSE_RST : SK_CLOSE_ERROR, who,
-	    &err);
+	    &err, writing);
 	return -1;
 }
 
@@ -238,6 +239,13 @@ do_write(struct rfd *f, const void *buf, size_t n)
 	if (f->kind == FD_SOCKET)
 		return send(f->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	return write(f->fd, buf, n);
+}
+
+static void *
+hook_arg(const struct sk_relay *r, enum sk_relay_dir which)
+{
+	return r->cfg.data_arg[which] != NULL ? r->cfg.data_arg[which] :
+	    r->cfg.arg;
 }
 
 /* Write the waiting bytes of d's buffer. */
@@ -268,7 +276,7 @@ flush_buf(struct sk_relay *r, struct direction *d)
 	}
 	if (n == -1 && errno == EINTR)
 		return 0;
-	return fail(r, d->dst, d->to, n == -1 ? errno : EIO);
+	return fail(r, d->dst, d->to, n == -1 ? errno : EIO, true);
 }
 
 static int
@@ -288,7 +296,7 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 {
 	struct sk_relay_group *g = r->g;
 	struct direction *d = &r->dir[which];
-	sk_relay_data_fn *hook = r->cfg.on_data[which];
+	bool hooked = r->cfg.on_data[which] != NULL;
 	struct sk_error err;
 	size_t room;
 	ssize_t n, m;
@@ -317,7 +325,7 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 		if (errno == EAGAIN)
 			d->src->can_read = false;
 		else if (errno != EINTR)
-			return fail(r, d->src, d->from, errno);
+			return fail(r, d->src, d->from, errno, false);
 		return progress;
 	}
 	if (n == 0)
@@ -329,12 +337,13 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 		d->src->can_read = false;
 	else if ((size_t)n == room && d->len == 0)
 		d->bulk = true;
-	if (hook != NULL) {
+	if (hooked) {
 		r->busy++;
-		m = hook(r, which, to, (size_t)n, r->cfg.arg, &err);
+		m = r->cfg.on_data[which](r, which, to, (size_t)n,
+		    hook_arg(r, which), &err);
 		r->busy--;
 		if (m == -1) {
-			relay_finish(r, SK_CLOSE_ERROR, d->to, &err);
+			relay_finish(r, SK_CLOSE_ERROR, d->to, &err, true);
 			return -1;
 		}
 		d->written += (uint64_t)n;
@@ -351,7 +360,7 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 	} else if (can_write(d->dst)) {
 		m = do_write(d->dst, to, (size_t)n);
 		if (m == -1 && errno != EAGAIN && errno != EINTR)
-			return fail(r, d->dst, d->to, errno);
+			return fail(r, d->dst, d->to, errno, true);
 		if (m < 0)
 			m = 0;
 		if (m < n && d->dst->kind <= FD_NONBLOCK)
@@ -360,7 +369,8 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 	d->written += (uint64_t)m;
 	if (m < n) {
 		if (d->buf == NULL && (d->buf = malloc(g->buffer)) == NULL)
-			return fail(r, d->src, SK_RELAY_END_SELF, ENOMEM);
+			return fail(r, d->src, SK_RELAY_END_SELF, ENOMEM,
+			    false);
 		memcpy(d->buf, to + m, (size_t)(n - m));
 		d->head = 0;
 		d->len = (size_t)(n - m);
@@ -393,7 +403,7 @@ pump_splice(struct sk_relay *r, struct direction *d)
 		} else if (errno == EINVAL && d->inpipe == 0) {
 			return -2;	/* cannot splice: copy instead */
 		} else if (errno != EINTR) {
-			return fail(r, d->src, d->from, errno);
+			return fail(r, d->src, d->from, errno, false);
 		}
 	}
 	if (d->inpipe > 0 && can_write(d->dst)) {
@@ -406,7 +416,7 @@ pump_splice(struct sk_relay *r, struct direction *d)
 		} else if (n == -1 && errno == EAGAIN) {
 			d->dst->can_write = false;
 		} else if (n == -1 && errno != EINTR) {
-			return fail(r, d->dst, d->to, errno);
+			return fail(r, d->dst, d->to, errno, true);
 		}
 	}
 	return progress;
@@ -445,10 +455,10 @@ end_direction(struct sk_relay *r, enum sk_relay_dir which)
 	d->buf = NULL;
 	if (r->cfg.on_data[which] != NULL) {
 		r->busy++;
-		if (r->cfg.on_data[which](r, which, NULL, 0, r->cfg.arg,
-		    &err) == -1) {
+		if (r->cfg.on_data[which](r, which, NULL, 0,
+		    hook_arg(r, which), &err) == -1) {
 			r->busy--;
-			relay_finish(r, SK_CLOSE_ERROR, d->to, &err);
+			relay_finish(r, SK_CLOSE_ERROR, d->to, &err, true);
 			return -1;
 		}
 		r->busy--;
@@ -541,7 +551,7 @@ pending_error(struct sk_relay *r)
 		len = sizeof(e);
 		if (getsockopt(f->fd, SOL_SOCKET, SO_ERROR, &e, &len) == 0 &&
 		    e != 0) {
-			(void)fail(r, f, f->end, e);
+			(void)fail(r, f, f->end, e, false);
 			return true;
 		}
 	}
@@ -569,7 +579,7 @@ pump(struct sk_relay *r)
 		}
 		if (r->dir[0].ended && r->dir[1].ended) {
 			relay_finish(r, SK_CLOSE_FIN, r->any_eof ?
-			    r->first_eof : SK_RELAY_END_SELF, NULL);
+			    r->first_eof : SK_RELAY_END_SELF, NULL, false);
 			return;
 		}
 		if (a == 0 && b == 0)
@@ -637,7 +647,7 @@ reset_socket(struct rfd *f)
 
 static void
 relay_finish(struct sk_relay *r, enum sk_close_how how, enum sk_relay_who by,
-    const struct sk_error *error)
+    const struct sk_error *error, bool writing)
 {
 	struct sk_relay_group *g = r->g;
 	struct sk_relay_result res;
@@ -653,6 +663,7 @@ relay_finish(struct sk_relay *r, enum sk_close_how how, enum sk_relay_who by,
 	memset(&res, 0, sizeof(res));
 	res.how = how;
 	res.by = by;
+	res.writing = writing;
 	for (k = 0; k < 2; k++) {
 		res.bytes[k] = r->dir[k].written;
 		res.unsent[k] = r->dir[k].read - r->dir[k].written;
@@ -702,7 +713,7 @@ sk_relay_close(struct sk_relay *r, enum sk_close_how how)
 	else
 		(void)sk_error_set(&err, SK_ERR_OS, ECONNABORTED, NULL);
 	relay_finish(r, how == SK_CLOSE_FIN ? SK_CLOSE_ERROR : how,
-	    SK_RELAY_END_SELF, &err);
+	    SK_RELAY_END_SELF, &err, false);
 }
 
 /*
@@ -782,8 +793,11 @@ sk_relay_group_close_all(struct sk_relay_group *g, enum sk_close_how how)
 {
 	struct sk_relay *r;
 
-	/* on_done may start or close others: take the first each time. */
+	/* on_done may start or close others: take the first each time (a
+	 * relay leaves the list before its on_done runs, and is freed
+	 * after). */
 	while ((r = TAILQ_FIRST(&g->relays)) != NULL) {
+		/* NOLINTNEXTLINE(clang-analyzer-unix.Malloc) */
 		r->busy = 0;
 		sk_relay_close(r, how);
 	}
@@ -959,7 +973,7 @@ sk_relay_close_info(const struct sk_relay_result *res,
 {
 	enum sk_relay_dir in = peer == SK_RELAY_END_A ? SK_RELAY_A_TO_B :
 	    SK_RELAY_B_TO_A;
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof(ss);
 
 	ci->how = res->how;
@@ -972,4 +986,78 @@ sk_relay_close_info(const struct sk_relay_result *res,
 	    ss.ss_family != AF_UNIX &&
 	    sk_tcp_info(fd, &ci->tcp, NULL) == 0)
 		ci->have_tcp = true;
+}
+
+/*
+ * The terminal hook: bytes escaped by sk_tty_escape, in pieces that fit
+ * its buffer, each written whole (waiting with poll(2) when the
+ * descriptor is non-blocking).
+ */
+#define TTY_PIECE	4096
+
+struct sk_relay_tty {
+	int fd;
+	struct sk_tty_escape esc;
+	char out[SK_TTY_ESCAPE_MAX(TTY_PIECE)];
+};
+
+struct sk_relay_tty *
+sk_relay_tty_new(int fd, struct sk_error *err)
+{
+	struct sk_relay_tty *t = calloc(1, sizeof(*t));
+
+	if (t == NULL) {
+		(void)sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+		return NULL;
+	}
+	t->fd = fd;
+	sk_tty_escape_init(&t->esc);
+	return t;
+}
+
+void
+sk_relay_tty_free(struct sk_relay_tty *t)
+{
+	free(t);
+}
+
+static int
+write_whole(int fd, const char *p, size_t n, struct sk_error *err)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLOUT };
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w > 0) {
+			p += w;
+			n -= (size_t)w;
+		} else if (w == -1 && errno == EAGAIN) {
+			(void)poll(&pf, 1, -1);
+		} else if (w == -1 && errno != EINTR) {
+			return sk_error_set(err, SK_ERR_OS, errno, NULL);
+		}
+	}
+	return 0;
+}
+
+int
+sk_relay_tty_write(struct sk_relay *r, enum sk_relay_dir dir,
+    const void *data, size_t n, void *arg, struct sk_error *err)
+{
+	struct sk_relay_tty *t = arg;
+	const char *p = data;
+	size_t k, len;
+
+	(void)r;
+	(void)dir;
+	do {
+		k = n < TTY_PIECE ? n : TTY_PIECE;
+		len = sk_tty_escape(&t->esc, p, k, t->out);
+		if (write_whole(t->fd, t->out, len, err) == -1)
+			return -1;
+		p += k;
+		n -= k;
+	} while (n > 0);
+	return 0;
 }

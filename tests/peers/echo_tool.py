@@ -4,7 +4,7 @@ four programs: demanding clients (bulk data both ways at once, half-close,
 many at once, one that never reads, idle ones, more than the server has
 descriptors for) and misbehaving servers (one that corrupts a byte, one
 that closes early, one that never answers, one that answers only after
-the client's EOF, one that answers late).
+the client's EOF, one that answers late, one that half-closes first).
 
     python3 echo_tool.py COMMAND ARG...
 
@@ -348,6 +348,18 @@ def cmd_reply_at_eof(portfile, size):
         conn.sendall(pattern(int(size)))
 
 
+def cmd_shut_first(portfile):
+    """A server (one client) that shuts down its sending side right after
+    the accept, as a receiver with stdin at EOF does (`nc -N -l
+    </dev/null`), then reads until EOF and prints what it got: "got N
+    bytes sha256 HEX"."""
+    with accept_one(portfile) as conn:
+        conn.shutdown(socket.SHUT_WR)
+        data = recv_all(conn)
+        print('got %d bytes sha256 %s' % (
+            len(data), hashlib.sha256(data).hexdigest()), flush=True)
+
+
 def cmd_pattern(size):
     """The pattern reply-at-eof sends, on stdout."""
     sys.stdout.buffer.write(pattern(int(size)))
@@ -394,6 +406,7 @@ COMMANDS = {
     'flood': cmd_flood,
     'idle': cmd_idle, 'corrupt': cmd_corrupt, 'short': cmd_short,
     'silent': cmd_silent, 'reply-at-eof': cmd_reply_at_eof,
+    'shut-first': cmd_shut_first,
     'lagged': cmd_lagged,
     'pattern': cmd_pattern, 'free-port': cmd_free_port,
     'full-backlog': cmd_full_backlog,
