@@ -1,5 +1,5 @@
 /*
- * test-events.c - the connection-life events (lib/event/events.c): each
+ * test-events.c - the connection-life events (lib/core/events.c): each
  * event of the schema written to a pipe and compared as a whole line, the
  * connect result words for errnos, a sink that fails once and is not
  * written again, a file sink that appends, and TCP_INFO read from a real
