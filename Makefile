@@ -1,7 +1,8 @@
 # sockit - GNU make build.
 #
 #   make                 ./sockit, lib/libsockit.a, lib/libsockit.so, sockit.pc
-#   make check           every test against this build (C library tests, CLI tests)
+#   make check           every test against this build (C library tests, CLI
+#                        tests), and no loop among the library's files
 #   make check T="loop echo-server"   only those tests (tests/run NAME...;
 #                        T works for every check target)
 #   make check-all       lint, check, a clang build, the library tests and
@@ -19,8 +20,15 @@
 #   make install         PREFIX=/usr/local DESTDIR= (uninstall likewise)
 #   make O=DIR ...       build into DIR (used for the sanitizer and clang builds)
 
-VERSION   := 0.1.0
-SOVERSION := 0
+# The version is written once, as SK_VERSION in lib/sockit.h (where the
+# installed header must carry it, as zlib.h carries ZLIB_VERSION); the
+# binary's --version prints that macro, and the .pc file, the library's
+# file name and its soname (libsockit.so.MAJOR) come from it here.
+VERSION   := $(shell sed -n 's/^\#define SK_VERSION "\([0-9.]*\)"$$/\1/p' lib/sockit.h)
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+ifeq ($(SOVERSION),)
+$(error no '#define SK_VERSION "X.Y.Z"' found in lib/sockit.h)
+endif
 
 CC       ?= cc
 O        ?= .
@@ -37,7 +45,12 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wpointer-arith -Wstrict-prototypes \
 HARDEN   := -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIC
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS  = -std=gnu17 -D_GNU_SOURCE $(WARN) $(HARDEN) $(CFLAGS) $(EXTRA_CFLAGS) -Ilib -Icmd
-ALL_LDFLAGS = -pie -Wl,-z,relro,-z,now $(LDFLAGS) $(EXTRA_LDFLAGS)
+LINK_HARDEN := -Wl,-z,relro,-z,now
+ALL_LDFLAGS = -pie $(LINK_HARDEN) $(LDFLAGS) $(EXTRA_LDFLAGS)
+# The shared library: hardened as the binary is, and with the builder's
+# LDFLAGS (a distribution's build flags reach it too).
+SO_LDFLAGS  = -shared -Wl,-soname,libsockit.so.$(SOVERSION) $(LINK_HARDEN) \
+              $(LDFLAGS) $(EXTRA_LDFLAGS)
 LIBS     := -lbsd -lm -pthread -lpcap -lssl -lcrypto
 
 LIB_SRC  := $(wildcard lib/*/*.c)
@@ -63,6 +76,7 @@ COMMANDS := $(shell sed -n '/^CMD/s/^[^"]*"\([^"]*\)".*/\1/p' \
               cmd/commands.h)
 
 .PHONY: all check check-lib check-cli check-all check-asan check-clang check-tsan \
+        check-layers \
         check-valgrind lint bench install uninstall clean tests demo deps \
         fuzz fuzz-build check-fuzz tidy deb check-deb
 
@@ -72,6 +86,9 @@ $(O)/build/%.o: %.c $(LIB_HDR) $(wildcard cmd/*.h) $(wildcard tests/lib/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+# The library's objects export only what sockit.h marks SK_API.
+$(LIB_OBJ): ALL_CFLAGS += -fvisibility=hidden
+
 $(LIBA): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
@@ -79,13 +96,12 @@ $(LIBA): $(LIB_OBJ)
 
 $(LIBSO): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,libsockit.so.$(SOVERSION) -Wl,-z,relro,-z,now \
-	    $(CFLAGS) $(EXTRA_CFLAGS) $(EXTRA_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(CFLAGS) $(EXTRA_CFLAGS) $(SO_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BIN): $(CMD_OBJ) $(LIBA)
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBA) $(LIBS)
 
-$(PC): sockit.pc.in Makefile
+$(PC): sockit.pc.in Makefile lib/sockit.h
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(LIBDIR)|' \
 	    -e 's|@INCDIR@|$(INCDIR)|' -e 's|@VERSION@|$(VERSION)|' $< > $@
 
@@ -100,11 +116,15 @@ tests: $(TESTS)
 # time.
 .SECONDARY: $(TEST_COMMON)
 
+# The library's files call one another without a loop (tests/callgraph).
+check-layers: $(LIB_OBJ)
+	tests/callgraph $(LIB_OBJ)
+
 # The C library tests print TAP; tests/run counts and summarises.  T names
 # a subset (C tests and bats files, as tests/run takes them).
 T ?=
 
-check: all tests
+check: all tests check-layers
 	SOCKIT=$(abspath $(BIN)) TESTBIN=$(abspath $(O)/build/tests) \
 	    tests/run all $(T)
 

@@ -21,38 +21,48 @@
 
 #include "cli.h"
 
-enum {
-	OPT_SOURCE_PORT = OPT_FIRST_PRIVATE, OPT_COUNT, OPT_INTERVAL,
-	OPT_STDIN, OPT_SIZE, OPT_UNIX
-};
-
 #define COUNT_MAX	10000000LL
 #define SIZE_MAX_ARG	(1LL << 40)
 /* --size: bytes in flight at once */
 #define CHUNK		((size_t)256 * 1024)
 
+struct opts {
+	bool use_stdin;
+	const char *message, *host, *source, *unix_path;
+	struct cli_port port, source_port;
+	double timeout;		/* SK_TIMEOUT_DEFAULT when not given */
+	double interval;
+	long long count, size;
+};
+
+/* The options, as the table below fills them. */
+static struct opts opt = { .message = "Hello, world", .host = "localhost",
+	.port = CLI_PORT_INIT(50007), .interval = 1, .size = -1 };
+
+static int positive_timeout(const struct cli_option *, const char *);
+
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("connect over IPv4 only"),
 	CLI_OPT_IPV6("connect over IPv6 only"),
-	{ 'm', "message", required_argument, "MESSAGE",
-	    "send MESSAGE (default 'Hello, world')", NULL },
-	{ 'w', "timeout", required_argument, "SECONDS",
-	    "give up when connecting or any wait takes SECONDS", NULL },
-	{ 's', "source", required_argument, "HOST",
-	    "connect from HOST's address (source_address)", NULL },
-	{ OPT_SOURCE_PORT, "source-port", required_argument, "PORT",
-	    "connect from PORT (source_address)", NULL },
-	{ OPT_COUNT, "count", required_argument, "N",
-	    "N round trips on one connection, timed: a TCP ping", NULL },
-	{ OPT_INTERVAL, "interval", required_argument, "SECONDS",
-	    "--count: wait SECONDS between round trips (default 1)", NULL },
-	{ OPT_SIZE, "size", required_argument, "BYTES",
-	    "send a generated payload of BYTES bytes, verified on return",
-	    NULL },
-	{ OPT_STDIN, "stdin", no_argument, NULL,
-	    "netcat mode: stdin to the server, the server to stdout", NULL },
-	{ OPT_UNIX, "unix", required_argument, "PATH",
-	    "connect to the stream AF_UNIX socket at PATH instead", NULL },
+	CLI_STRING('m', "message", &opt.message, "MESSAGE",
+	    "send MESSAGE (default 'Hello, world')"),
+	CLI_ENTRY('w', "timeout", CLI_KIND_SECONDS, &cli_common.timeout,
+	    "SECONDS", "give up when connecting or any wait takes SECONDS",
+	    0, 0, NULL, positive_timeout),
+	CLI_STRING('s', "source", &opt.source, "HOST",
+	    "connect from HOST's address (source_address)"),
+	CLI_PORT(0, "source-port", &opt.source_port, "tcp",
+	    "connect from PORT (source_address)"),
+	CLI_INT(0, "count", &opt.count, "N", 1, COUNT_MAX,
+	    "N round trips on one connection, timed: a TCP ping"),
+	CLI_SECONDS(0, "interval", &opt.interval, "SECONDS",
+	    "--count: wait SECONDS between round trips (default 1)"),
+	CLI_INT(0, "size", &opt.size, "BYTES", 0, SIZE_MAX_ARG,
+	    "send a generated payload of BYTES bytes, verified on return"),
+	CLI_FLAG(0, "stdin", &opt.use_stdin,
+	    "netcat mode: stdin to the server, the server to stdout"),
+	CLI_PATH(0, "unix", &opt.unix_path, "PATH",
+	    "connect to the stream AF_UNIX socket at PATH instead"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -76,113 +86,48 @@ const struct cli_command cmd_echo_client = {
 	main_echo_client
 };
 
-struct opts {
-	bool v4, v6, verbose, quiet, json, use_stdin;
-	const char *message, *host, *port, *source, *source_port, *unix_path;
-	double timeout;		/* SK_TIMEOUT_DEFAULT when not given */
-	double interval;
-	bool interval_given, message_given;
-	long long count, size;
-};
-
 static int
-on_option(void *ctx, int val, const char *arg)
+positive_timeout(const struct cli_option *co, const char *arg)
 {
-	struct opts *o = ctx;
-
-	switch (val) {
-	case '4':
-		o->v4 = true;
-		break;
-	case '6':
-		o->v6 = true;
-		break;
-	case 'm':
-		o->message = arg;
-		o->message_given = true;
-		break;
-	case 'w':
-		if (cli_seconds("--timeout", arg, &o->timeout) == -1)
-			return -1;
-		if (o->timeout == 0)
-			return cli_usage_fail("--timeout: a client needs more "
-			    "than 0 seconds to get its answer");
-		break;
-	case 's':
-		o->source = arg;
-		break;
-	case OPT_SOURCE_PORT:
-		if (cli_port("--source-port", arg, "tcp") == -1)
-			return -1;
-		o->source_port = arg;
-		break;
-	case OPT_COUNT:
-		if (cli_number("--count", arg, 1, COUNT_MAX, &o->count) == -1)
-			return -1;
-		break;
-	case OPT_INTERVAL:
-		if (cli_seconds("--interval", arg, &o->interval) == -1)
-			return -1;
-		o->interval_given = true;
-		break;
-	case OPT_SIZE:
-		if (cli_number("--size", arg, 0, SIZE_MAX_ARG, &o->size) == -1)
-			return -1;
-		break;
-	case OPT_STDIN:
-		o->use_stdin = true;
-		break;
-	case OPT_UNIX:
-		if (arg[0] == '\0')
-			return cli_usage_fail("--unix: the path is empty");
-		o->unix_path = arg;
-		break;
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
-	}
+	(void)co;
+	(void)arg;
+	if (cli_common.timeout == 0)
+		return cli_usage_fail("--timeout: a client needs more than 0 "
+		    "seconds to get its answer");
 	return 0;
 }
 
+/* The checks between options, and the operands. */
 static int
 validate(struct opts *o, int nargs, char **args)
 {
+	bool message_given = cli_given(&o->message);
+	const char *net = cli_given_name(&cli_common.family);
 
 	if (nargs > 2)
 		return cli_usage("too many arguments; expected [HOST [PORT]]");
-	if (o->v4 && o->v6)
-		return cli_usage("cannot use -4 with -6");
-	if (o->verbose && o->quiet)
-		return cli_usage("cannot use --verbose with --quiet");
-	if (o->size >= 0 && o->message_given)
+	if (o->size >= 0 && message_given)
 		return cli_usage("cannot use --size with --message");
-	if (o->use_stdin && (o->message_given || o->size >= 0 ||
-	    o->count > 0 || o->json))
+	if (o->use_stdin && (message_given || o->size >= 0 ||
+	    o->count > 0 || cli_common.json))
 		return cli_usage("cannot use --stdin with %s",
-		    o->message_given ? "--message" : o->size >= 0 ? "--size" :
+		    message_given ? "--message" : o->size >= 0 ? "--size" :
 		    o->count > 0 ? "--count" : "--json");
-	if (o->interval_given && o->count == 0)
+	if (cli_given(&o->interval) && o->count == 0)
 		return cli_usage("--interval needs --count");
-	if (o->unix_path != NULL && (nargs > 0 || o->v4 || o->v6 ||
-	    o->source != NULL || o->source_port != NULL))
+	if (net == NULL)
+		net = cli_given_name(&o->source);
+	if (net == NULL)
+		net = cli_given_name(&o->source_port);
+	if (o->unix_path != NULL && (nargs > 0 || net != NULL))
 		return cli_usage("cannot use --unix with %s", nargs > 0 ?
-		    "HOST or PORT" : o->v4 ? "-4" : o->v6 ? "-6" :
-		    o->source != NULL ? "--source" : "--source-port");
+		    "HOST or PORT" : net);
 	if (nargs > 0)
 		o->host = args[0];
-	if (nargs > 1) {
-		if (cli_port("PORT", args[1], "tcp") == -1)
-			return EXIT_USAGE;
-		o->port = args[1];
-	}
+	if (nargs > 1 && cli_port("PORT", args[1], "tcp", &o->port) == -1)
+		return EXIT_USAGE;
+	o->timeout = cli_given(&cli_common.timeout) ? cli_common.timeout :
+	    SK_TIMEOUT_DEFAULT;
 	return EXIT_OK;
 }
 
@@ -288,7 +233,7 @@ report_mismatch(const struct trip *t, const char *peer)
 
 /* The reference's client: one message, "Received b'...'". */
 static int
-once(const struct opts *o, struct sk_socket *s, struct trip *t,
+once(struct sk_socket *s, struct trip *t,
     const struct sk_addr *peer, const char *peer_text)
 {
 	struct sk_error err;
@@ -298,7 +243,7 @@ once(const struct opts *o, struct sk_socket *s, struct trip *t,
 
 	if (round_trip(s, t, &err) == -1)
 		return cli_fail(peer_text, &err);
-	if (o->json) {
+	if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "event", "received");
 		sk_json_addr(&j, "peer", peer);
@@ -393,7 +338,7 @@ ping(const struct opts *o, struct sk_socket *s, struct trip *t,
 		}
 		rtt[n] = now_ms() - t0;
 		sum += rtt[n];
-		if (o->json) {
+		if (cli_common.json) {
 			sk_json_begin(&j);
 			sk_json_str(&j, "event", "rtt");
 			sk_json_int(&j, "seq", seq);
@@ -416,7 +361,7 @@ ping(const struct opts *o, struct sk_socket *s, struct trip *t,
 		qsort(rtt, n, sizeof(*rtt), cmp_double);
 		min = rtt[0];
 		max = rtt[n - 1];
-		if (o->json) {
+		if (cli_common.json) {
 			sk_json_begin(&j);
 			sk_json_str(&j, "event", "summary");
 			sk_json_addr(&j, "peer", peer);
@@ -466,7 +411,7 @@ to_terminal(void *ctx, const void *data, size_t n, struct sk_error *err)
 }
 
 static int
-netcat(const struct opts *o, struct sk_socket *s, const char *peer_text)
+netcat(struct sk_socket *s, const char *peer_text)
 {
 	struct sk_relay_stats st;
 	struct sk_error err;
@@ -481,7 +426,7 @@ netcat(const struct opts *o, struct sk_socket *s, const char *peer_text)
 	if (rc == -1)
 		return cli_fail(st.failed == SK_RELAY_INPUT ? "stdin" :
 		    st.failed == SK_RELAY_OUTPUT ? "stdout" : peer_text, &err);
-	if (o->verbose)
+	if (cli_common.verbose)
 		(void)fprintf(stderr, "%llu bytes sent, %llu bytes received\n",
 		    st.sent, st.received);
 	if (st.unsent > 0) {
@@ -513,9 +458,7 @@ connect_unix(struct sk_socket *s, const char *path, double timeout,
 static int
 main_echo_client(int argc, char **argv)
 {
-	struct opts o = { .message = "Hello, world", .host = "localhost",
-	    .port = "50007", .timeout = SK_TIMEOUT_DEFAULT, .interval = 1,
-	    .size = -1 };
+	struct opts *o = &opt;
 	struct sk_socket s = { .fd = -1 };
 	struct sk_addr peer;
 	struct sk_error err;
@@ -523,14 +466,14 @@ main_echo_client(int argc, char **argv)
 	char peer_text[SK_ADDRSTRLEN];
 	int first, status;
 
-	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, argc - first, argv + first)) != EXIT_OK)
+	first = cli_parse(argc, argv);
+	if ((status = validate(o, argc - first, argv + first)) != EXIT_OK)
 		return status;
 
-	if ((o.unix_path != NULL ? connect_unix(&s, o.unix_path, o.timeout,
-	    &err) : sk_create_connection(&s, o.host, o.port, o.timeout,
-	    o.source, o.source_port, o.v4 ? AF_INET : o.v6 ? AF_INET6 :
-	    AF_UNSPEC, &err)) == -1)
+	if ((o->unix_path != NULL ? connect_unix(&s, o->unix_path, o->timeout,
+	    &err) : sk_create_connection(&s, o->host, o->port.text, o->timeout,
+	    o->source, cli_given(&o->source_port) ? o->source_port.text : NULL,
+	    cli_common.family, &err)) == -1)
 		return cli_fail("could not open socket", &err);
 	if (sk_socket_getpeername(&s, &peer, &err) == -1) {
 		/* Not connected any more: the server reset the connection
@@ -544,32 +487,32 @@ main_echo_client(int argc, char **argv)
 		else if (err.code == ENOTCONN)
 			(void)sk_error_set(&err, SK_ERR_OS, ECONNRESET, NULL);
 		(void)sk_socket_close(&s, NULL);
-		return cli_fail(o.unix_path != NULL ? o.unix_path : o.host,
+		return cli_fail(o->unix_path != NULL ? o->unix_path : o->host,
 		    &err);
 	}
 	(void)sk_addr_format(&peer, peer_text, sizeof(peer_text));
-	if (o.verbose)
+	if (cli_common.verbose)
 		(void)fprintf(stderr, "Connected to %s\n", peer_text);
 
-	if (o.use_stdin) {
-		status = netcat(&o, &s, peer_text);
+	if (o->use_stdin) {
+		status = netcat(&s, peer_text);
 	} else {
-		t.size = o.size;
-		t.len = strlen(o.message);
-		if (o.size >= 0) {
+		t.size = o->size;
+		t.len = strlen(o->message);
+		if (o->size >= 0) {
 			t.out = malloc(CHUNK);
 			t.in = malloc(CHUNK);
 		} else {
-			t.out = (unsigned char *)strdup(o.message);
+			t.out = (unsigned char *)strdup(o->message);
 			t.in = malloc(t.len + 1);
 		}
 		if (t.out == NULL || t.in == NULL) {
 			(void)sk_error_set(&err, SK_ERR_OS, ENOMEM, NULL);
 			status = cli_fail("payload", &err);
-		} else if (o.count > 0) {
-			status = ping(&o, &s, &t, &peer, peer_text);
+		} else if (o->count > 0) {
+			status = ping(o, &s, &t, &peer, peer_text);
 		} else {
-			status = once(&o, &s, &t, &peer, peer_text);
+			status = once(&s, &t, &peer, peer_text);
 		}
 		free(t.out);
 		free(t.in);

@@ -18,41 +18,48 @@
 
 #include "cli.h"
 
-enum {
-	OPT_ONCE = OPT_FIRST_PRIVATE, OPT_MAX_CONNS, OPT_IDLE_TIMEOUT,
-	OPT_UNIX, OPT_WORKERS, OPT_NO_SPLICE, OPT_ALLOW, OPT_DENY,
-	OPT_ALLOW_FILE, OPT_DENY_FILE
-};
+/* The options, as the table below fills them. */
+static struct {
+	struct sk_echo_config cfg;
+	struct cli_port port;
+	long long max_conns, workers;
+	double idle_timeout;
+	struct sk_acl *acl;
+} opt = { .port = CLI_PORT_INIT(50007) };
+
+static int acl_option(const struct cli_option *, const char *);
+
+#define ACL(name, arg, file, allow, help) CLI_ENTRY(0, name, \
+	CLI_KIND_CALL, &opt.acl, arg, help, allow, file, NULL, acl_option)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("listen on IPv4 only"),
 	CLI_OPT_IPV6("listen on IPv6 only"),
-	{ 'b', "bind", required_argument, "HOST",
-	    "listen on HOST's addresses (default '': all interfaces)", NULL },
-	{ 'p', "port", required_argument, "PORT",
-	    "listen on PORT (default 50007; 0: any free port)", NULL },
-	{ OPT_ONCE, "once", no_argument, NULL,
-	    "serve exactly one client, then exit, as the reference does",
-	    NULL },
-	{ OPT_MAX_CONNS, "max-conns", required_argument, "N",
+	CLI_STRING('b', "bind", &opt.cfg.host, "HOST",
+	    "listen on HOST's addresses (default '': all interfaces)"),
+	CLI_PORT('p', "port", &opt.port, "tcp",
+	    "listen on PORT (default 50007; 0: any free port)"),
+	CLI_FLAG(0, "once", &opt.cfg.once,
+	    "serve exactly one client, then exit, as the reference does"),
+	CLI_INT(0, "max-conns", &opt.max_conns, "N", 1, 1000000,
 	    "serve at most N clients at once; more are reset at once "
-	    "(default 16384)", NULL },
-	{ OPT_IDLE_TIMEOUT, "idle-timeout", required_argument, "SECONDS",
-	    "close a connection idle for SECONDS", NULL },
-	{ OPT_UNIX, "unix", required_argument, "PATH",
-	    "listen on a stream AF_UNIX socket at PATH instead", NULL },
-	{ OPT_WORKERS, "workers", required_argument, "N",
-	    "N threads sharing the port (SO_REUSEPORT; default 1)", NULL },
-	{ OPT_NO_SPLICE, "no-splice", no_argument, NULL,
-	    "copy through a buffer instead of splice(2)", NULL },
-	{ OPT_ALLOW, "allow", required_argument, "ADDR[/PREFIX]",
-	    "let in only clients from these addresses (repeatable)", NULL },
-	{ OPT_DENY, "deny", required_argument, "ADDR[/PREFIX]",
-	    "shut out clients from these addresses (repeatable)", NULL },
-	{ OPT_ALLOW_FILE, "allow-file", required_argument, "FILE",
-	    "--allow each ADDR[/PREFIX] line of FILE", NULL },
-	{ OPT_DENY_FILE, "deny-file", required_argument, "FILE",
-	    "--deny each ADDR[/PREFIX] line of FILE", NULL },
+	    "(default 16384)"),
+	CLI_SECONDS_POS(0, "idle-timeout", &opt.idle_timeout, "SECONDS",
+	    "close a connection idle for SECONDS"),
+	CLI_PATH(0, "unix", &opt.cfg.unix_path, "PATH",
+	    "listen on a stream AF_UNIX socket at PATH instead"),
+	CLI_INT(0, "workers", &opt.workers, "N", 1, SK_ECHO_WORKERS_MAX,
+	    "N threads sharing the port (SO_REUSEPORT; default 1)"),
+	CLI_FLAG(0, "no-splice", &opt.cfg.no_splice,
+	    "copy through a buffer instead of splice(2)"),
+	ACL("allow", "ADDR[/PREFIX]", 0, 1,
+	    "let in only clients from these addresses (repeatable)"),
+	ACL("deny", "ADDR[/PREFIX]", 0, 0,
+	    "shut out clients from these addresses (repeatable)"),
+	ACL("allow-file", "FILE", 1, 1,
+	    "--allow each ADDR[/PREFIX] line of FILE"),
+	ACL("deny-file", "FILE", 1, 0,
+	    "--deny each ADDR[/PREFIX] line of FILE"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -74,140 +81,61 @@ const struct cli_command cmd_echo_server = {
 	main_echo_server
 };
 
-struct opts {
-	struct sk_echo_config cfg;
-	bool v4, v6, port_given, host_given;
-	bool verbose, quiet, json;
-	long long max_conns, workers;
-	struct sk_acl *acl;
-};
-
-/* --allow, --deny and their -file forms. */
+/* --allow, --deny (min: 1 to allow) and their -file forms (max: 1). */
 static int
-acl_option(struct opts *o, int val, const char *arg)
+acl_option(const struct cli_option *o, const char *arg)
 {
-	static const char *const names[] = { "--allow", "--deny",
-	    "--allow-file", "--deny-file" };
-	const char *name = names[val - OPT_ALLOW];
-	bool allow = val == OPT_ALLOW || val == OPT_ALLOW_FILE;
+	bool allow = o->min != 0;
 	struct sk_error err;
 	size_t line;
 	char q[96];
 
-	if (o->acl == NULL && (o->acl = sk_acl_new(&err)) == NULL)
-		return cli_usage_fail("%s: %s", name, err.message);
-	if (val == OPT_ALLOW || val == OPT_DENY) {
-		if (sk_acl_add(o->acl, arg, allow, &err) == -1)
-			return cli_usage_fail("%s: %s: %s", name, cli_quote(arg,
-			    strlen(arg), q, sizeof(q)), err.message);
+	if (opt.acl == NULL && (opt.acl = sk_acl_new(&err)) == NULL)
+		return cli_usage_fail("--%s: %s", o->name, err.message);
+	if (o->max == 0) {
+		if (sk_acl_add(opt.acl, arg, allow, &err) == -1)
+			return cli_usage_fail("--%s: %s: %s", o->name,
+			    cli_quote(arg, strlen(arg), q, sizeof(q)),
+			    err.message);
 		return 0;
 	}
-	if (sk_acl_load(o->acl, arg, allow, &line, &err) == -1) {
+	if (sk_acl_load(opt.acl, arg, allow, &line, &err) == -1) {
 		if (line > 0)
-			return cli_usage_fail("%s: %s: line %zu: %s", name,
-			    cli_quote(arg, strlen(arg), q, sizeof(q)), line,
-			    err.message);
-		return cli_usage_fail("%s: %s: %s", name, cli_quote(arg,
+			return cli_usage_fail("--%s: %s: line %zu: %s",
+			    o->name, cli_quote(arg, strlen(arg), q, sizeof(q)),
+			    line, err.message);
+		return cli_usage_fail("--%s: %s: %s", o->name, cli_quote(arg,
 		    strlen(arg), q, sizeof(q)), err.message);
 	}
 	return 0;
 }
 
+/* The checks between options. */
 static int
-on_option(void *ctx, int val, const char *arg)
+validate(int nargs)
 {
-	struct opts *o = ctx;
+	struct sk_echo_config *cfg = &opt.cfg;
+	const char *net = cli_given_name(&cli_common.family);
 
-	switch (val) {
-	case '4':
-		o->v4 = true;
-		break;
-	case '6':
-		o->v6 = true;
-		break;
-	case 'b':
-		o->cfg.host = arg;
-		o->host_given = true;
-		break;
-	case 'p':
-		if (cli_port("--port", arg, "tcp") == -1)
-			return -1;
-		o->cfg.port = arg;
-		o->port_given = true;
-		break;
-	case OPT_ONCE:
-		o->cfg.once = true;
-		break;
-	case OPT_MAX_CONNS:
-		if (cli_number("--max-conns", arg, 1, 1000000,
-		    &o->max_conns) == -1)
-			return -1;
-		o->cfg.max_conns = (unsigned int)o->max_conns;
-		break;
-	case OPT_IDLE_TIMEOUT:
-		if (cli_seconds("--idle-timeout", arg,
-		    &o->cfg.idle_timeout) == -1)
-			return -1;
-		if (o->cfg.idle_timeout <= 0)
-			return cli_usage_fail("--idle-timeout: must be more "
-			    "than 0 seconds");
-		break;
-	case OPT_UNIX:
-		if (arg[0] == '\0')
-			return cli_usage_fail("--unix: the path is empty");
-		o->cfg.unix_path = arg;
-		break;
-	case OPT_WORKERS:
-		if (cli_number("--workers", arg, 1, SK_ECHO_WORKERS_MAX,
-		    &o->workers) == -1)
-			return -1;
-		o->cfg.workers = (unsigned int)o->workers;
-		break;
-	case OPT_NO_SPLICE:
-		o->cfg.no_splice = true;
-		break;
-	case OPT_ALLOW:
-	case OPT_DENY:
-	case OPT_ALLOW_FILE:
-	case OPT_DENY_FILE:
-		return acl_option(o, val, arg);
-	case 'v':
-		o->verbose = true;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
-static int
-validate(struct opts *o, int nargs)
-{
 	if (nargs > 0)
 		return cli_usage("unexpected argument; use -b HOST, -p PORT");
-	if (o->v4 && o->v6)
-		return cli_usage("cannot use -4 with -6");
-	if (o->verbose && o->quiet)
-		return cli_usage("cannot use --verbose with --quiet");
-	if (o->cfg.unix_path != NULL && (o->v4 || o->v6 || o->host_given ||
-	    o->port_given))
-		return cli_usage("cannot use --unix with %s", o->v4 ? "-4" :
-		    o->v6 ? "-6" : o->host_given ? "--bind" : "--port");
-	if (o->cfg.unix_path != NULL && o->acl != NULL)
+	if (net == NULL)
+		net = cli_given_name(&cfg->host);
+	if (net == NULL)
+		net = cli_given_name(&opt.port);
+	if (cfg->unix_path != NULL && net != NULL)
+		return cli_usage("cannot use --unix with %s", net);
+	if (cfg->unix_path != NULL && opt.acl != NULL)
 		return cli_usage("cannot use --unix with access rules: they "
 		    "match IP addresses");
-	if (o->cfg.once && (o->cfg.workers > 1 || o->max_conns > 0))
+	if (cfg->once && (opt.workers > 1 || opt.max_conns > 0))
 		return cli_usage("cannot use --once with %s",
-		    o->cfg.workers > 1 ? "--workers" : "--max-conns");
-	o->cfg.family = o->v4 ? AF_INET : o->v6 ? AF_INET6 : AF_UNSPEC;
-	if (o->cfg.port == NULL)
-		o->cfg.port = "50007";
+		    opt.workers > 1 ? "--workers" : "--max-conns");
+	cfg->family = cli_common.family;
+	cfg->port = opt.port.text;
+	cfg->max_conns = (unsigned int)opt.max_conns;
+	cfg->workers = (unsigned int)opt.workers;
+	cfg->idle_timeout = opt.idle_timeout;
 	return EXIT_OK;
 }
 
@@ -225,15 +153,23 @@ print_json(struct sk_json *j)
 static void
 on_event(const struct sk_echo_info *ev, void *data)
 {
-	const struct opts *o = data;
+	const struct cli_common *o = &cli_common;
 	char addr[SK_ADDRSTRLEN];
 	struct sk_json j = { 0 };
-	unsigned int max = o->cfg.max_conns ? o->cfg.max_conns :
+	unsigned int max = opt.cfg.max_conns ? opt.cfg.max_conns :
 	    SK_ECHO_MAX_CONNS;
+
+	(void)data;
 
 	if (ev->addr != NULL)
 		(void)sk_addr_format(ev->addr, addr, sizeof(addr));
-	if (o->json && ev->event != SK_ECHO_WARNING) {
+	if (o->json && ev->event == SK_ECHO_TLS) {
+		sk_event_begin(&j, "tls");
+		sk_json_addr(&j, "peer", ev->addr);
+		sk_tls_info_json(&j, ev->tls);
+		print_json(&j);
+		sk_json_free(&j);
+	} else if (o->json && ev->event != SK_ECHO_WARNING) {
 		static const char *const names[] = { "listening", "connected",
 		    "closed", "refused", "closed", "warning", "denied" };
 
@@ -291,6 +227,11 @@ on_event(const struct sk_echo_info *ev, void *data)
 			cli_warn("accept: %s (paused for a moment)",
 			    ev->error->message);
 		break;
+	case SK_ECHO_TLS:
+		if (o->verbose && !o->json)
+			(void)fprintf(stderr, "TLS with %s: %s %s\n", addr,
+			    ev->tls->version, ev->tls->cipher);
+		break;
 	}
 }
 
@@ -309,7 +250,7 @@ raise_nofile(void)
 static int
 main_echo_server(int argc, char **argv)
 {
-	struct opts o = { 0 };
+	struct sk_echo_config *cfg = &opt.cfg;
 	struct sk_echo_server *srv;
 	struct sk_echo_stats st;
 	struct sk_error err;
@@ -318,36 +259,36 @@ main_echo_server(int argc, char **argv)
 	unsigned long long dropped = 0;
 	int first, status;
 
-	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, argc - first)) != EXIT_OK) {
-		sk_acl_free(o.acl);
+	first = cli_parse(argc, argv);
+	if ((status = validate(argc - first)) != EXIT_OK) {
+		sk_acl_free(opt.acl);
 		return status;
 	}
-	o.cfg.acl = o.acl;
+	cfg->acl = opt.acl;
 
 	raise_nofile();
 	(void)fflush(stdout);
 	if ((out = sk_outq_new(STDOUT_FILENO, 0, &err)) == NULL) {
-		sk_acl_free(o.acl);
+		sk_acl_free(opt.acl);
 		return cli_fail("stdout", &err);
 	}
 	(void)sigemptyset(&stop);
 	(void)sigaddset(&stop, SIGINT);
 	(void)sigaddset(&stop, SIGTERM);
 	(void)sigprocmask(SIG_BLOCK, &stop, NULL);
-	o.cfg.stop_signals = &stop;
-	o.cfg.on_event = on_event;
-	o.cfg.data = &o;
-	if ((srv = sk_echo_server_new(&o.cfg, &err)) == NULL) {
-		if (o.cfg.unix_path != NULL)
+	cfg->stop_signals = &stop;
+	cfg->on_event = on_event;
+	cfg->data = NULL;
+	if ((srv = sk_echo_server_new(cfg, &err)) == NULL) {
+		if (cfg->unix_path != NULL)
 			(void)snprintf(what, sizeof(what), "%s", cli_quote(
-			    o.cfg.unix_path, strlen(o.cfg.unix_path), q,
+			    cfg->unix_path, strlen(cfg->unix_path), q,
 			    sizeof(q)));
 		else
 			(void)snprintf(what, sizeof(what), "%s port %s",
-			    o.cfg.host != NULL && o.cfg.host[0] != '\0' ?
-			    o.cfg.host : "''", o.cfg.port);
-		sk_acl_free(o.acl);
+			    cfg->host != NULL && cfg->host[0] != '\0' ?
+			    cfg->host : "''", cfg->port);
+		sk_acl_free(opt.acl);
 		(void)sk_outq_close(out, 1, NULL, NULL);
 		return cli_fail(what, &err);
 	}
@@ -356,16 +297,16 @@ main_echo_server(int argc, char **argv)
 		status = cli_fail("event loop", &err);
 	sk_echo_server_stats(srv, &st);
 	sk_echo_server_free(srv);
-	sk_acl_free(o.acl);
+	sk_acl_free(opt.acl);
 	/* What is still queued gets a moment to go out, no more. */
 	if (sk_outq_close(out, 1, &dropped, &err) == -1 &&
 	    err.kind != SK_ERR_TIMEOUT && err.code != EPIPE &&
 	    status == EXIT_OK)
 		status = cli_fail("stdout", &err);
-	if (dropped > 0 && !o.quiet)
+	if (dropped > 0 && !cli_common.quiet)
 		cli_warn("stdout: %llu line%s not written: nobody read them",
 		    dropped, dropped == 1 ? "" : "s");
-	if (!o.quiet) {
+	if (!cli_common.quiet) {
 		(void)fprintf(stderr, "%llu connection%s, %llu bytes echoed",
 		    st.connections, st.connections == 1 ? "" : "s", st.bytes);
 		if (st.refused > 0)

@@ -28,10 +28,7 @@ enum format { FMT_HEX, FMT_PYTHON };
 struct conv {
 	enum op op;
 	int family;		/* AF_UNSPEC: inferred */
-	enum format format;
-	bool format_set;
-	bool json;
-	bool v4, v6;
+	int format;		/* enum format */
 	unsigned long long bad;	/* values that failed */
 	struct sk_json j;
 	struct sk_buf out;	/* pending stdout bytes */
@@ -41,12 +38,18 @@ struct conv {
 #define MAX_LINE ((size_t)1024 * 1024)
 #define OUT_FLUSH ((size_t)64 * 1024)
 
+/* The options, as the table below fills them. */
+static struct conv opt = { .family = AF_UNSPEC, .format = FMT_HEX };
+
+static const struct cli_choice formats[] = {
+	{ "hex", FMT_HEX }, { "python", FMT_PYTHON }, { NULL, 0 }
+};
+
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("pton, ntop: IPv4 addresses only"),
 	CLI_OPT_IPV6("pton, ntop: IPv6 addresses only"),
-	{ 'f', "format", required_argument, "FORMAT",
-	    "packed output as hex (default) or python (a bytes literal)",
-	    "hex python" },
+	CLI_CHOICE('f', "format", &opt.format, "FORMAT", formats,
+	    "packed output as hex (default) or python (a bytes literal)"),
 	CLI_OPT_JSON,
 	CLI_OPT_END
 };
@@ -69,41 +72,6 @@ const struct cli_command cmd_inet_convert = {
 	options,
 	main_inet_convert
 };
-
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct conv *c = ctx;
-
-	switch (val) {
-	case '4':
-		c->v4 = true;
-		break;
-	case '6':
-		c->v6 = true;
-		break;
-	case 'f':
-		if (strcmp(arg, "hex") == 0)
-			c->format = FMT_HEX;
-		else if (strcmp(arg, "python") == 0)
-			c->format = FMT_PYTHON;
-		else {
-			char q[96];
-
-			(void)cli_usage("--format: %s: expected hex or python",
-			    cli_quote(arg, strlen(arg), q, sizeof(q)));
-			return -1;
-		}
-		c->format_set = true;
-		break;
-	case OPT_JSON:
-		c->json = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
 
 /* A packed address argument: hex digits or a bytes literal. */
 static ssize_t
@@ -239,12 +207,13 @@ one(struct conv *c, const char *text, size_t len, unsigned long long lineno)
 	n = convert(c, text, len, res, RES_MAX, &num, &is_num, &err);
 	if (n < 0)
 		c->bad++;
-	if (c->json) {
+	if (cli_common.json) {
 		sk_json_begin(&c->j);
 		sk_json_strn(&c->j, "input", text, len);
-		if (n < 0)
+		if (n < 0) {
 			sk_json_str(&c->j, "error", err.message);
-		else if (is_num)
+			cli_reason("%s", err.message);
+		} else if (is_num)
 			sk_json_uint(&c->j, "output", num);
 		else
 			sk_json_strn(&c->j, "output", res, (size_t)n);
@@ -281,10 +250,11 @@ too_long(struct conv *c, unsigned long long lineno)
 	c->bad++;
 	(void)snprintf(msg, sizeof(msg), "line longer than %zu bytes",
 	    MAX_LINE);
-	if (!c->json) {
+	if (!cli_common.json) {
 		cli_warn("line %llu: %s", lineno, msg);
 		return 0;
 	}
+	cli_reason("line %llu: %s", lineno, msg);
 	sk_json_begin(&c->j);
 	sk_json_uint(&c->j, "line", lineno);
 	sk_json_str(&c->j, "error", msg);
@@ -396,11 +366,12 @@ batch(struct conv *c)
 static int
 main_inet_convert(int argc, char **argv)
 {
-	struct conv c = { .family = AF_UNSPEC };
+	struct conv *c = &opt;
+	int family;
 	char q[96];
 	int i, first, status;
 
-	first = cli_parse(argc, argv, on_option, &c);
+	first = cli_parse(argc, argv);
 	if (first >= argc)
 		return cli_usage("missing OPERATION (aton, ntoa, pton, ntop, "
 		    "htons, htonl, ntohs, ntohl)");
@@ -411,34 +382,33 @@ main_inet_convert(int argc, char **argv)
 		return cli_usage("unknown operation %s (aton, ntoa, pton, "
 		    "ntop, htons, htonl, ntohs, ntohl)",
 		    cli_quote(argv[first], strlen(argv[first]), q, sizeof(q)));
-	c.op = (enum op)i;
+	c->op = (enum op)i;
 	first++;
 
-	if (c.v4 && c.v6)
-		return cli_usage("cannot use --ipv4 with --ipv6");
-	if (c.v6 && (c.op == OP_ATON || c.op == OP_NTOA))
+	family = cli_common.family;
+	if (family == AF_INET6 && (c->op == OP_ATON || c->op == OP_NTOA))
 		return cli_usage("%s is IPv4 only: cannot use --ipv6",
-		    op_names[c.op]);
-	if ((c.v4 || c.v6) && c.op >= OP_HTONS)
+		    op_names[c->op]);
+	if (family != AF_UNSPEC && c->op >= OP_HTONS)
 		return cli_usage("%s takes an integer: cannot use --ipv%c",
-		    op_names[c.op], c.v4 ? '4' : '6');
-	if (c.format_set && c.op != OP_ATON && c.op != OP_PTON)
+		    op_names[c->op], family == AF_INET ? '4' : '6');
+	if (cli_given(&c->format) && c->op != OP_ATON && c->op != OP_PTON)
 		return cli_usage("--format applies to aton and pton, whose "
 		    "output is packed");
-	c.family = c.v4 ? AF_INET : c.v6 ? AF_INET6 : AF_UNSPEC;
+	c->family = family;
 
 	if (first == argc)
-		status = batch(&c);
+		status = batch(c);
 	else {
 		status = 0;
 		for (i = first; i < argc && status == 0; i++)
-			status = one(&c, argv[i], strlen(argv[i]), 0);
+			status = one(c, argv[i], strlen(argv[i]), 0);
 		if (status == 0)
-			status = flush_out(&c);
+			status = flush_out(c);
 	}
-	sk_json_free(&c.j);
-	sk_buf_free(&c.out);
+	sk_json_free(&c->j);
+	sk_buf_free(&c->out);
 	if (status == -1)
 		return EXIT_OSERR;
-	return c.bad > 0 ? EXIT_OSERR : EXIT_OK;
+	return c->bad > 0 ? EXIT_OSERR : EXIT_OK;
 }

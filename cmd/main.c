@@ -6,11 +6,15 @@
  * to exit statuses, so that every subcommand behaves the same.
  */
 #include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bsd/stdlib.h>
 #include <bsd/string.h>
@@ -72,16 +76,25 @@ list_commands(FILE *fp)
 	    "sockit(1).\n");
 }
 
+/* The argument's name for --help, or NULL when it takes none. */
+static const char *
+option_arg(const struct cli_option *o)
+{
+	return o->kind == CLI_KIND_FLAG || o->kind == CLI_KIND_COUNT ||
+	    o->kind == CLI_KIND_SET ? NULL : o->arg;
+}
+
 /* "-4, --ipv4" or "    --json", with "=ARG" when it takes one. */
 static void
 option_label(const struct cli_option *o, char *buf, size_t size)
 {
 	char shortform[8] = "    ";
+	const char *arg = option_arg(o);
 
 	if (o->val > 0 && o->val < 256)
 		(void)snprintf(shortform, sizeof(shortform), "-%c, ", o->val);
 	(void)snprintf(buf, size, "%s--%s%s%s", shortform, o->name,
-	    o->arg != NULL ? "=" : "", o->arg != NULL ? o->arg : "");
+	    arg != NULL ? "=" : "", arg != NULL ? arg : "");
 }
 
 static void
@@ -96,8 +109,8 @@ command_help(const struct command *c, FILE *fp)
 		option_label(o, label, sizeof(label));
 		fprintf(fp, "  %-24s %s\n", label, o->help);
 	}
-	option_label(&(struct cli_option){ 'h', "help", no_argument, NULL,
-	    NULL, NULL }, label, sizeof(label));
+	option_label(&(struct cli_option)CLI_FLAG('h', "help", NULL, NULL),
+	    label, sizeof(label));
 	fprintf(fp, "  %-24s %s\n\nSee sockit-%s(1).\n", label,
 	    "show this help and exit", c->name);
 }
@@ -107,18 +120,53 @@ static void
 list_options(const struct command *c)
 {
 	const struct cli_option *o;
+	const struct cli_choice *ch;
 
 	for (o = c->spec->options; o->name != NULL; o++) {
 		char shortform[4] = "";
+		const char *arg = option_arg(o);
 
 		if (o->val > 0 && o->val < 256)
 			(void)snprintf(shortform, sizeof(shortform), "-%c",
 			    o->val);
-		printf("--%s\t%s\t%s\t%s\t%s\n", o->name, shortform,
-		    o->arg != NULL ? o->arg : "",
-		    o->choices != NULL ? o->choices : "", o->help);
+		printf("--%s\t%s\t%s\t", o->name, shortform,
+		    arg != NULL ? arg : "");
+		if (o->kind == CLI_KIND_CHOICE)
+			for (ch = o->data; ch->word != NULL; ch++)
+				printf("%s%s", ch == o->data ? "" : " ",
+				    ch->word);
+		printf("\t%s\n", o->help);
 	}
 	printf("--help\t-h\t\t\tshow this help and exit\n");
+}
+
+struct cli_common cli_common = { .family = AF_UNSPEC, .timeout = -1 };
+
+/* Why the command ended, for the exit event: the last error message
+ * (servers report from several threads). */
+static char reason[256];
+static pthread_mutex_t reason_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void __attribute__((format(printf, 1, 0)))
+vreason(const char *fmt, va_list ap)
+{
+	(void)pthread_mutex_lock(&reason_lock);
+	(void)vsnprintf(reason, sizeof(reason), fmt, ap);
+	(void)pthread_mutex_unlock(&reason_lock);
+}
+
+/* "sockit NAME: MESSAGE" on stderr, MESSAGE the reason from now on. */
+static void __attribute__((format(printf, 1, 0)))
+vmessage(const char *fmt, va_list ap)
+{
+	va_list copy;
+
+	fprintf(stderr, "%s: ", getprogname());
+	va_copy(copy, ap);
+	vfprintf(stderr, fmt, ap);
+	vreason(fmt, copy);
+	va_end(copy);
+	fputc('\n', stderr);
 }
 
 void
@@ -127,11 +175,19 @@ cli_warn(const char *fmt, ...)
 	va_list ap;
 
 	(void)fflush(stdout);
-	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+}
+
+void
+cli_reason(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreason(fmt, ap);
+	va_end(ap);
 }
 
 int
@@ -139,11 +195,10 @@ cli_usage(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", getprogname());
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\nTry 'sockit %s --help' for more information.\n",
+	fprintf(stderr, "Try 'sockit %s --help' for more information.\n",
 	    cli_name);
 	return EXIT_USAGE;
 }
@@ -186,47 +241,6 @@ cli_fail(const char *what, const struct sk_error *err)
 	return cli_exit_status(err->kind);
 }
 
-int
-cli_number(const char *option, const char *arg, long long min, long long max,
-    long long *out)
-{
-	struct sk_error err;
-	char q[96];
-
-	if (sk_parse_integer(arg, min, max, out, &err) == 0)
-		return 0;
-	(void)cli_usage("%s: %s: %s", option,
-	    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
-	return -1;
-}
-
-int
-cli_port(const char *option, const char *arg, const char *proto)
-{
-	struct sk_error err;
-	unsigned int port;
-	char q[96];
-
-	if (sk_parse_port(arg, proto, &port, &err) == 0)
-		return 0;
-	(void)cli_usage("%s: %s: %s", option,
-	    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
-	return -1;
-}
-
-int
-cli_seconds(const char *option, const char *arg, double *out)
-{
-	struct sk_error err;
-	char q[96];
-
-	if (sk_parse_seconds(arg, out, &err) == 0)
-		return 0;
-	(void)cli_usage("%s: %s: %s", option,
-	    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
-	return -1;
-}
-
 const char *
 cli_quote(const char *text, size_t len, char *buf, size_t size)
 {
@@ -238,74 +252,286 @@ cli_quote(const char *text, size_t len, char *buf, size_t size)
 	return buf;
 }
 
-int
-cli_parse(int argc, char **argv, int (*fn)(void *, int, const char *),
-    void *ctx)
+/* Whether text is a decimal number: digits, perhaps a '-' first. */
+static bool
+decimal(const char *text)
 {
-	const struct cli_option *opts = running->spec->options, *o;
-	struct option longopts[64];
-	char shortopts[128];
-	size_t n = 0, s = 0;
+	if (*text == '-')
+		text++;
+	if (*text == '\0')
+		return false;
+	for (; *text != '\0'; text++)
+		if (*text < '0' || *text > '9')
+			return false;
+	return true;
+}
+
+int
+cli_number(const char *what, const char *arg, long long min, long long max,
+    long long *out)
+{
+	struct sk_error err;
+	char q[96];
+
+	/* Decimal only: 0x is for data, not for counts. */
+	if (!decimal(arg))
+		return cli_usage_fail("%s: %s: invalid number", what,
+		    cli_quote(arg, strlen(arg), q, sizeof(q)));
+	if (sk_parse_integer(arg, min, max, out, &err) == -1)
+		return cli_usage_fail("%s: %s: %s", what,
+		    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
+	return 0;
+}
+
+/* A port by the one rule: a decimal number or a service name. */
+int
+cli_port(const char *what, const char *arg, const char *proto,
+    struct cli_port *out)
+{
+	struct sk_error err;
+	unsigned int port;
+	char q[96];
+
+	if (sk_parse_port(arg, proto, &port, &err) == -1)
+		return cli_usage_fail("%s: %s: %s", what,
+		    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
+	out->number = port;
+	(void)snprintf(out->text, sizeof(out->text), "%u", port);
+	return 0;
+}
+
+int
+cli_path(const struct cli_option *o, const char *arg)
+{
+	if (arg[0] == '\0')
+		return cli_usage_fail("--%s: the path is empty", o->name);
+	return 0;
+}
+
+/* "expected a, b or c" for a choice's words. */
+static int
+bad_choice(const char *name, const char *arg, const struct cli_choice *ch)
+{
+	char words[256] = "", q[96];
+	size_t i, n;
+
+	for (n = 0; ch[n].word != NULL; n++)
+		continue;
+	for (i = 0; i < n; i++)
+		(void)strlcat(words, i == 0 ? "" : i + 1 == n ? " or " : ", ",
+		    sizeof(words)), (void)strlcat(words, ch[i].word,
+		    sizeof(words));
+	return cli_usage_fail("--%s: %s: expected %s", name,
+	    cli_quote(arg, strlen(arg), q, sizeof(q)), words);
+}
+
+static int finish(int);
+static int exit_event(int);
+
+/* The options of the running command, and when each was given last. */
+static const struct cli_option *table;
+static size_t ntable;
+static unsigned long *given_at;
+
+/* The entry getopt_long(3) answered c for: long-only options by index. */
+static const struct cli_option *
+find_option(int c)
+{
+	size_t i;
+
+	if (table == NULL)
+		return NULL;
+	if (c >= 256 && (size_t)(c - 256) < ntable)
+		return &table[c - 256];
+	for (i = 0; i < ntable; i++)
+		if (table[i].val == c)
+			return &table[i];
+	return NULL;
+}
+
+/* Store one option's argument where its entry says. */
+static int
+store(const struct cli_option *o, const char *arg)
+{
+	struct sk_error err;
+	struct cli_list *l;
+	const struct cli_choice *ch;
+	const char *prev;
+	long long v;
+	char q[96], name[64];
+
+	(void)snprintf(name, sizeof(name), "--%s", o->name);
+	switch (o->kind) {
+	case CLI_KIND_FLAG:
+		*(bool *)o->value = true;
+		break;
+	case CLI_KIND_COUNT:
+		++*(int *)o->value;
+		break;
+	case CLI_KIND_SET:
+		prev = cli_given_name(o->value);
+		if (prev != NULL && *(int *)o->value != (int)o->min)
+			return cli_usage_fail("cannot use %s with %s", prev,
+			    name);
+		*(int *)o->value = (int)o->min;
+		break;
+	case CLI_KIND_INT:
+		/* Decimal only: 0x is for data, not for counts. */
+		if (cli_number(name, arg, o->min, o->max, &v) == -1)
+			return -1;
+		*(long long *)o->value = v;
+		break;
+	case CLI_KIND_SECONDS:
+		if (sk_parse_seconds(arg, o->value, &err) == -1)
+			return cli_usage_fail("%s: %s: %s", name,
+			    cli_quote(arg, strlen(arg), q, sizeof(q)),
+			    err.message);
+		if (o->min > 0 && *(double *)o->value <= 0)
+			return cli_usage_fail("%s: %s: must be more than 0",
+			    name, cli_quote(arg, strlen(arg), q, sizeof(q)));
+		break;
+	case CLI_KIND_PORT:
+		return cli_port(name, arg, o->data, o->value);
+	case CLI_KIND_STRING:
+		*(const char **)o->value = arg;
+		break;
+	case CLI_KIND_LIST:
+		l = o->value;
+		if (o->max > 0 && l->n >= (size_t)o->max)
+			return cli_usage_fail("%s: at most %lld", name,
+			    o->max);
+		l->items = reallocarray(l->items, l->n + 1,
+		    sizeof(*l->items));
+		if (l->items == NULL)
+			return cli_usage_fail("%s: %s", name, strerror(errno));
+		l->items[l->n++] = arg;
+		break;
+	case CLI_KIND_CHOICE:
+		for (ch = o->data; ch->word != NULL; ch++)
+			if (strcmp(ch->word, arg) == 0)
+				break;
+		if (ch->word == NULL)
+			return bad_choice(o->name, arg, o->data);
+		*(int *)o->value = ch->value;
+		break;
+	case CLI_KIND_CALL:
+		break;
+	}
+	return 0;
+}
+
+bool
+cli_given(const void *value)
+{
+	return cli_given_name(value) != NULL;
+}
+
+const char *
+cli_given_name(const void *value)
+{
+	static char name[64];
+	size_t i, last = ntable;
+
+	for (i = 0; i < ntable; i++)
+		if (table[i].value == value && given_at[i] > 0 &&
+		    (last == ntable || given_at[i] > given_at[last]))
+			last = i;
+	if (last == ntable)
+		return NULL;
+	(void)snprintf(name, sizeof(name), "--%s", table[last].name);
+	return name;
+}
+
+/* getopt_long's verdict on an option it does not take, as a usage error. */
+static int
+bad_option(char **argv, const char *shortopts)
+{
+	const struct cli_option *o;
+	char q[96];
+
+	if (strncmp(argv[optind - 1], "--", 2) == 0 && optopt != 0) {
+		if ((o = find_option(optopt)) != NULL)
+			return cli_usage("option '--%s' requires an argument",
+			    o->name);
+	}
+	/* The option character quoted: it may be any byte, ESC included. */
+	if (optopt > 0 && optopt < 256) {
+		char oc = (char)optopt;
+
+		(void)cli_quote(&oc, 1, q, sizeof(q));
+		if (strchr(shortopts, optopt) != NULL)
+			return cli_usage("option requires an argument -- %s",
+			    q);
+		return cli_usage("invalid option -- %s", q);
+	}
+	return cli_usage("unrecognized option %s", cli_quote(argv[optind - 1],
+	    strlen(argv[optind - 1]), q, sizeof(q)));
+}
+
+int
+cli_parse(int argc, char **argv)
+{
+	struct option *longopts;
+	char *shortopts;
+	size_t i, s = 0;
+	unsigned long seq = 0;
 	int c;
 
-	for (o = opts; o->name != NULL && n < 60; o++) {
-		longopts[n++] = (struct option){ o->name, o->has_arg, NULL,
-		    o->val };
-		if (o->val > 0 && o->val < 256 && s + 3 < sizeof(shortopts)) {
+	table = running->spec->options;
+	for (ntable = 0; table[ntable].name != NULL; ntable++)
+		continue;
+	longopts = calloc(ntable + 3, sizeof(*longopts));
+	shortopts = calloc(2 * ntable + 2, 1);
+	given_at = calloc(ntable + 1, sizeof(*given_at));
+	if (longopts == NULL || shortopts == NULL || given_at == NULL) {
+		cli_warn("%s", strerror(errno));
+		exit(EXIT_OSERR);
+	}
+	for (i = 0; i < ntable; i++) {
+		const struct cli_option *o = &table[i];
+		int has_arg = option_arg(o) != NULL ? required_argument :
+		    no_argument;
+
+		/* Long-only options are told apart by their index. */
+		longopts[i] = (struct option){ o->name, has_arg, NULL,
+		    o->val > 0 ? o->val : 256 + (int)i };
+		if (o->val > 0 && o->val < 256) {
 			shortopts[s++] = (char)o->val;
-			if (o->has_arg == required_argument)
+			if (has_arg == required_argument)
 				shortopts[s++] = ':';
 		}
 	}
-	longopts[n++] = (struct option){ "help", no_argument, NULL, 'h' };
-	longopts[n++] = (struct option){ "list-options", no_argument, NULL,
-	    OPT_LIST_OPTIONS };
-	longopts[n] = (struct option){ NULL, 0, NULL, 0 };
+	longopts[i++] = (struct option){ "help", no_argument, NULL, 'h' };
+	longopts[i] = (struct option){ "list-options", no_argument, NULL, 1 };
 	shortopts[s++] = 'h';
-	shortopts[s] = '\0';
 
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		char q[96];
+		const struct cli_option *o;
 
-		switch (c) {
-		case 'h':
+		if (c == 'h') {
 			command_help(running, stdout);
 			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_OSERR);
-		case OPT_LIST_OPTIONS:
+		}
+		if (c == 1) {
 			list_options(running);
 			exit(fflush(stdout) == 0 ? EXIT_OK : EXIT_OSERR);
-		case '?':
-			if (strncmp(argv[optind - 1], "--", 2) == 0 &&
-			    optopt != 0) {
-				for (o = opts; o->name != NULL; o++)
-					if (o->val == optopt)
-						exit(cli_usage("option '--%s' "
-						    "requires an argument",
-						    o->name));
-			}
-			/* The option character quoted: it may be any byte,
-			 * ESC included. */
-			if (optopt > 0 && optopt < 256) {
-				char oc = (char)optopt;
-
-				(void)cli_quote(&oc, 1, q, sizeof(q));
-			}
-			if (optopt > 0 && optopt < 256 &&
-			    strchr(shortopts, optopt) != NULL)
-				exit(cli_usage("option requires an argument "
-				    "-- %s", q));
-			if (optopt > 0 && optopt < 256)
-				exit(cli_usage("invalid option -- %s", q));
-			exit(cli_usage("unrecognized option %s",
-			    cli_quote(argv[optind - 1],
-			    strlen(argv[optind - 1]), q, sizeof(q))));
-		default:
-			if (fn(ctx, c, optarg) == -1)
-				exit(EXIT_USAGE);
 		}
+		if (c == '?')
+			exit(bad_option(argv, shortopts));
+		if ((o = find_option(c)) == NULL)
+			exit(bad_option(argv, shortopts));
+		if (store(o, optarg) == -1 ||
+		    (o->fn != NULL && o->fn(o, optarg) == -1))
+			exit(EXIT_USAGE);
+		given_at[o - table] = ++seq;
 	}
+	free(longopts);
+	free(shortopts);
+	if (cli_common.verbose && cli_common.quiet)
+		exit(finish(exit_event(cli_usage("cannot use --verbose with "
+		    "--quiet"))));
 	return optind;
 }
 
@@ -323,6 +549,32 @@ finish(int status)
 	return status;
 }
 
+/*
+ * With --json, the last object on stdout says how the command ended:
+ * {"event":"exit","status":N,"reason":"..."}.  Written only when stdout
+ * takes it within a second: a reader that went away must not hold the
+ * exit up.
+ */
+static int
+exit_event(int status)
+{
+	struct sk_json j = { 0 };
+	struct pollfd p = { .fd = STDOUT_FILENO, .events = POLLOUT };
+
+	if (!cli_common.json)
+		return status;
+	sk_json_begin(&j);
+	sk_json_str(&j, "event", "exit");
+	sk_json_int(&j, "status", status);
+	sk_json_str(&j, "reason", status == EXIT_OK ? "ok" :
+	    reason[0] != '\0' ? reason : "failed");
+	if (sk_json_end(&j) == 0 && fflush(stdout) == 0 &&
+	    poll(&p, 1, 1000) == 1 && (p.revents & POLLOUT) != 0)
+		(void)fwrite(j.buf.data, 1, j.buf.len, stdout);
+	sk_json_free(&j);
+	return status;
+}
+
 static int
 run(const struct command *c, int argc, char **argv)
 {
@@ -330,9 +582,10 @@ run(const struct command *c, int argc, char **argv)
 	cli_name = c->name;
 	(void)snprintf(progname, sizeof(progname), "sockit %s", c->name);
 	setprogname(progname);
-	/* Human output is line-buffered even into a pipe (CONTRACT 3). */
+	/* Human output is line-buffered even into a pipe: a reader sees
+	 * each line as it happens. */
 	(void)setvbuf(stdout, NULL, _IOLBF, 0);
-	return finish(c->spec->main(argc, argv));
+	return finish(exit_event(c->spec->main(argc, argv)));
 }
 
 int

@@ -8,6 +8,7 @@
  * stdin one per line and resolved by a small pool of POSIX threads,
  * answers printed strictly in input order.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <netdb.h>
@@ -29,104 +30,113 @@ static const char *const mode_names[NMODES] = { "getaddrinfo", "--reverse",
 	"--nameinfo", "--byname", "--ex", "--fqdn", "--hostname", "--service",
 	"--service-port", "--protocol" };
 
-enum {
-	OPT_REVERSE = OPT_FIRST_PRIVATE, OPT_NAMEINFO, OPT_BYNAME, OPT_EX,
-	OPT_FQDN, OPT_HOSTNAME, OPT_SERVICE, OPT_SERVICE_PORT, OPT_PROTOCOL,
-	OPT_TYPE, OPT_PROTO, OPT_CANONNAME, OPT_NUMERIC_HOST, OPT_PASSIVE,
-	OPT_ADDRCONFIG, OPT_V4MAPPED, OPT_ALL, OPT_NUMERIC_SERV, OPT_NAMEREQD,
-	OPT_DGRAM, OPT_EVERY, OPT_PYTHON, OPT_JOBS
-};
-
 #define BIT(m)		(1u << (m))
-#define ALL_MODES	(BIT(NMODES) - 1)
 /* The modes whose NAME may come from stdin, one per line. */
 #define BATCH_MODES	(BIT(M_ADDRINFO) | BIT(M_REVERSE) | BIT(M_NAMEINFO) | \
 	BIT(M_BYNAME) | BIT(M_EX) | BIT(M_SERVICE) | BIT(M_SERVICE_PORT) | \
 	BIT(M_PROTOCOL))
 
-/* Which modes each option applies to; the rest are usage errors. */
-static const struct {
-	int val;
-	unsigned int modes;
-} applies[] = {
-	{ '4', BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
-	{ '6', BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
-	{ OPT_TYPE, BIT(M_ADDRINFO) },
-	{ OPT_PROTO, BIT(M_ADDRINFO) | BIT(M_SERVICE) | BIT(M_SERVICE_PORT) },
-	{ OPT_CANONNAME, BIT(M_ADDRINFO) },
-	{ OPT_NUMERIC_HOST, BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
-	{ OPT_PASSIVE, BIT(M_ADDRINFO) },
-	{ OPT_ADDRCONFIG, BIT(M_ADDRINFO) },
-	{ OPT_V4MAPPED, BIT(M_ADDRINFO) },
-	{ OPT_ALL, BIT(M_ADDRINFO) },
-	{ OPT_NUMERIC_SERV, BIT(M_NAMEINFO) },
-	{ OPT_NAMEREQD, BIT(M_NAMEINFO) },
-	{ OPT_DGRAM, BIT(M_NAMEINFO) },
-	{ OPT_EVERY, BIT(M_ADDRINFO) },
-	{ OPT_JOBS, BATCH_MODES },
-	{ OPT_JSON, ALL_MODES },
-	{ OPT_PYTHON, ALL_MODES },
-};
-
-#define NAPPLIES (sizeof(applies) / sizeof(applies[0]))
-
 #define JOBS_DEFAULT	16
 #define JOBS_MAX	256
 #define MAX_NAME	1024	/* a longer stdin line is refused */
 
+struct opts {
+	int mode;		/* enum mode */
+	int socktype;
+	const char *proto_name;	/* as given */
+	bool canonname, numeric_host, passive, addrconfig, v4mapped, all;
+	bool numeric_serv, namereqd, dgram, every, python;
+	long long jobs;
+	/* From the options and operands: */
+	int family;
+	int proto;		/* getaddrinfo's protocol number */
+	int ai_flags;
+	int ni_flags;
+	const char *port;	/* getaddrinfo's PORT, or NULL */
+	struct cli_port port_number;
+	unsigned int ni_port;
+};
+
+/* The options, as the table below fills them. */
+static struct opts opt = { .mode = M_ADDRINFO, .jobs = JOBS_DEFAULT };
+
+/* Which modes each option applies to; the rest are usage errors. */
+static const struct {
+	const void *value;
+	unsigned int modes;
+} applies[] = {
+	{ &cli_common.family, BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
+	{ &opt.socktype, BIT(M_ADDRINFO) },
+	{ &opt.proto_name, BIT(M_ADDRINFO) | BIT(M_SERVICE) |
+	    BIT(M_SERVICE_PORT) },
+	{ &opt.canonname, BIT(M_ADDRINFO) },
+	{ &opt.numeric_host, BIT(M_ADDRINFO) | BIT(M_NAMEINFO) },
+	{ &opt.passive, BIT(M_ADDRINFO) },
+	{ &opt.addrconfig, BIT(M_ADDRINFO) },
+	{ &opt.v4mapped, BIT(M_ADDRINFO) },
+	{ &opt.all, BIT(M_ADDRINFO) },
+	{ &opt.numeric_serv, BIT(M_NAMEINFO) },
+	{ &opt.namereqd, BIT(M_NAMEINFO) },
+	{ &opt.dgram, BIT(M_NAMEINFO) },
+	{ &opt.every, BIT(M_ADDRINFO) },
+	{ &opt.jobs, BATCH_MODES },
+};
+
+#define NAPPLIES (sizeof(applies) / sizeof(applies[0]))
+
+static const struct cli_choice socktypes[] = {
+	{ "stream", SOCK_STREAM }, { "dgram", SOCK_DGRAM },
+	{ "raw", SOCK_RAW }, { NULL, 0 }
+};
+
+#define MODE(n, m, h)	CLI_SET(0, n, &opt.mode, m, h)
+
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("IPv4 only (getaddrinfo, --nameinfo)"),
 	CLI_OPT_IPV6("IPv6 only (getaddrinfo, --nameinfo)"),
-	{ OPT_REVERSE, "reverse", no_argument, NULL,
-	    "gethostbyaddr ADDR: hostname, aliases, addresses", NULL },
-	{ OPT_NAMEINFO, "nameinfo", no_argument, NULL,
-	    "getnameinfo ADDR [PORT]: host and service names", NULL },
-	{ OPT_BYNAME, "byname", no_argument, NULL,
-	    "gethostbyname NAME: one IPv4 address", NULL },
-	{ OPT_EX, "ex", no_argument, NULL,
-	    "gethostbyname_ex NAME: hostname, aliases, IPv4 addresses", NULL },
-	{ OPT_FQDN, "fqdn", no_argument, NULL,
-	    "getfqdn [NAME]: the fully qualified domain name", NULL },
-	{ OPT_HOSTNAME, "hostname", no_argument, NULL,
-	    "gethostname: this host's name", NULL },
-	{ OPT_SERVICE, "service", no_argument, NULL,
-	    "getservbyname NAME: the port of a service", NULL },
-	{ OPT_SERVICE_PORT, "service-port", no_argument, NULL,
-	    "getservbyport PORT: the service on a port", NULL },
-	{ OPT_PROTOCOL, "protocol", no_argument, NULL,
-	    "getprotobyname NAME: its number (a number: its name)", NULL },
-	{ OPT_TYPE, "type", required_argument, "TYPE",
-	    "getaddrinfo: socket type stream, dgram or raw",
-	    "stream dgram raw" },
-	{ OPT_PROTO, "proto", required_argument, "PROTO",
-	    "protocol name or number (--service, --service-port: tcp, udp)",
-	    NULL },
-	{ OPT_CANONNAME, "canonname", no_argument, NULL,
-	    "getaddrinfo AI_CANONNAME: show the canonical name", NULL },
-	{ OPT_NUMERIC_HOST, "numeric-host", no_argument, NULL,
-	    "AI_NUMERICHOST, or NI_NUMERICHOST with --nameinfo", NULL },
-	{ OPT_PASSIVE, "passive", no_argument, NULL,
-	    "getaddrinfo AI_PASSIVE: HOST '' is the wildcard address", NULL },
-	{ OPT_ADDRCONFIG, "addrconfig", no_argument, NULL,
-	    "getaddrinfo AI_ADDRCONFIG: families configured here only", NULL },
-	{ OPT_V4MAPPED, "v4mapped", no_argument, NULL,
-	    "getaddrinfo AI_V4MAPPED (with -6): IPv4 as ::ffff:a.b.c.d",
-	    NULL },
-	{ OPT_ALL, "all", no_argument, NULL,
-	    "getaddrinfo AI_ALL (with --v4mapped): IPv6 and mapped IPv4",
-	    NULL },
-	{ OPT_NUMERIC_SERV, "numeric-serv", no_argument, NULL,
-	    "--nameinfo NI_NUMERICSERV: the port as a number", NULL },
-	{ OPT_NAMEREQD, "namereqd", no_argument, NULL,
-	    "--nameinfo NI_NAMEREQD: fail if the address has no name", NULL },
-	{ OPT_DGRAM, "dgram", no_argument, NULL,
-	    "--nameinfo NI_DGRAM: the service is a datagram service", NULL },
-	{ OPT_EVERY, "every", no_argument, NULL,
-	    "getaddrinfo: every tuple, family, type and protocol", NULL },
-	{ OPT_PYTHON, "python", no_argument, NULL,
-	    "print the return value in the reference's notation", NULL },
-	{ OPT_JOBS, "jobs", required_argument, "N",
-	    "names from stdin: resolve N at a time (default 16)", NULL },
+	MODE("reverse", M_REVERSE,
+	    "gethostbyaddr ADDR: hostname, aliases, addresses"),
+	MODE("nameinfo", M_NAMEINFO,
+	    "getnameinfo ADDR [PORT]: host and service names"),
+	MODE("byname", M_BYNAME, "gethostbyname NAME: one IPv4 address"),
+	MODE("ex", M_EX,
+	    "gethostbyname_ex NAME: hostname, aliases, IPv4 addresses"),
+	MODE("fqdn", M_FQDN, "getfqdn [NAME]: the fully qualified domain name"),
+	MODE("hostname", M_HOSTNAME, "gethostname: this host's name"),
+	MODE("service", M_SERVICE,
+	    "getservbyname NAME: the port of a service"),
+	MODE("service-port", M_SERVICE_PORT,
+	    "getservbyport PORT: the service on a port"),
+	MODE("protocol", M_PROTOCOL,
+	    "getprotobyname NAME: its number (a number: its name)"),
+	CLI_CHOICE(0, "type", &opt.socktype, "TYPE", socktypes,
+	    "getaddrinfo: socket type stream, dgram or raw"),
+	CLI_STRING(0, "proto", &opt.proto_name, "PROTO",
+	    "protocol name or number (--service, --service-port: tcp, udp)"),
+	CLI_FLAG(0, "canonname", &opt.canonname,
+	    "getaddrinfo AI_CANONNAME: show the canonical name"),
+	CLI_FLAG(0, "numeric-host", &opt.numeric_host,
+	    "AI_NUMERICHOST, or NI_NUMERICHOST with --nameinfo"),
+	CLI_FLAG(0, "passive", &opt.passive,
+	    "getaddrinfo AI_PASSIVE: HOST '' is the wildcard address"),
+	CLI_FLAG(0, "addrconfig", &opt.addrconfig,
+	    "getaddrinfo AI_ADDRCONFIG: families configured here only"),
+	CLI_FLAG(0, "v4mapped", &opt.v4mapped,
+	    "getaddrinfo AI_V4MAPPED (with -6): IPv4 as ::ffff:a.b.c.d"),
+	CLI_FLAG(0, "all", &opt.all,
+	    "getaddrinfo AI_ALL (with --v4mapped): IPv6 and mapped IPv4"),
+	CLI_FLAG(0, "numeric-serv", &opt.numeric_serv,
+	    "--nameinfo NI_NUMERICSERV: the port as a number"),
+	CLI_FLAG(0, "namereqd", &opt.namereqd,
+	    "--nameinfo NI_NAMEREQD: fail if the address has no name"),
+	CLI_FLAG(0, "dgram", &opt.dgram,
+	    "--nameinfo NI_DGRAM: the service is a datagram service"),
+	CLI_FLAG(0, "every", &opt.every,
+	    "getaddrinfo: every tuple, family, type and protocol"),
+	CLI_FLAG(0, "python", &opt.python,
+	    "print the return value in the reference's notation"),
+	CLI_INT(0, "jobs", &opt.jobs, "N", 1, JOBS_MAX,
+	    "names from stdin: resolve N at a time (default 16)"),
 	CLI_OPT_JSON,
 	CLI_OPT_END
 };
@@ -146,130 +156,12 @@ const struct cli_command cmd_resolve = {
 	main_resolve
 };
 
-struct opts {
-	enum mode mode;
-	bool mode_set;
-	unsigned int given_modes;
-	int family;
-	int socktype;
-	int proto;		/* getaddrinfo's protocol number */
-	const char *proto_name;	/* as given */
-	int ai_flags;
-	int ni_flags;
-	bool every, json, python;
-	bool v4, v6;
-	long long jobs;
-	const char *port;	/* getaddrinfo's PORT, or NULL */
-	unsigned int ni_port;
-	int given[NAPPLIES];	/* which options were given */
-	const char *given_name[NAPPLIES];
-};
-
 /* One answer: its stdout text, its message for stderr, its exit status. */
 struct result {
 	struct sk_buf out;
 	struct sk_buf err;
 	int status;
 };
-
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-	const struct cli_option *co;
-	long long n;
-	size_t i;
-	char q[96];
-
-	for (i = 0; i < NAPPLIES; i++)
-		if (applies[i].val == val) {
-			o->given[i] = 1;
-			for (co = options; co->name != NULL; co++)
-				if (co->val == val)
-					o->given_name[i] = co->name;
-		}
-	if (val >= OPT_REVERSE && val <= OPT_PROTOCOL) {
-		enum mode m = (enum mode)(val - OPT_REVERSE + M_REVERSE);
-
-		if (o->mode_set && o->mode != m) {
-			(void)cli_usage("cannot use %s with %s",
-			    mode_names[o->mode], mode_names[m]);
-			return -1;
-		}
-		o->mode = m;
-		o->mode_set = true;
-		return 0;
-	}
-	switch (val) {
-	case '4':
-		o->v4 = true;
-		break;
-	case '6':
-		o->v6 = true;
-		break;
-	case OPT_TYPE:
-		if (strcmp(arg, "stream") == 0)
-			o->socktype = SOCK_STREAM;
-		else if (strcmp(arg, "dgram") == 0)
-			o->socktype = SOCK_DGRAM;
-		else if (strcmp(arg, "raw") == 0)
-			o->socktype = SOCK_RAW;
-		else {
-			(void)cli_usage("--type: %s: expected stream, dgram or "
-			    "raw", cli_quote(arg, strlen(arg), q, sizeof(q)));
-			return -1;
-		}
-		break;
-	case OPT_PROTO:
-		o->proto_name = arg;
-		break;
-	case OPT_CANONNAME:
-		o->ai_flags |= AI_CANONNAME;
-		break;
-	case OPT_NUMERIC_HOST:
-		o->ai_flags |= AI_NUMERICHOST;
-		o->ni_flags |= NI_NUMERICHOST;
-		break;
-	case OPT_PASSIVE:
-		o->ai_flags |= AI_PASSIVE;
-		break;
-	case OPT_ADDRCONFIG:
-		o->ai_flags |= AI_ADDRCONFIG;
-		break;
-	case OPT_V4MAPPED:
-		o->ai_flags |= AI_V4MAPPED;
-		break;
-	case OPT_ALL:
-		o->ai_flags |= AI_ALL;
-		break;
-	case OPT_NUMERIC_SERV:
-		o->ni_flags |= NI_NUMERICSERV;
-		break;
-	case OPT_NAMEREQD:
-		o->ni_flags |= NI_NAMEREQD;
-		break;
-	case OPT_DGRAM:
-		o->ni_flags |= NI_DGRAM;
-		break;
-	case OPT_EVERY:
-		o->every = true;
-		break;
-	case OPT_PYTHON:
-		o->python = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	case OPT_JOBS:
-		if (cli_number("--jobs", arg, 1, JOBS_MAX, &n) == -1)
-			return -1;
-		o->jobs = n;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * The length of the UTF-8 character at p that a terminal shows as text:
@@ -431,14 +323,14 @@ fail_status(const struct sk_error *err)
 }
 
 static void
-set_error(const struct opts *o, struct result *r, const char *input,
+set_error(struct result *r, const char *input,
     const char *extra, const struct sk_error *err)
 {
 	char q[96], q2[96];
 	struct sk_json j = { 0 };
 
 	r->status = fail_status(err);
-	if (o->json) {
+	if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "input", input);
 		sk_json_str(&j, "error", err->message);
@@ -446,8 +338,8 @@ set_error(const struct opts *o, struct result *r, const char *input,
 		sk_json_int(&j, "code", err->code);
 		sk_json_bool(&j, "temporary", temporary(err));
 		json_out(&r->out, &j);
-		return;
 	}
+	/* With --json, the message is only the exit event's reason. */
 	(void)sk_buf_printf(&r->err, "%s%s%s: %s%s",
 	    shown(input, q, sizeof(q)), extra != NULL ? " " : "",
 	    extra != NULL ? shown(extra, q2, sizeof(q2)) : "", err->message,
@@ -485,7 +377,7 @@ do_addrinfo(const struct opts *o, const char *host, bool batch,
 	n = sk_getaddrinfo(h, o->port, o->family, o->socktype, o->proto,
 	    o->ai_flags, &ai, &err);
 	if (n < 0) {
-		set_error(o, r, host, o->port, &err);
+		set_error(r, host, o->port, &err);
 		return;
 	}
 	if (o->python) {
@@ -502,7 +394,7 @@ do_addrinfo(const struct opts *o, const char *host, bool batch,
 		sk_addrinfo_free(ai, (size_t)n);
 		return;
 	}
-	if (!o->json && (o->ai_flags & AI_CANONNAME))
+	if (!cli_common.json && (o->ai_flags & AI_CANONNAME))
 		for (i = 0; i < (size_t)n; i++)
 			if (ai[i].canonname[0] != '\0') {
 				(void)sk_buf_append(&r->out, "canonname: ",
@@ -514,7 +406,7 @@ do_addrinfo(const struct opts *o, const char *host, bool batch,
 	for (i = 0; i < (size_t)n; i++) {
 		if (!o->every && seen(ai, i))
 			continue;
-		if (o->json) {
+		if (cli_common.json) {
 			sk_json_begin(&j);
 			if (batch)
 				sk_json_str(&j, "input", host);
@@ -562,7 +454,7 @@ print_hostent(const struct opts *o, const char *input,
 		(void)sk_buf_append(&r->out, ", ", 2);
 		py_list(&r->out, h->addrs, h->naddrs);
 		(void)sk_buf_append(&r->out, ")\n", 2);
-	} else if (o->json) {
+	} else if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "input", input);
 		sk_json_str(&j, "hostname", h->name);
@@ -600,7 +492,7 @@ print_name(const struct opts *o, const char *input, const char *key,
 	if (o->python) {
 		py_str(&r->out, value);
 		(void)sk_buf_putc(&r->out, '\n');
-	} else if (o->json) {
+	} else if (cli_common.json) {
 		sk_json_begin(&j);
 		if (input != NULL)
 			sk_json_str(&j, "input", input);
@@ -626,20 +518,20 @@ do_nameinfo(const struct opts *o, const char *addr, struct result *r)
 	n = sk_getaddrinfo(addr, port, o->family, SOCK_DGRAM, 0,
 	    AI_NUMERICHOST, &ai, &err);
 	if (n < 0) {
-		set_error(o, r, addr, NULL, &err);
+		set_error(r, addr, NULL, &err);
 		return;
 	}
 	if (n != 1) {
 		sk_addrinfo_free(ai, (size_t)n);
 		(void)sk_error_set(&err, SK_ERR_OS, 0,
 		    "sockaddr resolved to multiple addresses");
-		set_error(o, r, addr, NULL, &err);
+		set_error(r, addr, NULL, &err);
 		return;
 	}
 	if (sk_getnameinfo(&ai[0].addr, o->ni_flags, host, sizeof(host),
 	    serv, sizeof(serv), &err) == -1) {
 		sk_addrinfo_free(ai, (size_t)n);
-		set_error(o, r, addr, NULL, &err);
+		set_error(r, addr, NULL, &err);
 		return;
 	}
 	sk_addrinfo_free(ai, (size_t)n);
@@ -649,7 +541,7 @@ do_nameinfo(const struct opts *o, const char *addr, struct result *r)
 		(void)sk_buf_append(&r->out, ", ", 2);
 		py_str(&r->out, serv);
 		(void)sk_buf_append(&r->out, ")\n", 2);
-	} else if (o->json) {
+	} else if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "input", addr);
 		sk_json_uint(&j, "port", o->ni_port);
@@ -675,19 +567,19 @@ do_service(const struct opts *o, const char *input, struct result *r)
 
 	if (o->mode == M_SERVICE) {
 		if (sk_getservbyname(input, o->proto_name, &port, &err) == -1) {
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 			return;
 		}
 		(void)strlcpy(name, input, sizeof(name));
 	} else {
 		if (sk_parse_integer(input, 0, 65535, &v, &err) == -1) {
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 			return;
 		}
 		port = (int)v;
 		if (sk_getservbyport(port, o->proto_name, name, sizeof(name),
 		    &err) == -1) {
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 			return;
 		}
 	}
@@ -697,7 +589,7 @@ do_service(const struct opts *o, const char *input, struct result *r)
 		else
 			py_str(&r->out, name);
 		(void)sk_buf_putc(&r->out, '\n');
-	} else if (o->json) {
+	} else if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "input", input);
 		sk_json_str(&j, "service", name);
@@ -728,17 +620,17 @@ do_protocol(const struct opts *o, const char *input, struct result *r)
 	by_number = input[0] >= '0' && input[0] <= '9';
 	if (by_number) {
 		if (sk_parse_integer(input, 0, INT_MAX, &v, &err) == -1) {
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 			return;
 		}
 		num = (int)v;
 	} else if (sk_getprotobyname(input, &num, &err) == -1) {
-		set_error(o, r, input, NULL, &err);
+		set_error(r, input, NULL, &err);
 		return;
 	}
 	if (sk_getprotobynumber(num, name, sizeof(name), &err) == -1) {
 		if (by_number) {
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 			return;
 		}
 		(void)strlcpy(name, input, sizeof(name));
@@ -749,7 +641,7 @@ do_protocol(const struct opts *o, const char *input, struct result *r)
 		else
 			(void)sk_buf_printf(&r->out, "%d", num);
 		(void)sk_buf_putc(&r->out, '\n');
-	} else if (o->json) {
+	} else if (cli_common.json) {
 		sk_json_begin(&j);
 		sk_json_str(&j, "input", input);
 		sk_json_str(&j, "protocol", name);
@@ -781,7 +673,7 @@ resolve_one(const struct opts *o, const char *input, bool batch,
 	case M_EX:
 		if ((o->mode == M_REVERSE ? sk_gethostbyaddr(input, &h, &err) :
 		    sk_gethostbyname_ex(input, &h, &err)) == -1) {
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 			break;
 		}
 		print_hostent(o, input, &h, r);
@@ -792,19 +684,19 @@ resolve_one(const struct opts *o, const char *input, bool batch,
 		break;
 	case M_BYNAME:
 		if (sk_gethostbyname(input, buf, sizeof(buf), &err) == -1)
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 		else
 			print_name(o, input, "address", buf, r);
 		break;
 	case M_FQDN:
 		if (sk_getfqdn(input, buf, sizeof(buf), &err) == -1)
-			set_error(o, r, input, NULL, &err);
+			set_error(r, input, NULL, &err);
 		else
 			print_name(o, input, "fqdn", buf, r);
 		break;
 	case M_HOSTNAME:
 		if (sk_gethostname(buf, sizeof(buf), &err) == -1)
-			set_error(o, r, "gethostname", NULL, &err);
+			set_error(r, "gethostname", NULL, &err);
 		else
 			print_name(o, NULL, "hostname", buf, r);
 		break;
@@ -827,7 +719,9 @@ emit(struct result *r)
 	if (r->out.len > 0 &&
 	    fwrite(r->out.data, 1, r->out.len, stdout) != r->out.len)
 		return -1;
-	if (r->err.len > 0)
+	if (r->err.len > 0 && cli_common.json)
+		cli_reason("%s", r->err.data);
+	else if (r->err.len > 0)
 		cli_warn("%s", r->err.data);
 	return ferror(stdout) ? -1 : 0;
 }
@@ -916,15 +810,15 @@ reader(void *arg)
 		if (memchr(line, '\0', (size_t)n) != NULL) {
 			(void)sk_error_set(&err, SK_ERR_VALUE, EINVAL,
 			    "embedded null character");
-			set_error(b->o, &s->r, line, NULL, &err);
+			set_error(&s->r, line, NULL, &err);
 		} else if (n > MAX_NAME) {
 			(void)sk_error_set(&err, SK_ERR_VALUE, EINVAL,
 			    "line too long");
 			line[64] = '\0';
-			set_error(b->o, &s->r, line, NULL, &err);
+			set_error(&s->r, line, NULL, &err);
 		} else if ((s->name = strdup(line)) == NULL) {
 			(void)sk_error_set(&err, SK_ERR_OS, ENOMEM, NULL);
-			set_error(b->o, &s->r, line, NULL, &err);
+			set_error(&s->r, line, NULL, &err);
 		}
 		s->done = s->name == NULL;
 		b->tail++;
@@ -1056,20 +950,28 @@ validate(struct opts *o, int nargs, char **args)
 	int hi, pnum;
 	char q[96];
 
-	for (i = 0; i < NAPPLIES; i++)
-		if (o->given[i] && !(applies[i].modes & BIT(o->mode))) {
-			if (o->mode == M_ADDRINFO)
-				return cli_usage("--%s does not apply to "
-				    "getaddrinfo, the default mode",
-				    o->given_name[i]);
-			return cli_usage("cannot use --%s with %s",
-			    o->given_name[i], mode_names[o->mode]);
-		}
-	if (o->v4 && o->v6)
-		return cli_usage("cannot use --ipv4 with --ipv6");
-	if (o->json && o->python)
+	for (i = 0; i < NAPPLIES; i++) {
+		const char *name = cli_given_name(applies[i].value);
+
+		if (name == NULL || (applies[i].modes & BIT(o->mode)))
+			continue;
+		if (o->mode == M_ADDRINFO)
+			return cli_usage("%s does not apply to getaddrinfo, "
+			    "the default mode", name);
+		return cli_usage("cannot use %s with %s", name,
+		    mode_names[o->mode]);
+	}
+	if (cli_common.json && o->python)
 		return cli_usage("cannot use --json with --python");
-	o->family = o->v4 ? AF_INET : o->v6 ? AF_INET6 : AF_UNSPEC;
+	o->family = cli_common.family;
+	o->ai_flags = (o->canonname ? AI_CANONNAME : 0) |
+	    (o->numeric_host ? AI_NUMERICHOST : 0) |
+	    (o->passive ? AI_PASSIVE : 0) |
+	    (o->addrconfig ? AI_ADDRCONFIG : 0) |
+	    (o->v4mapped ? AI_V4MAPPED : 0) | (o->all ? AI_ALL : 0);
+	o->ni_flags = (o->numeric_host ? NI_NUMERICHOST : 0) |
+	    (o->numeric_serv ? NI_NUMERICSERV : 0) |
+	    (o->namereqd ? NI_NAMEREQD : 0) | (o->dgram ? NI_DGRAM : 0);
 
 	switch (o->mode) {
 	case M_ADDRINFO:
@@ -1086,8 +988,19 @@ validate(struct opts *o, int nargs, char **args)
 	if (nargs > hi)
 		return cli_usage("too many arguments for %s",
 		    mode_names[o->mode]);
-	if (o->mode == M_ADDRINFO && nargs == 2)
+	/* A service name goes to getaddrinfo as it is, to be matched
+	 * against the socket type; a number must be a decimal port. */
+	if (o->mode == M_ADDRINFO && nargs == 2 &&
+	    isalpha((unsigned char)args[1][0]))
 		o->port = args[1];
+	else if (o->mode == M_ADDRINFO && nargs == 2) {
+		if (cli_number("PORT", args[1], 0, 65535, &v) == -1)
+			return EXIT_USAGE;
+		o->port_number.number = (unsigned int)v;
+		(void)snprintf(o->port_number.text,
+		    sizeof(o->port_number.text), "%lld", v);
+		o->port = o->port_number.text;
+	}
 	if (o->mode == M_NAMEINFO && nargs == 2) {
 		if (cli_number("PORT", args[1], 0, 65535, &v) == -1)
 			return EXIT_USAGE;
@@ -1115,18 +1028,18 @@ validate(struct opts *o, int nargs, char **args)
 static int
 main_resolve(int argc, char **argv)
 {
-	struct opts o = { .mode = M_ADDRINFO, .jobs = JOBS_DEFAULT };
+	struct opts *o = &opt;
 	struct result r;
 	int first, status;
 
-	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, argc - first, argv + first)) != EXIT_OK)
+	first = cli_parse(argc, argv);
+	if ((status = validate(o, argc - first, argv + first)) != EXIT_OK)
 		return status;
-	if (first == argc && (BATCH_MODES & BIT(o.mode)))
-		return batch(&o);
+	if (first == argc && (BATCH_MODES & BIT(o->mode)))
+		return batch(o);
 
 	memset(&r, 0, sizeof(r));
-	resolve_one(&o, first < argc ? argv[first] : "", false, &r);
+	resolve_one(o, first < argc ? argv[first] : "", false, &r);
 	if (emit(&r) == -1)
 		r.status = EXIT_OSERR;
 	sk_buf_free(&r.out);

@@ -19,34 +19,41 @@
 
 #include "cli.h"
 
-enum {
-	OPT_NO_PROMISC = OPT_FIRST_PRIVATE, OPT_IP
+struct opts {
+	const char *iface, *wfile, *rfile, *user;
+	long long count, snaplen, buffer_kib;
+	int ip_proto;
+	bool hex, no_promisc;
+	char *expr;
 };
 
+/* The options, as the table below fills them. */
+static struct opts opt;
+
+static int ip_option(const struct cli_option *, const char *);
+
 static const struct cli_option options[] = {
-	{ 'i', "interface", required_argument, "IFACE",
-	    "capture on IFACE ('any': every interface; default any)", NULL },
-	{ 'c', "count", required_argument, "COUNT",
-	    "exit after COUNT packets", NULL },
-	{ 's', "snapshot-length", required_argument, "SNAPLEN",
-	    "keep at most SNAPLEN bytes of each packet (default 262144)",
-	    NULL },
-	{ 'w', "write", required_argument, "FILE",
-	    "write the packets to FILE, a classic pcap file ('-': stdout)",
-	    NULL },
-	{ 'r', "read", required_argument, "FILE",
-	    "read packets from FILE (pcap or pcapng) instead", NULL },
-	{ 'x', "hex", no_argument, NULL,
-	    "a hex dump of each packet from the network layer on", NULL },
-	{ OPT_NO_PROMISC, "no-promisc", no_argument, NULL,
-	    "leave the interface out of promiscuous mode", NULL },
-	{ 'Z', "user", required_argument, "USER",
-	    "once the capture and FILE are open, run as USER", NULL },
-	{ 'B', "buffer-size", required_argument, "KIB",
-	    "the kernel's capture ring, in KiB (default 65536)", NULL },
-	{ OPT_IP, "ip", required_argument, "PROTO",
+	CLI_STRING('i', "interface", &opt.iface, "IFACE",
+	    "capture on IFACE ('any': every interface; default any)"),
+	CLI_INT('c', "count", &opt.count, "COUNT", 1, LLONG_MAX,
+	    "exit after COUNT packets"),
+	CLI_INT('s', "snapshot-length", &opt.snaplen, "SNAPLEN", 0, 262144,
+	    "keep at most SNAPLEN bytes of each packet (default 262144)"),
+	CLI_STRING('w', "write", &opt.wfile, "FILE",
+	    "write the packets to FILE, a classic pcap file ('-': stdout)"),
+	CLI_STRING('r', "read", &opt.rfile, "FILE",
+	    "read packets from FILE (pcap or pcapng) instead"),
+	CLI_FLAG('x', "hex", &opt.hex,
+	    "a hex dump of each packet from the network layer on"),
+	CLI_FLAG(0, "no-promisc", &opt.no_promisc,
+	    "leave the interface out of promiscuous mode"),
+	CLI_STRING('Z', "user", &opt.user, "USER",
+	    "once the capture and FILE are open, run as USER"),
+	CLI_INT('B', "buffer-size", &opt.buffer_kib, "KIB", 64, 4194304,
+	    "the kernel's capture ring, in KiB (default 65536)"),
+	CLI_CALL(0, "ip", &opt.ip_proto, "PROTO", ip_option,
 	    "the reference's IP-level raw socket for PROTO (tcp, udp, icmp, "
-	    "...)", NULL },
+	    "...)"),
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
 	CLI_OPT_END
@@ -67,14 +74,6 @@ const struct cli_command cmd_sniff = {
 	main_sniff
 };
 
-struct opts {
-	const char *iface, *wfile, *rfile, *user;
-	long long count, snaplen, buffer_kib;
-	int ip_proto;
-	bool hex, promisc, quiet, json;
-	char *expr;
-};
-
 struct run {
 	const struct opts *o;
 	struct sk_decoder *dec;
@@ -93,73 +92,27 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
+/* --ip PROTO: a protocol name or number, 1 to 254. */
 static int
-on_option(void *ctx, int val, const char *arg)
+ip_option(const struct cli_option *co, const char *arg)
 {
-	struct opts *o = ctx;
 	struct sk_error err;
 	char q[96];
 	int proto;
 
-	switch (val) {
-	case 'i':
-		o->iface = arg;
-		break;
-	case 'c':
-		return cli_number("--count", arg, 1, LLONG_MAX, &o->count);
-	case 's':
-		if (cli_number("--snapshot-length", arg, 0, 262144,
-		    &o->snaplen) == -1)
-			return -1;
-		if (o->snaplen == 0)
-			o->snaplen = SK_SNAPLEN_DEFAULT;
-		break;
-	case 'w':
-		o->wfile = arg;
-		break;
-	case 'r':
-		o->rfile = arg;
-		break;
-	case 'x':
-		o->hex = true;
-		break;
-	case OPT_NO_PROMISC:
-		o->promisc = false;
-		break;
-	case 'Z':
-		o->user = arg;
-		break;
-	case 'B':
-		return cli_number("--buffer-size", arg, 64, 4194304,
-		    &o->buffer_kib);
-	case OPT_IP:
-		if (sk_getprotobyname(arg, &proto, &err) == -1) {
-			long long n;
+	if (sk_getprotobyname(arg, &proto, &err) == -1) {
+		long long n;
 
-			if (sk_parse_integer(arg, 1, 254, &n, NULL) == -1) {
-				(void)cli_usage("--ip: %s: not a protocol",
-				    cli_quote(arg, strlen(arg), q, sizeof(q)));
-				return -1;
-			}
-			proto = (int)n;
-		}
-		if (proto <= 0 || proto >= 255) {
-			(void)cli_usage("--ip: %s: the IP-level raw socket "
-			    "needs a protocol from 1 to 254",
+		if (sk_parse_integer(arg, 1, 254, &n, NULL) == -1)
+			return cli_usage_fail("--ip: %s: not a protocol",
 			    cli_quote(arg, strlen(arg), q, sizeof(q)));
-			return -1;
-		}
-		o->ip_proto = proto;
-		break;
-	case 'q':
-		o->quiet = true;
-		break;
-	case OPT_JSON:
-		o->json = true;
-		break;
-	default:
-		return -1;
+		proto = (int)n;
 	}
+	if (proto <= 0 || proto >= 255)
+		return cli_usage_fail("--ip: %s: the IP-level raw socket "
+		    "needs a protocol from 1 to 254",
+		    cli_quote(arg, strlen(arg), q, sizeof(q)));
+	*(int *)co->value = proto;
 	return 0;
 }
 
@@ -188,7 +141,7 @@ validate(const struct opts *o)
 		return cli_usage("cannot use --read with --interface");
 	if (o->rfile != NULL && o->ip_proto > 0)
 		return cli_usage("cannot use --read with --ip");
-	if (o->wfile != NULL && (o->hex || o->json))
+	if (o->wfile != NULL && (o->hex || cli_common.json))
 		return cli_usage("cannot use --write with %s",
 		    o->hex ? "--hex" : "--json");
 	if (o->wfile != NULL && strcmp(o->wfile, "-") == 0 &&
@@ -380,7 +333,7 @@ open_failed(const char *what, const struct sk_error *err)
 static int
 main_sniff(int argc, char **argv)
 {
-	struct opts o = { .promisc = true };
+	struct opts *o = &opt;
 	struct run r;
 	struct sk_error err;
 	struct sk_filter *filter = NULL;
@@ -391,36 +344,38 @@ main_sniff(int argc, char **argv)
 	char label[128];
 	int first, status, linktype;
 
-	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o)) != EXIT_OK)
+	first = cli_parse(argc, argv);
+	if (o->snaplen == 0 && cli_given(&o->snaplen))
+		o->snaplen = SK_SNAPLEN_DEFAULT;
+	if ((status = validate(o)) != EXIT_OK)
 		return status;
-	if ((o.expr = join(argc - first, argv + first)) == NULL) {
+	if ((o->expr = join(argc - first, argv + first)) == NULL) {
 		cli_warn("%s", strerror(ENOMEM));
 		return EXIT_OSERR;
 	}
 	memset(&r, 0, sizeof(r));
-	r.o = &o;
-	iface = o.iface != NULL ? o.iface : "any";
+	r.o = o;
+	iface = o->iface != NULL ? o->iface : "any";
 
 	/* Validate: the link type, then the filter for it. */
-	if (o.rfile != NULL) {
-		if ((rd = sk_pcap_open(o.rfile, &err)) == NULL) {
-			free(o.expr);
-			return cli_fail(o.rfile, &err);
+	if (o->rfile != NULL) {
+		if ((rd = sk_pcap_open(o->rfile, &err)) == NULL) {
+			free(o->expr);
+			return cli_fail(o->rfile, &err);
 		}
 		linktype = sk_pcap_reader_linktype(rd);
-	} else if (o.ip_proto > 0)
+	} else if (o->ip_proto > 0)
 		linktype = DLT_RAW;
 	else if ((linktype = sk_capture_linktype_for(iface, &err)) == -1) {
-		free(o.expr);
+		free(o->expr);
 		return cli_fail(iface, &err);
 	}
-	if (o.expr[0] != '\0' || o.rfile == NULL) {
-		filter = sk_filter_compile(o.expr, linktype, o.snaplen > 0 ?
-		    (unsigned int)o.snaplen : SK_SNAPLEN_DEFAULT, &err);
+	if (o->expr[0] != '\0' || o->rfile == NULL) {
+		filter = sk_filter_compile(o->expr, linktype, o->snaplen > 0 ?
+		    (unsigned int)o->snaplen : SK_SNAPLEN_DEFAULT, &err);
 		if (filter == NULL) {
 			sk_pcap_reader_close(rd);
-			free(o.expr);
+			free(o->expr);
 			if (err.kind == SK_ERR_VALUE)
 				return cli_usage("%s", err.message);
 			return cli_fail("filter", &err);
@@ -431,41 +386,41 @@ main_sniff(int argc, char **argv)
 	if (rd == NULL) {
 		memset(&co, 0, sizeof(co));
 		co.ifname = iface;
-		co.snaplen = (unsigned int)o.snaplen;
-		co.promisc = o.promisc;
-		co.ring_size = (size_t)o.buffer_kib * 1024;
-		co.ip_proto = o.ip_proto;
+		co.snaplen = (unsigned int)o->snaplen;
+		co.promisc = !o->no_promisc;
+		co.ring_size = (size_t)o->buffer_kib * 1024;
+		co.ip_proto = o->ip_proto;
 		co.filter = filter;
 		if ((cap = sk_capture_open(&co, &err)) == NULL) {
 			status = open_failed(iface, &err);
 			goto out;
 		}
 	}
-	if (o.wfile != NULL) {
-		r.w = sk_pcap_create(o.wfile, linktype, rd != NULL ?
+	if (o->wfile != NULL) {
+		r.w = sk_pcap_create(o->wfile, linktype, rd != NULL ?
 		    sk_pcap_reader_snaplen(rd) : sk_capture_snaplen(cap), &err);
 		if (r.w == NULL) {
-			status = cli_fail(o.wfile, &err);
+			status = cli_fail(o->wfile, &err);
 			goto out;
 		}
 	}
 	/* Narrow: nothing is decoded before this. */
-	if (o.user != NULL && sk_drop_privileges(o.user, &err) == -1) {
-		status = cli_fail(o.user, &err);
+	if (o->user != NULL && sk_drop_privileges(o->user, &err) == -1) {
+		status = cli_fail(o->user, &err);
 		goto out;
 	}
-	if (o.wfile == NULL &&
-	    (r.dec = sk_decoder_new((o.hex ? SK_DECODE_HEX : 0) |
-	    (o.json ? SK_DECODE_JSON : 0), &err)) == NULL) {
+	if (o->wfile == NULL &&
+	    (r.dec = sk_decoder_new((o->hex ? SK_DECODE_HEX : 0) |
+	    (cli_common.json ? SK_DECODE_JSON : 0), &err)) == NULL) {
 		status = cli_fail("decoder", &err);
 		goto out;
 	}
 	install_signals();
-	if (!o.quiet) {
+	if (!cli_common.quiet) {
 		(void)fflush(stdout);
 		if (rd != NULL)
 			fprintf(stderr, "reading from file %s, link-type %s, "
-			    "snapshot length %u\n", o.rfile, linktype_label(
+			    "snapshot length %u\n", o->rfile, linktype_label(
 			    linktype, label, sizeof(label)),
 			    sk_pcap_reader_snaplen(rd));
 		else
@@ -476,21 +431,21 @@ main_sniff(int argc, char **argv)
 	}
 	/* Run. */
 	if (rd != NULL)
-		status = read_file(&r, rd, o.expr[0] != '\0' ? filter : NULL);
+		status = read_file(&r, rd, o->expr[0] != '\0' ? filter : NULL);
 	else {
 		status = capture(&r, cap);
-		if (!o.quiet)
+		if (!cli_common.quiet)
 			print_stats(&r, cap);
 	}
 out:
 	if (r.w != NULL && sk_pcap_close(r.w, &err) == -1 &&
 	    status == EXIT_OK && err.code != EPIPE)
-		status = cli_fail(o.wfile, &err);
+		status = cli_fail(o->wfile, &err);
 	sk_capture_close(cap);
 	sk_pcap_reader_close(rd);
 	sk_filter_free(filter);
 	sk_decoder_free(r.dec);
 	sk_buf_free(&r.out);
-	free(o.expr);
+	free(o->expr);
 	return status;
 }

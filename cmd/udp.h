@@ -11,20 +11,6 @@
 
 #include "sockit.h"
 
-/* The options both commands spell the same way. */
-struct udp_common {
-	bool v4, v6;
-	int family;		/* from -4 and -6 */
-	double timeout;		/* -w; < 0: none */
-	bool verbose, quiet, json;
-};
-
-/* Take option val when it is one of the common ones: returns 1 when it
- * was, 0 when not, -1 after a usage error. */
-int udp_common_option(struct udp_common *c, int val, const char *arg);
-/* The conflicts among them; sets c->family.  EXIT_OK or EXIT_USAGE. */
-int udp_common_check(struct udp_common *c);
-
 /*
  * Append one datagram to out: "PREFIX ADDR: b'...'\n", the reference's
  * "Got message from %s: %s" with Python's repr() of the address tuple

@@ -19,38 +19,45 @@
 #include "cli.h"
 #include "udp.h"
 
-enum {
-	OPT_COUNT = OPT_FIRST_PRIVATE, OPT_REPLY, OPT_ECHO, OPT_GROUP,
-	OPT_INTERFACE, OPT_BUFSIZE
-};
-
 #define MAX_SOCKETS	16
 #define BUFSIZE_DEFAULT	65536		/* any IPv4 or IPv6 datagram */
 #define RCVBUF_DEFAULT	(32 << 20)	/* bytes, as SO_RCVBUF */
 #define ROUND_BATCHES	64		/* batches a socket, then poll */
 
+struct opts {
+	const char *host;
+	struct cli_port port;
+	long long count;	/* 0: no limit */
+	const char *reply;
+	bool echo;
+	const char *group;
+	const char *iface;
+	long long bufsize;
+};
+
+/* The options, as the table below fills them. */
+static struct opts opt = { .port = CLI_PORT_INIT(6667),
+	.bufsize = BUFSIZE_DEFAULT };
+
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("IPv4 only"),
 	CLI_OPT_IPV6("IPv6 only"),
-	{ 'b', "bind", required_argument, "HOST",
-	    "bind to every address of HOST (default localhost; '': all)",
-	    NULL },
-	{ 'p', "port", required_argument, "PORT",
-	    "the port to bind (default 6667; 0: a free one)", NULL },
-	{ OPT_COUNT, "count", required_argument, "N",
-	    "exit after N datagrams", NULL },
-	{ OPT_REPLY, "reply", required_argument, "TEXT",
-	    "answer each datagram with TEXT", NULL },
-	{ OPT_ECHO, "echo", no_argument, NULL,
-	    "send each datagram back to its sender", NULL },
-	{ OPT_GROUP, "group", required_argument, "ADDR",
-	    "join the multicast group ADDR (IPv4 or IPv6)", NULL },
-	{ OPT_INTERFACE, "interface", required_argument, "IFACE",
-	    "join the group on IFACE (default: by route)", NULL },
-	{ OPT_BUFSIZE, "bufsize", required_argument, "BYTES",
-	    "keep at most BYTES of each datagram (default 65536)", NULL },
-	{ 'w', "timeout", required_argument, "SECONDS",
-	    "exit 4 when no datagram comes for SECONDS", NULL },
+	CLI_STRING('b', "bind", &opt.host, "HOST",
+	    "bind to every address of HOST (default localhost; '': all)"),
+	CLI_PORT('p', "port", &opt.port, "udp",
+	    "the port to bind (default 6667; 0: a free one)"),
+	CLI_INT(0, "count", &opt.count, "N", 1, LLONG_MAX,
+	    "exit after N datagrams"),
+	CLI_STRING(0, "reply", &opt.reply, "TEXT",
+	    "answer each datagram with TEXT"),
+	CLI_FLAG(0, "echo", &opt.echo, "send each datagram back to its sender"),
+	CLI_STRING(0, "group", &opt.group, "ADDR",
+	    "join the multicast group ADDR (IPv4 or IPv6)"),
+	CLI_STRING(0, "interface", &opt.iface, "IFACE",
+	    "join the group on IFACE (default: by route)"),
+	CLI_INT(0, "bufsize", &opt.bufsize, "BYTES", 1, BUFSIZE_DEFAULT,
+	    "keep at most BYTES of each datagram (default 65536)"),
+	CLI_OPT_TIMEOUT("exit 4 when no datagram comes for SECONDS"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -73,17 +80,6 @@ const struct cli_command cmd_udp_listen = {
 	main_udp_listen
 };
 
-struct opts {
-	struct udp_common c;
-	const char *host;
-	const char *port;
-	long long count;	/* 0: no limit */
-	const char *reply;
-	bool echo;
-	const char *group;
-	const char *iface;
-	long long bufsize;
-};
 
 struct state {
 	const struct opts *o;
@@ -110,49 +106,6 @@ on_signal(int sig)
 	stop_signal = sig;
 }
 
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-
-	switch (udp_common_option(&o->c, val, arg)) {
-	case 1:
-		return 0;
-	case -1:
-		return -1;
-	}
-	switch (val) {
-	case 'b':
-		o->host = arg;
-		break;
-	case 'p':
-		if (cli_port("--port", arg, "udp") == -1)
-			return -1;
-		o->port = arg;
-		break;
-	case OPT_COUNT:
-		return cli_number("--count", arg, 1, LLONG_MAX, &o->count);
-	case OPT_REPLY:
-		o->reply = arg;
-		break;
-	case OPT_ECHO:
-		o->echo = true;
-		break;
-	case OPT_GROUP:
-		o->group = arg;
-		break;
-	case OPT_INTERFACE:
-		o->iface = arg;
-		break;
-	case OPT_BUFSIZE:
-		return cli_number("--bufsize", arg, 1, BUFSIZE_DEFAULT,
-		    &o->bufsize);
-	default:
-		return -1;
-	}
-	return 0;
-}
-
 /* Option conflicts and the group address: usage errors before any
  * socket is opened. */
 static int
@@ -163,8 +116,6 @@ validate(struct opts *o, struct state *st, int nargs)
 
 	if (nargs > 0)
 		return cli_usage("unexpected argument; use --bind and --port");
-	if (udp_common_check(&o->c) != EXIT_OK)
-		return EXIT_USAGE;
 	if (o->reply != NULL && o->echo)
 		return cli_usage("cannot use --reply with --echo");
 	if (o->iface != NULL && o->group == NULL)
@@ -174,8 +125,8 @@ validate(struct opts *o, struct state *st, int nargs)
 		return cli_usage("--interface: %s: %s", cli_quote(o->iface,
 		    strlen(o->iface), q, sizeof(q)), err.message);
 	if (o->group != NULL) {
-		if (sk_addr_resolve(&st->group, o->group, NULL, o->c.family,
-		    SOCK_DGRAM, &err) == -1)
+		if (sk_addr_resolve(&st->group, o->group, NULL,
+		    cli_common.family, SOCK_DGRAM, &err) == -1)
 			return cli_fail(cli_quote(o->group, strlen(o->group),
 			    q, sizeof(q)), &err);
 		if (!sk_addr_is_multicast(&st->group))
@@ -197,7 +148,7 @@ emit_listening(struct state *st, const struct sk_addr *a)
 {
 	char addr[SK_ADDRSTRLEN];
 
-	if (st->o->c.json) {
+	if (cli_common.json) {
 		sk_json_begin(&st->j);
 		sk_json_str(&st->j, "event", "listening");
 		sk_json_addr(&st->j, "address", a);
@@ -205,7 +156,7 @@ emit_listening(struct state *st, const struct sk_addr *a)
 			(void)sk_buf_append(&st->out, st->j.buf.data,
 			    st->j.buf.len);
 	}
-	else if (!st->o->c.quiet)	/* as echo-server: one or the other */
+	else if (!cli_common.quiet)	/* as echo-server: one or the other */
 		fprintf(stderr, "Listening on %s\n",
 		    udp_addr(a, addr, sizeof(addr)));
 }
@@ -221,8 +172,8 @@ setup(struct state *st)
 	size_t i;
 	char q[96], addr[SK_ADDRSTRLEN];
 
-	n = sk_udp_bind_all(st->s, MAX_SOCKETS, o->host, o->port, o->c.family,
-	    o->group != NULL ? SK_UDP_REUSEADDR : 0, &err);
+	n = sk_udp_bind_all(st->s, MAX_SOCKETS, o->host, o->port.text,
+	    cli_common.family, o->group != NULL ? SK_UDP_REUSEADDR : 0, &err);
 	if (n < 0)
 		return cli_fail(cli_quote(o->host, strlen(o->host), q,
 		    sizeof(q)), &err);
@@ -245,7 +196,7 @@ setup(struct state *st)
 				return cli_fail(cli_quote(o->group,
 				    strlen(o->group), q, sizeof(q)), &err);
 			have_family = st->joined[i] = true;
-			if (!o->c.quiet)
+			if (!cli_common.quiet)
 				fprintf(stderr, "Joined %s%s%s\n", o->group,
 				    o->iface != NULL ? " on " : "",
 				    o->iface != NULL ? o->iface : "");
@@ -288,7 +239,7 @@ answer(struct state *st, struct sk_socket *s)
 		    sk_socket_poll(s, 1, POLLOUT, 1.0, NULL, NULL, NULL) > 0)
 			continue;
 		st->reply_errors++;
-		if (!st->o->c.quiet || st->reply_errors == 1)
+		if (!cli_common.quiet || st->reply_errors == 1)
 			cli_warn("reply to %s: %s", udp_addr(&d[i].peer, addr,
 			    sizeof(addr)), err.message);
 		i++;
@@ -299,7 +250,6 @@ answer(struct state *st, struct sk_socket *s)
 static int
 show(struct state *st)
 {
-	const struct opts *o = st->o;
 	size_t k;
 	char addr[SK_ADDRSTRLEN];
 
@@ -309,13 +259,14 @@ show(struct state *st)
 		st->bytes += d->wire_len;
 		if (d->len < d->wire_len) {
 			st->truncated++;
-			if (!o->c.quiet)
+			if (!cli_common.quiet)
 				cli_warn("datagram from %s truncated: %zu "
 				    "bytes, %zu shown", udp_addr(&d->peer,
 				    addr, sizeof(addr)), d->wire_len, d->len);
 		}
-		if (!st->discard && udp_format(&st->out, &st->j, o->c.json,
-		    "Got message from", "datagram", d, NULL, 0) == -1)
+		if (!st->discard && udp_format(&st->out, &st->j,
+		    cli_common.json, "Got message from", "datagram", d, NULL,
+		    0) == -1)
 			return -1;
 	}
 	return udp_flush(&st->out);
@@ -388,7 +339,6 @@ drain(struct state *st, size_t i, int *status)
 static void
 summary(struct state *st)
 {
-	const struct opts *o = st->o;
 	unsigned long long dropped = 0;
 	double secs = udp_now() - st->start;
 	size_t i;
@@ -400,7 +350,7 @@ summary(struct state *st)
 			st->drops[i] = d;
 		dropped += st->drops[i];
 	}
-	if (o->c.json) {
+	if (cli_common.json) {
 		sk_json_begin(&st->j);
 		sk_json_str(&st->j, "event", "summary");
 		sk_json_uint(&st->j, "received", st->received);
@@ -414,7 +364,7 @@ summary(struct state *st)
 		(void)udp_flush(&st->out);
 	}
 	/* Quiet, but a drop is never kept silent. */
-	if (o->c.quiet && dropped == 0)
+	if (cli_common.quiet && dropped == 0)
 		return;
 	fprintf(stderr, "%llu datagram%s received\n", st->received,
 	    st->received == 1 ? "" : "s");
@@ -423,7 +373,7 @@ summary(struct state *st)
 	if (st->truncated > 0)
 		fprintf(stderr, "%llu datagram%s truncated\n", st->truncated,
 		    st->truncated == 1 ? "" : "s");
-	if (o->c.verbose)
+	if (cli_common.verbose)
 		fprintf(stderr, "%llu bytes in %.3f s (%.0f datagrams/s)\n",
 		    st->bytes, secs, secs > 0 ? (double)st->received / secs :
 		    0.0);
@@ -445,8 +395,8 @@ serve(struct state *st, const sigset_t *waitmask)
 		double wait = -1;
 		int r;
 
-		if (o->c.timeout >= 0) {
-			wait = idle_since + o->c.timeout - udp_now();
+		if (cli_common.timeout >= 0) {
+			wait = idle_since + cli_common.timeout - udp_now();
 			if (wait < 0)
 				wait = 0;
 		}
@@ -475,8 +425,7 @@ serve(struct state *st, const sigset_t *waitmask)
 static int
 main_udp_listen(int argc, char **argv)
 {
-	struct opts o = { .port = "6667", .bufsize = BUFSIZE_DEFAULT,
-	    .c.timeout = -1 };
+	struct opts *o = &opt;
 	struct state st;
 	struct sigaction sa;
 	struct sk_error err;
@@ -486,9 +435,9 @@ main_udp_listen(int argc, char **argv)
 	char q[96];
 
 	memset(&st, 0, sizeof(st));
-	st.o = &o;
-	first = cli_parse(argc, argv, on_option, &o);
-	if ((status = validate(&o, &st, argc - first)) != EXIT_OK)
+	st.o = o;
+	first = cli_parse(argc, argv);
+	if ((status = validate(o, &st, argc - first)) != EXIT_OK)
 		return status;
 
 	/* SIGINT and SIGTERM are let in only while waiting, so that none
@@ -507,7 +456,7 @@ main_udp_listen(int argc, char **argv)
 
 	st.discard = udp_stdout_discarded();
 	st.start = udp_now();
-	if (sk_dgram_batch_init(&st.b, SK_UDP_BATCH, (size_t)o.bufsize,
+	if (sk_dgram_batch_init(&st.b, SK_UDP_BATCH, (size_t)o->bufsize,
 	    &err) == -1)
 		status = cli_fail("memory", &err);
 	else if ((status = setup(&st)) == EXIT_OK) {
@@ -518,8 +467,8 @@ main_udp_listen(int argc, char **argv)
 	for (i = 0; i < st.n; i++) {
 		if (st.joined[i] &&
 		    sk_udp_leave(&st.s[i], &st.group, st.ifindex, &err) == -1)
-			cli_warn("leave %s: %s", cli_quote(o.group,
-			    strlen(o.group), q, sizeof(q)), err.message);
+			cli_warn("leave %s: %s", cli_quote(o->group,
+			    strlen(o->group), q, sizeof(q)), err.message);
 		(void)sk_socket_close(&st.s[i], NULL);
 	}
 	sk_dgram_batch_free(&st.b);

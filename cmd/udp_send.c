@@ -23,11 +23,6 @@
 #include "cli.h"
 #include "udp.h"
 
-enum {
-	OPT_COUNT = OPT_FIRST_PRIVATE, OPT_RATE, OPT_BROADCAST, OPT_TTL,
-	OPT_REPLY, OPT_SIZE, OPT_LITERAL, OPT_INTERFACE
-};
-
 #define MAX_MESSAGES	1024
 #define MAX_DGRAM	65535		/* no UDP payload can be longer */
 #define MAX_LITERAL	(4 * MAX_DGRAM + 3)	/* b'\xff...' */
@@ -35,33 +30,48 @@ enum {
 #define SNDBUF_DEFAULT	(4 << 20)
 #define RATE_MAX	1e9
 
+struct opts {
+	struct cli_list msgs;
+	long long count;
+	long long size;		/* -1: no --size */
+	bool literal;
+	double rate;		/* 0: as fast as possible */
+	bool broadcast;
+	long long ttl;		/* -1: the default */
+	const char *iface;
+	bool reply;
+	const char *host;
+	struct cli_port port;
+};
+
+/* The options, as the table below fills them. */
+static struct opts opt = { .count = 1, .size = -1, .ttl = -1,
+	.port = CLI_PORT_INIT(6667) };
+
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("IPv4 only"),
 	CLI_OPT_IPV6("IPv6 only"),
-	{ 'm', "message", required_argument, "MESSAGE",
+	CLI_LIST('m', "message", &opt.msgs, "MESSAGE", MAX_MESSAGES,
 	    "send MESSAGE as one datagram (repeatable; default: stdin "
-	    "lines)", NULL },
-	{ OPT_COUNT, "count", required_argument, "N",
-	    "send each datagram N times (default 1)", NULL },
-	{ OPT_SIZE, "size", required_argument, "BYTES",
-	    "send generated payloads of BYTES each (with --count)", NULL },
-	{ OPT_LITERAL, "literal", no_argument, NULL,
-	    "each MESSAGE and line is a Python bytes literal, b'\\x00'",
-	    NULL },
-	{ OPT_RATE, "rate", required_argument, "PPS",
-	    "send PPS datagrams a second, evenly spaced", NULL },
-	{ OPT_BROADCAST, "broadcast", no_argument, NULL,
-	    "SO_BROADCAST; HOST defaults to <broadcast>", NULL },
-	{ OPT_TTL, "ttl", required_argument, "N",
-	    "the TTL or hop limit (multicast: 0..255)", NULL },
-	{ OPT_INTERFACE, "interface", required_argument, "IFACE",
-	    "send multicast datagrams out of IFACE", NULL },
-	{ OPT_REPLY, "reply", no_argument, NULL,
-	    "wait for a reply to each datagram and print it", NULL },
-	{ 'w', "timeout", required_argument, "SECONDS",
-	    "wait at most SECONDS for each reply or send", NULL },
-	{ 'v', "verbose", no_argument, NULL,
-	    "a summary on stderr: datagrams, bytes, rate", NULL },
+	    "lines)"),
+	CLI_INT(0, "count", &opt.count, "N", 1, LLONG_MAX,
+	    "send each datagram N times (default 1)"),
+	CLI_INT(0, "size", &opt.size, "BYTES", 0, MAX_DGRAM,
+	    "send generated payloads of BYTES each (with --count)"),
+	CLI_FLAG(0, "literal", &opt.literal,
+	    "each MESSAGE and line is a Python bytes literal, b'\\x00'"),
+	CLI_SECONDS_POS(0, "rate", &opt.rate, "PPS",
+	    "send PPS datagrams a second, evenly spaced"),
+	CLI_FLAG(0, "broadcast", &opt.broadcast,
+	    "SO_BROADCAST; HOST defaults to <broadcast>"),
+	CLI_INT(0, "ttl", &opt.ttl, "N", 0, 255,
+	    "the TTL or hop limit (multicast: 0..255)"),
+	CLI_STRING(0, "interface", &opt.iface, "IFACE",
+	    "send multicast datagrams out of IFACE"),
+	CLI_FLAG(0, "reply", &opt.reply,
+	    "wait for a reply to each datagram and print it"),
+	CLI_OPT_TIMEOUT("wait at most SECONDS for each reply or send"),
+	CLI_OPT_VERBOSE_HELP("a summary on stderr: datagrams, bytes, rate"),
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
 	CLI_OPT_END
@@ -83,21 +93,6 @@ const struct cli_command cmd_udp_send = {
 	main_udp_send
 };
 
-struct opts {
-	struct udp_common c;
-	const char *msgs[MAX_MESSAGES];
-	size_t nmsgs;
-	long long count;
-	long long size;		/* -1: no --size */
-	bool literal;
-	double rate;		/* 0: as fast as possible */
-	bool broadcast;
-	long long ttl;		/* -1: the default */
-	const char *iface;
-	bool reply;
-	const char *host;
-	const char *port;
-};
 
 /* A batch being filled, with a label for each datagram's messages. */
 struct state {
@@ -122,57 +117,6 @@ struct state {
 	struct sk_json j;
 };
 
-static int
-on_option(void *ctx, int val, const char *arg)
-{
-	struct opts *o = ctx;
-	struct sk_error err;
-	char q[96];
-
-	switch (udp_common_option(&o->c, val, arg)) {
-	case 1:
-		return 0;
-	case -1:
-		return -1;
-	}
-	switch (val) {
-	case 'm':
-		if (o->nmsgs == MAX_MESSAGES)
-			return cli_usage("--message: at most %d",
-			    MAX_MESSAGES), -1;
-		o->msgs[o->nmsgs++] = arg;
-		break;
-	case OPT_COUNT:
-		return cli_number("--count", arg, 1, LLONG_MAX, &o->count);
-	case OPT_SIZE:
-		return cli_number("--size", arg, 0, MAX_DGRAM, &o->size);
-	case OPT_LITERAL:
-		o->literal = true;
-		break;
-	case OPT_RATE:
-		if (sk_parse_seconds(arg, &o->rate, &err) == -1 ||
-		    o->rate <= 0 || o->rate > RATE_MAX)
-			return cli_usage("--rate: %s: %s", cli_quote(arg,
-			    strlen(arg), q, sizeof(q)), o->rate <= 0 ?
-			    "must be above 0" : err.message), -1;
-		break;
-	case OPT_BROADCAST:
-		o->broadcast = true;
-		break;
-	case OPT_TTL:
-		return cli_number("--ttl", arg, 0, 255, &o->ttl);
-	case OPT_INTERFACE:
-		o->iface = arg;
-		break;
-	case OPT_REPLY:
-		o->reply = true;
-		break;
-	default:
-		return -1;
-	}
-	return 0;
-}
-
 /* Record a failure: its exit status counts if it is the first. */
 static void
 failed(struct state *st, int status)
@@ -191,22 +135,17 @@ validate(struct opts *o, struct state *st, int nargs, char **args)
 
 	if (nargs > 2)
 		return cli_usage("too many arguments: HOST [PORT]");
-	if (udp_common_check(&o->c) != EXIT_OK)
-		return EXIT_USAGE;
-	if (o->size >= 0 && o->nmsgs > 0)
+	if (o->size >= 0 && o->msgs.n > 0)
 		return cli_usage("cannot use --size with --message");
 	if (o->size >= 0 && o->literal)
 		return cli_usage("cannot use --size with --literal");
 	o->host = nargs > 0 ? args[0] : o->broadcast ? "<broadcast>" :
 	    "localhost";
-	if (nargs > 1) {
-		if (cli_port("PORT", args[1], "udp") == -1)
-			return EXIT_USAGE;
-		o->port = args[1];
-	}
+	if (nargs > 1 && cli_port("PORT", args[1], "udp", &o->port) == -1)
+		return EXIT_USAGE;
 	if (strcmp(o->host, "<broadcast>") == 0)
 		o->broadcast = true;
-	if (o->broadcast && o->c.v6)
+	if (o->broadcast && cli_common.family == AF_INET6)
 		return cli_usage("cannot use --broadcast with --ipv6: IPv6 "
 		    "has no broadcast");
 	if (o->iface != NULL &&
@@ -214,20 +153,20 @@ validate(struct opts *o, struct state *st, int nargs, char **args)
 		return cli_usage("--interface: %s: %s", cli_quote(o->iface,
 		    strlen(o->iface), q, sizeof(q)), err.message);
 	/* -m bytes literals are decoded now: a bad one is a usage error. */
-	if (o->literal && o->nmsgs > 0) {
-		if ((st->arena = malloc(o->nmsgs * (size_t)MAX_DGRAM)) == NULL)
+	if (o->literal && o->msgs.n > 0) {
+		if ((st->arena = malloc(o->msgs.n * (size_t)MAX_DGRAM)) == NULL)
 			return cli_fail("memory", &(struct sk_error){
 			    SK_ERR_OS, ENOMEM, "Cannot allocate memory" });
 		st->slot = MAX_DGRAM;
 	}
-	for (i = 0; o->literal && i < o->nmsgs; i++) {
-		size_t len = strlen(o->msgs[i]);
-		ssize_t n = sk_bytes_unrepr(o->msgs[i], len,
+	for (i = 0; o->literal && i < o->msgs.n; i++) {
+		size_t len = strlen(o->msgs.items[i]);
+		ssize_t n = sk_bytes_unrepr(o->msgs.items[i], len,
 		    st->arena + i * st->slot, st->slot, &err);
 
 		if (n < 0)
 			return cli_usage("--message: %s: %s",
-			    cli_quote(o->msgs[i], len, q, sizeof(q)),
+			    cli_quote(o->msgs.items[i], len, q, sizeof(q)),
 			    err.message);
 		st->msglen[i] = (size_t)n;
 	}
@@ -293,7 +232,8 @@ send_batch(struct state *st)
 		/* The send buffer is full: wait for room, up to -w. */
 		if (err.kind == SK_ERR_OS && (err.code == EAGAIN ||
 		    err.code == EWOULDBLOCK)) {
-			if (sk_socket_poll(&st->s, 1, POLLOUT, st->o->c.timeout,
+			if (sk_socket_poll(&st->s, 1, POLLOUT,
+			    cli_common.timeout,
 			    NULL, NULL, &err) >= 0 || (err.kind == SK_ERR_OS &&
 			    err.code == EINTR))
 				continue;
@@ -322,17 +262,16 @@ send_batch(struct state *st)
 static int
 await_reply(struct state *st, double sent_at)
 {
-	const struct opts *o = st->o;
 	struct sk_error err;
 	short rev;
 	char addr[SK_ADDRSTRLEN];
 
 	for (;;) {
-		double left = o->c.timeout < 0 ? -1 : sent_at + o->c.timeout -
-		    udp_now();
+		double w = cli_common.timeout;
+		double left = w < 0 ? -1 : sent_at + w - udp_now();
 
 		if (sk_socket_poll(&st->s, 1, POLLIN, left < 0 &&
-		    o->c.timeout >= 0 ? 0 : left, NULL, &rev, &err) == -1) {
+		    w >= 0 ? 0 : left, NULL, &rev, &err) == -1) {
 			if (err.kind == SK_ERR_OS && err.code == EINTR)
 				continue;
 			if (err.kind == SK_ERR_TIMEOUT) {
@@ -358,8 +297,8 @@ await_reply(struct state *st, double sent_at)
 			return 0;
 		}
 		st->replies++;
-		if (udp_format(&st->out, &st->j, o->c.json, "Got reply from",
-		    "reply", &st->rb.d[0], "rtt_ms",
+		if (udp_format(&st->out, &st->j, cli_common.json,
+		    "Got reply from", "reply", &st->rb.d[0], "rtt_ms",
 		    (udp_now() - sent_at) * 1000) == -1 ||
 		    udp_flush(&st->out) == -1)
 			return EXIT_OSERR;
@@ -468,10 +407,10 @@ send_messages(struct state *st)
 	int r;
 
 	for (k = 0; k < o->count; k++)
-		for (i = 0; i < o->nmsgs; i++) {
+		for (i = 0; i < o->msgs.n; i++) {
 			const unsigned char *p =
-			    (const unsigned char *)o->msgs[i];
-			size_t len = strlen(o->msgs[i]);
+			    (const unsigned char *)o->msgs.items[i];
+			size_t len = strlen(o->msgs.items[i]);
 
 			if (o->literal) {
 				p = st->arena + i * st->slot;
@@ -609,8 +548,8 @@ open_socket(struct state *st)
 	bool multicast;
 	char addr[SK_ADDRSTRLEN], q[96];
 
-	if (sk_addr_resolve(&st->dst, o->host, o->port, o->c.family, SOCK_DGRAM,
-	    &err) == -1)
+	if (sk_addr_resolve(&st->dst, o->host, o->port.text, cli_common.family,
+	    SOCK_DGRAM, &err) == -1)
 		return cli_fail(cli_quote(o->host, strlen(o->host), q,
 		    sizeof(q)), &err);
 	multicast = sk_addr_is_multicast(&st->dst);
@@ -662,9 +601,9 @@ summary(struct state *st)
 	double secs = udp_now() - st->start;
 	double rate = secs > 0 ? (double)st->sent / secs : 0;
 
-	if (!o->c.verbose)
+	if (!cli_common.verbose)
 		return;
-	if (o->c.json) {
+	if (cli_common.json) {
 		sk_json_begin(&st->j);
 		sk_json_str(&st->j, "event", "summary");
 		sk_json_uint(&st->j, "datagrams", st->sent);
@@ -693,25 +632,24 @@ summary(struct state *st)
 static int
 main_udp_send(int argc, char **argv)
 {
-	struct opts o = { .count = 1, .size = -1, .ttl = -1, .c.timeout = -1,
-	    .port = "6667" };
+	struct opts *o = &opt;
 	struct state st;
 	int first, status;
 	char addr[SK_ADDRSTRLEN];
 
 	memset(&st, 0, sizeof(st));
 	st.s.fd = -1;
-	st.o = &o;
-	first = cli_parse(argc, argv, on_option, &o);
-	status = validate(&o, &st, argc - first, argv + first);
+	st.o = o;
+	first = cli_parse(argc, argv);
+	status = validate(o, &st, argc - first, argv + first);
 	if (status == EXIT_OK && (status = open_socket(&st)) == EXIT_OK) {
 		/* Accurate pacing: wake up on time, not up to 50 us late. */
-		if (o.rate > 0)
+		if (o->rate > 0)
 			(void)prctl(PR_SET_TIMERSLACK, 1UL, 0, 0, 0);
 		st.start = udp_now();
-		if (o.size >= 0)
+		if (o->size >= 0)
 			status = send_generated(&st);
-		else if (o.nmsgs > 0)
+		else if (o->msgs.n > 0)
 			status = send_messages(&st);
 		else
 			status = send_stdin(&st);

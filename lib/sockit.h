@@ -18,6 +18,7 @@
 #define SOCKIT_H
 
 #include <sys/types.h>
+#include <sys/select.h>	/* sigset_t, without _POSIX_C_SOURCE */
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <netinet/in.h>
@@ -34,6 +35,18 @@ extern "C" {
 #endif
 
 #define SK_VERSION "0.1.0"
+
+/*
+ * SK_API marks what the shared library exports: it is built with
+ * -fvisibility=hidden, so a function without it stays inside the library.
+ */
+#ifndef SK_API
+#if defined(__GNUC__) && __GNUC__ >= 4
+#define SK_API __attribute__((visibility("default")))
+#else
+#define SK_API
+#endif
+#endif
 
 /*
  * Errors: the four documented exception kinds, plus ValueError for the
@@ -62,7 +75,7 @@ struct sk_error {
 
 /* Fill err (if not NULL) and return -1.  message may be NULL for the
  * system's own text for that kind and code. */
-int sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
+SK_API int sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
     const char *message);
 #ifdef __clang_analyzer__
 /* The static analyzer sees one file at a time: tell it the result. */
@@ -70,9 +83,9 @@ int sk_error_set(struct sk_error *err, enum sk_error_kind kind, int code,
 	(sk_error_set((err), (kind), (code), (message)), -1)
 #endif
 /* Clear err to SK_ERR_NONE. */
-void sk_error_clear(struct sk_error *err);
+SK_API void sk_error_clear(struct sk_error *err);
 /* The kind's name as the reference spells it: "error", "gaierror", ... */
-const char *sk_error_kind_name(enum sk_error_kind kind);
+SK_API const char *sk_error_kind_name(enum sk_error_kind kind);
 
 /*
  * Timeouts are seconds as a double.  SK_TIMEOUT_NONE (any negative value)
@@ -82,9 +95,9 @@ const char *sk_error_kind_name(enum sk_error_kind kind);
 #define SK_TIMEOUT_NONE (-1.0)
 
 /* socket.getdefaulttimeout(): the timeout given to new socket objects. */
-double sk_getdefaulttimeout(void);
+SK_API double sk_getdefaulttimeout(void);
 /* socket.setdefaulttimeout(): negative means None. */
-void sk_setdefaulttimeout(double timeout);
+SK_API void sk_setdefaulttimeout(double timeout);
 
 /*
  * Addresses: one type for every family, in the spirit of busybox's
@@ -113,8 +126,8 @@ struct sk_addr {
  * SOCK_DGRAM or 0.  Returns -1 with SK_ERR_GAIERROR when it does not
  * resolve.
  */
-int sk_addr_resolve(struct sk_addr *out, const char *host, const char *port,
-    int family, int socktype, struct sk_error *err);
+SK_API int sk_addr_resolve(struct sk_addr *out, const char *host,
+    const char *port, int family, int socktype, struct sk_error *err);
 /*
  * Parse one address argument: "HOST:PORT", "[V6]:PORT", "V6" alone is not
  * accepted without brackets when a port follows; the reference's tuple
@@ -123,33 +136,35 @@ int sk_addr_resolve(struct sk_addr *out, const char *host, const char *port,
  * are resolved as sk_addr_resolve does.  Returns -1 on a malformed string
  * (SK_ERR_VALUE) or a failed resolution.
  */
-int sk_addr_parse(struct sk_addr *out, const char *text, int family,
+SK_API int sk_addr_parse(struct sk_addr *out, const char *text, int family,
     int socktype, struct sk_error *err);
 /* An AF_UNIX address for PATH; a leading '@' makes a Linux abstract name.
  * Returns -1 (SK_ERR_VALUE) when PATH is too long. */
-int sk_addr_unix(struct sk_addr *out, const char *path, struct sk_error *err);
+SK_API int sk_addr_unix(struct sk_addr *out, const char *path,
+    struct sk_error *err);
 /* Fill out from a raw sockaddr of length len.  Returns -1 if it is too long. */
-int sk_addr_from_sockaddr(struct sk_addr *out, const struct sockaddr *sa,
+SK_API int sk_addr_from_sockaddr(struct sk_addr *out, const struct sockaddr *sa,
     socklen_t len, struct sk_error *err);
 /* The address family, AF_UNSPEC for an empty address. */
-int sk_addr_family(const struct sk_addr *addr);
+SK_API int sk_addr_family(const struct sk_addr *addr);
 /* The port (host order), 0 for families without one. */
-unsigned int sk_addr_port(const struct sk_addr *addr);
+SK_API unsigned int sk_addr_port(const struct sk_addr *addr);
 /* Set the port of an AF_INET or AF_INET6 address. */
-void sk_addr_set_port(struct sk_addr *addr, unsigned int port);
+SK_API void sk_addr_set_port(struct sk_addr *addr, unsigned int port);
 /* The host part as text: "127.0.0.1", "fe80::1%lo", the AF_UNIX path.
  * Returns the length written, or -1 if buf is too small. */
-int sk_addr_host(const struct sk_addr *addr, char *buf, size_t size);
+SK_API int sk_addr_host(const struct sk_addr *addr, char *buf, size_t size);
 /*
  * The reference's notation: ('127.0.0.1', 50007), ('::1', 50007, 0, 0),
  * '/tmp/s' for a path, b'\x00name' for an abstract name.  Always
  * NUL-terminates; returns the length it needed (as snprintf does).
  */
-size_t sk_addr_format(const struct sk_addr *addr, char *buf, size_t size);
+SK_API size_t sk_addr_format(const struct sk_addr *addr, char *buf,
+    size_t size);
 /* As sk_addr_format, but an IPv6 scope only as the tuple's scope id, as
  * Python 3.7 and later print an address they received:
  * ('fe80::1', 22, 0, 2), never 'fe80::1%eth0'. */
-size_t sk_addr_format_noscope(const struct sk_addr *addr, char *buf,
+SK_API size_t sk_addr_format_noscope(const struct sk_addr *addr, char *buf,
     size_t size);
 
 /*
@@ -165,51 +180,53 @@ struct sk_socket {
 
 /* socket.socket(family, type, proto): a new socket in the default timeout
  * mode.  Returns -1 (SK_ERR_OS) on failure; s->fd is then -1. */
-int sk_socket_open(struct sk_socket *s, int family, int type, int proto,
+SK_API int sk_socket_open(struct sk_socket *s, int family, int type, int proto,
     struct sk_error *err);
 /* socket.fromfd(): a socket object over dup(fd), in blocking mode. */
-int sk_socket_fromfd(struct sk_socket *s, int fd, int family, int type,
+SK_API int sk_socket_fromfd(struct sk_socket *s, int fd, int family, int type,
     int proto, struct sk_error *err);
 /* socket.socketpair(): family AF_UNSPEC means AF_UNIX, type 0 SOCK_STREAM. */
-int sk_socketpair(struct sk_socket pair[2], int family, int type, int proto,
-    struct sk_error *err);
+SK_API int sk_socketpair(struct sk_socket pair[2], int family, int type,
+    int proto, struct sk_error *err);
 
 /* accept(): conn gets the new socket (in the default timeout mode, as
  * Python gives it), peer its address (peer may be NULL). */
-int sk_socket_accept(struct sk_socket *s, struct sk_socket *conn,
+SK_API int sk_socket_accept(struct sk_socket *s, struct sk_socket *conn,
     struct sk_addr *peer, struct sk_error *err);
-int sk_socket_bind(struct sk_socket *s, const struct sk_addr *addr,
+SK_API int sk_socket_bind(struct sk_socket *s, const struct sk_addr *addr,
     struct sk_error *err);
 /* close(): idempotent; returns -1 only when close(2) reports an error. */
-int sk_socket_close(struct sk_socket *s, struct sk_error *err);
+SK_API int sk_socket_close(struct sk_socket *s, struct sk_error *err);
 /* connect(): subject to the timeout mode (non-blocking connect and poll). */
-int sk_socket_connect(struct sk_socket *s, const struct sk_addr *addr,
+SK_API int sk_socket_connect(struct sk_socket *s, const struct sk_addr *addr,
     struct sk_error *err);
 /* connect_ex(): 0 or the errno value of the failed connect; EWOULDBLOCK in
  * timeout mode when the timeout passed. */
-int sk_socket_connect_ex(struct sk_socket *s, const struct sk_addr *addr);
+SK_API int sk_socket_connect_ex(struct sk_socket *s,
+    const struct sk_addr *addr);
 /* detach(): the fd, leaving the object closed without closing the fd. */
-int sk_socket_detach(struct sk_socket *s);
+SK_API int sk_socket_detach(struct sk_socket *s);
 /* fileno(): the fd, -1 once closed. */
-int sk_socket_fileno(const struct sk_socket *s);
-int sk_socket_getpeername(struct sk_socket *s, struct sk_addr *addr,
+SK_API int sk_socket_fileno(const struct sk_socket *s);
+SK_API int sk_socket_getpeername(struct sk_socket *s, struct sk_addr *addr,
     struct sk_error *err);
-int sk_socket_getsockname(struct sk_socket *s, struct sk_addr *addr,
+SK_API int sk_socket_getsockname(struct sk_socket *s, struct sk_addr *addr,
     struct sk_error *err);
 /* getsockopt(level, opt, buflen): *len in, bytes stored out. */
-int sk_socket_getsockopt(struct sk_socket *s, int level, int opt, void *buf,
-    socklen_t *len, struct sk_error *err);
+SK_API int sk_socket_getsockopt(struct sk_socket *s, int level, int opt,
+    void *buf, socklen_t *len, struct sk_error *err);
 /* getsockopt(level, opt): the integer form. */
-int sk_socket_getsockopt_int(struct sk_socket *s, int level, int opt,
+SK_API int sk_socket_getsockopt_int(struct sk_socket *s, int level, int opt,
     int *value, struct sk_error *err);
-int sk_socket_setsockopt(struct sk_socket *s, int level, int opt,
+SK_API int sk_socket_setsockopt(struct sk_socket *s, int level, int opt,
     const void *buf, socklen_t len, struct sk_error *err);
-int sk_socket_setsockopt_int(struct sk_socket *s, int level, int opt,
+SK_API int sk_socket_setsockopt_int(struct sk_socket *s, int level, int opt,
     int value, struct sk_error *err);
-int sk_socket_listen(struct sk_socket *s, int backlog, struct sk_error *err);
+SK_API int sk_socket_listen(struct sk_socket *s, int backlog,
+    struct sk_error *err);
 /* makefile(mode): a stdio stream over dup(fd).  The socket must be in
  * blocking mode (SK_ERR_VALUE otherwise).  Returns NULL on failure. */
-FILE *sk_socket_makefile(struct sk_socket *s, const char *mode,
+SK_API FILE *sk_socket_makefile(struct sk_socket *s, const char *mode,
     struct sk_error *err);
 
 /* A received buffer owned by the caller (free with sk_bytes_free). */
@@ -217,37 +234,40 @@ struct sk_bytes {
 	unsigned char *data;
 	size_t len;
 };
-void sk_bytes_free(struct sk_bytes *b);
+SK_API void sk_bytes_free(struct sk_bytes *b);
 
 /* recv(bufsize, flags): allocates out->data.  out->len 0 means EOF. */
-ssize_t sk_socket_recv(struct sk_socket *s, size_t bufsize, int flags,
+SK_API ssize_t sk_socket_recv(struct sk_socket *s, size_t bufsize, int flags,
     struct sk_bytes *out, struct sk_error *err);
 /* recvfrom(bufsize, flags): as recv, and the sender's address. */
-ssize_t sk_socket_recvfrom(struct sk_socket *s, size_t bufsize, int flags,
-    struct sk_bytes *out, struct sk_addr *from, struct sk_error *err);
+SK_API ssize_t sk_socket_recvfrom(struct sk_socket *s, size_t bufsize,
+    int flags, struct sk_bytes *out, struct sk_addr *from,
+    struct sk_error *err);
 /* recv_into(buffer, nbytes, flags): returns bytes stored, 0 at EOF. */
-ssize_t sk_socket_recv_into(struct sk_socket *s, void *buf, size_t nbytes,
-    int flags, struct sk_error *err);
+SK_API ssize_t sk_socket_recv_into(struct sk_socket *s, void *buf,
+    size_t nbytes, int flags, struct sk_error *err);
 /* recvfrom_into(buffer, nbytes, flags). */
-ssize_t sk_socket_recvfrom_into(struct sk_socket *s, void *buf, size_t nbytes,
-    int flags, struct sk_addr *from, struct sk_error *err);
+SK_API ssize_t sk_socket_recvfrom_into(struct sk_socket *s, void *buf,
+    size_t nbytes, int flags, struct sk_addr *from, struct sk_error *err);
 /* send(): the bytes sent, possibly fewer than len. */
-ssize_t sk_socket_send(struct sk_socket *s, const void *buf, size_t len,
+SK_API ssize_t sk_socket_send(struct sk_socket *s, const void *buf, size_t len,
     int flags, struct sk_error *err);
 /* sendall(): everything or -1; in timeout mode the timeout bounds the
  * whole call, as in Python 3.5 and later. */
-int sk_socket_sendall(struct sk_socket *s, const void *buf, size_t len,
+SK_API int sk_socket_sendall(struct sk_socket *s, const void *buf, size_t len,
     int flags, struct sk_error *err);
-ssize_t sk_socket_sendto(struct sk_socket *s, const void *buf, size_t len,
-    int flags, const struct sk_addr *to, struct sk_error *err);
+SK_API ssize_t sk_socket_sendto(struct sk_socket *s, const void *buf,
+    size_t len, int flags, const struct sk_addr *to, struct sk_error *err);
 /* setblocking(flag): same as settimeout(None) or settimeout(0). */
-int sk_socket_setblocking(struct sk_socket *s, bool flag, struct sk_error *err);
+SK_API int sk_socket_setblocking(struct sk_socket *s, bool flag,
+    struct sk_error *err);
 /* settimeout(value): negative is None.  Timeout mode sets O_NONBLOCK. */
-int sk_socket_settimeout(struct sk_socket *s, double timeout,
+SK_API int sk_socket_settimeout(struct sk_socket *s, double timeout,
     struct sk_error *err);
 /* gettimeout(): SK_TIMEOUT_NONE, 0 or seconds. */
-double sk_socket_gettimeout(const struct sk_socket *s);
-int sk_socket_shutdown(struct sk_socket *s, int how, struct sk_error *err);
+SK_API double sk_socket_gettimeout(const struct sk_socket *s);
+SK_API int sk_socket_shutdown(struct sk_socket *s, int how,
+    struct sk_error *err);
 
 /*
  * Module functions: the resolver.
@@ -258,7 +278,7 @@ int sk_socket_shutdown(struct sk_socket *s, int how, struct sk_error *err);
  * reported.  timeout SK_TIMEOUT_DEFAULT uses getdefaulttimeout().
  * source_host and source_port may be NULL. */
 #define SK_TIMEOUT_DEFAULT (-2.0)
-int sk_create_connection(struct sk_socket *s, const char *host,
+SK_API int sk_create_connection(struct sk_socket *s, const char *host,
     const char *port, double timeout, const char *source_host,
     const char *source_port, int family, struct sk_error *err);
 
@@ -275,13 +295,13 @@ struct sk_addrinfo {
  * the results (free with sk_addrinfo_free); returns their count or -1
  * (SK_ERR_GAIERROR, or SK_ERR_OS for EAI_SYSTEM).  host or port may be
  * NULL, as Python's None. */
-ssize_t sk_getaddrinfo(const char *host, const char *port, int family,
+SK_API ssize_t sk_getaddrinfo(const char *host, const char *port, int family,
     int type, int proto, int flags, struct sk_addrinfo **out,
     struct sk_error *err);
-void sk_addrinfo_free(struct sk_addrinfo *ai, size_t n);
+SK_API void sk_addrinfo_free(struct sk_addrinfo *ai, size_t n);
 
 /* getnameinfo(sockaddr, flags): host and service as text. */
-int sk_getnameinfo(const struct sk_addr *addr, int flags, char *host,
+SK_API int sk_getnameinfo(const struct sk_addr *addr, int flags, char *host,
     size_t hostlen, char *serv, size_t servlen, struct sk_error *err);
 
 /* The (hostname, aliaslist, ipaddrlist) triple. */
@@ -292,34 +312,36 @@ struct sk_hostent {
 	char **addrs;		/* as text */
 	size_t naddrs;
 };
-void sk_hostent_free(struct sk_hostent *h);
+SK_API void sk_hostent_free(struct sk_hostent *h);
 
 /* gethostbyname(name): the first IPv4 address, as text, into buf. */
-int sk_gethostbyname(const char *name, char *buf, size_t size,
+SK_API int sk_gethostbyname(const char *name, char *buf, size_t size,
     struct sk_error *err);
 /* gethostbyname_ex(name): IPv4 only, as documented. */
-int sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
+SK_API int sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
     struct sk_error *err);
 /* gethostbyaddr(ip_address): IPv4 or IPv6; a name is resolved first. */
-int sk_gethostbyaddr(const char *address, struct sk_hostent *out,
+SK_API int sk_gethostbyaddr(const char *address, struct sk_hostent *out,
     struct sk_error *err);
 /* getfqdn(name): the first name with a period among the hostname and
  * aliases gethostbyaddr gives, else the hostname; "" means this host.
  * Never fails for a name that does not resolve (it returns the name). */
-int sk_getfqdn(const char *name, char *buf, size_t size, struct sk_error *err);
-int sk_gethostname(char *buf, size_t size, struct sk_error *err);
+SK_API int sk_getfqdn(const char *name, char *buf, size_t size,
+    struct sk_error *err);
+SK_API int sk_gethostname(char *buf, size_t size, struct sk_error *err);
 /* getservbyname(name, proto): proto NULL matches any. */
-int sk_getservbyname(const char *name, const char *proto, int *port,
+SK_API int sk_getservbyname(const char *name, const char *proto, int *port,
     struct sk_error *err);
 /* getservbyport(port, proto). */
-int sk_getservbyport(int port, const char *proto, char *buf, size_t size,
+SK_API int sk_getservbyport(int port, const char *proto, char *buf, size_t size,
     struct sk_error *err);
 /* getprotobyname(name), and the number-to-name direction. */
-int sk_getprotobyname(const char *name, int *proto, struct sk_error *err);
-int sk_getprotobynumber(int proto, char *buf, size_t size,
+SK_API int sk_getprotobyname(const char *name, int *proto,
+    struct sk_error *err);
+SK_API int sk_getprotobynumber(int proto, char *buf, size_t size,
     struct sk_error *err);
 /* has_ipv6: whether this system can make an AF_INET6 socket. */
-bool sk_has_ipv6(void);
+SK_API bool sk_has_ipv6(void);
 
 /*
  * Module functions: conversions.
@@ -327,39 +349,42 @@ bool sk_has_ipv6(void);
 
 /* htons/ntohs/htonl/ntohl with Python's range checks: x must fit the
  * unsigned type, else -1 with SK_ERR_VALUE (OverflowError). */
-int sk_htons(long long x, uint16_t *out, struct sk_error *err);
-int sk_ntohs(long long x, uint16_t *out, struct sk_error *err);
-int sk_htonl(long long x, uint32_t *out, struct sk_error *err);
-int sk_ntohl(long long x, uint32_t *out, struct sk_error *err);
+SK_API int sk_htons(long long x, uint16_t *out, struct sk_error *err);
+SK_API int sk_ntohs(long long x, uint16_t *out, struct sk_error *err);
+SK_API int sk_htonl(long long x, uint32_t *out, struct sk_error *err);
+SK_API int sk_ntohl(long long x, uint32_t *out, struct sk_error *err);
 
 /* inet_aton(ip_string): what inet_aton(3) accepts ("127.1").  text[len]
  * must be the terminating NUL; a NUL before it is refused (ValueError). */
-int sk_inet_aton(const char *text, size_t len, unsigned char out[4],
+SK_API int sk_inet_aton(const char *text, size_t len, unsigned char out[4],
     struct sk_error *err);
 /* inet_ntoa(packed): len must be 4 (SK_ERR_OS otherwise, as documented).
  * buf needs 16 bytes. */
-int sk_inet_ntoa(const unsigned char *packed, size_t len, char *buf,
+SK_API int sk_inet_ntoa(const unsigned char *packed, size_t len, char *buf,
     size_t size, struct sk_error *err);
 /* inet_pton(family, ip_string): *outlen gets 4 or 16; out needs 16.
  * text[len] must be the terminating NUL, as for sk_inet_aton. */
-int sk_inet_pton(int family, const char *text, size_t len,
+SK_API int sk_inet_pton(int family, const char *text, size_t len,
     unsigned char out[16], size_t *outlen, struct sk_error *err);
 /* inet_ntop(family, packed): len must fit the family (SK_ERR_VALUE). */
-int sk_inet_ntop(int family, const unsigned char *packed, size_t len,
+SK_API int sk_inet_ntop(int family, const unsigned char *packed, size_t len,
     char *buf, size_t size, struct sk_error *err);
 
 /*
- * Numbers and names from the command line (strtonum-style, never atoi).
+ * Numbers and names from the command line (num.c: strtonum-style, never
+ * atoi).
  */
 
 /* A decimal or 0x-hex integer in [min, max]. */
-int sk_parse_integer(const char *text, long long min, long long max,
+SK_API int sk_parse_integer(const char *text, long long min, long long max,
     long long *out, struct sk_error *err);
-/* A port: a number 0..65535 or a service name (for proto, NULL any). */
-int sk_parse_port(const char *text, const char *proto, unsigned int *out,
+/* A port: decimal digits, 0..65535 (no sign, no 0x), or a service name
+ * (for proto, NULL any). */
+SK_API int sk_parse_port(const char *text, const char *proto, unsigned int *out,
     struct sk_error *err);
 /* Seconds: a non-negative decimal number, at most 10^9. */
-int sk_parse_seconds(const char *text, double *out, struct sk_error *err);
+SK_API int sk_parse_seconds(const char *text, double *out,
+    struct sk_error *err);
 
 /*
  * Bytes and text.
@@ -367,21 +392,21 @@ int sk_parse_seconds(const char *text, double *out, struct sk_error *err);
 
 /* Python's repr(bytes): b'...' with Python's choice of quotes and escapes.
  * Always NUL-terminates; returns the length it needed (at most 4n+3). */
-size_t sk_bytes_repr(const void *data, size_t n, char *buf, size_t size);
+SK_API size_t sk_bytes_repr(const void *data, size_t n, char *buf, size_t size);
 /* Parse a bytes literal (b'\x7f\x00...') as sk_bytes_repr writes it, and
  * the other escapes Python accepts in one.  Returns bytes stored, or -1
  * (SK_ERR_VALUE). */
-ssize_t sk_bytes_unrepr(const char *text, size_t len, unsigned char *out,
+SK_API ssize_t sk_bytes_unrepr(const char *text, size_t len, unsigned char *out,
     size_t size, struct sk_error *err);
 /* Lowercase hex of n bytes; buf needs 2n+1.  Returns 2n. */
-size_t sk_hex_encode(const void *data, size_t n, char *buf);
+SK_API size_t sk_hex_encode(const void *data, size_t n, char *buf);
 /* Hex digits, with an optional 0x prefix, into out ("" is no bytes).
  * Returns bytes stored or -1 (SK_ERR_VALUE: odd length, bad digit, too
  * long). */
-ssize_t sk_hex_decode(const char *text, size_t len, unsigned char *out,
+SK_API ssize_t sk_hex_decode(const char *text, size_t len, unsigned char *out,
     size_t size, struct sk_error *err);
 /* Whether the n bytes are valid UTF-8 (RFC 3629). */
-bool sk_utf8_valid(const void *data, size_t n);
+SK_API bool sk_utf8_valid(const void *data, size_t n);
 
 /*
  * A growable byte buffer.
@@ -393,15 +418,15 @@ struct sk_buf {
 };
 /* Make room for more bytes beyond len (and a NUL), so that a caller may
  * write into data + len directly; returns -1 (errno ENOMEM) on failure. */
-int sk_buf_reserve(struct sk_buf *b, size_t more);
+SK_API int sk_buf_reserve(struct sk_buf *b, size_t more);
 /* Append; returns -1 (errno ENOMEM) when memory runs out.  After each
  * sk_buf call, data is NUL-terminated at len. */
-int sk_buf_append(struct sk_buf *b, const void *data, size_t n);
-int sk_buf_putc(struct sk_buf *b, char c);
-int sk_buf_printf(struct sk_buf *b, const char *fmt, ...)
+SK_API int sk_buf_append(struct sk_buf *b, const void *data, size_t n);
+SK_API int sk_buf_putc(struct sk_buf *b, char c);
+SK_API int sk_buf_printf(struct sk_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void sk_buf_reset(struct sk_buf *b);
-void sk_buf_free(struct sk_buf *b);
+SK_API void sk_buf_reset(struct sk_buf *b);
+SK_API void sk_buf_free(struct sk_buf *b);
 
 /*
  * A JSON Lines writer: one object per line, built in a buffer.
@@ -417,36 +442,37 @@ struct sk_json {
 	bool need_comma;
 	bool failed;
 };
-void sk_json_begin(struct sk_json *j);
-void sk_json_str(struct sk_json *j, const char *key, const char *value);
-void sk_json_strn(struct sk_json *j, const char *key, const char *value,
+SK_API void sk_json_begin(struct sk_json *j);
+SK_API void sk_json_str(struct sk_json *j, const char *key, const char *value);
+SK_API void sk_json_strn(struct sk_json *j, const char *key, const char *value,
     size_t n);
-void sk_json_int(struct sk_json *j, const char *key, long long value);
-void sk_json_uint(struct sk_json *j, const char *key, unsigned long long value);
-void sk_json_double(struct sk_json *j, const char *key, double value);
-void sk_json_bool(struct sk_json *j, const char *key, bool value);
-void sk_json_null(struct sk_json *j, const char *key);
+SK_API void sk_json_int(struct sk_json *j, const char *key, long long value);
+SK_API void sk_json_uint(struct sk_json *j, const char *key,
+    unsigned long long value);
+SK_API void sk_json_double(struct sk_json *j, const char *key, double value);
+SK_API void sk_json_bool(struct sk_json *j, const char *key, bool value);
+SK_API void sk_json_null(struct sk_json *j, const char *key);
 /* "data_b64" always, and "data" when the bytes are valid UTF-8. */
-void sk_json_bytes(struct sk_json *j, const void *data, size_t n);
+SK_API void sk_json_bytes(struct sk_json *j, const void *data, size_t n);
 /* An address object {"family":..,"host":..,"port":..} or {"family":
  * "AF_UNIX","path":..}. */
-void sk_json_addr(struct sk_json *j, const char *key,
+SK_API void sk_json_addr(struct sk_json *j, const char *key,
     const struct sk_addr *addr);
-void sk_json_object(struct sk_json *j, const char *key);
-void sk_json_array(struct sk_json *j, const char *key);
+SK_API void sk_json_object(struct sk_json *j, const char *key);
+SK_API void sk_json_array(struct sk_json *j, const char *key);
 /* An array element string (key NULL in the calls above does the same). */
-void sk_json_close_object(struct sk_json *j);
-void sk_json_close_array(struct sk_json *j);
+SK_API void sk_json_close_object(struct sk_json *j);
+SK_API void sk_json_close_array(struct sk_json *j);
 /* Close the top-level object and add '\n'.  Returns -1 if any append
  * failed (ENOMEM). */
-int sk_json_end(struct sk_json *j);
-void sk_json_free(struct sk_json *j);
+SK_API int sk_json_end(struct sk_json *j);
+SK_API void sk_json_free(struct sk_json *j);
 
 /* Names of constants as the reference spells them ("AF_INET",
  * "SOCK_STREAM", "IPPROTO_TCP"), or the number as text in buf. */
-const char *sk_family_name(int family, char *buf, size_t size);
-const char *sk_socktype_name(int type, char *buf, size_t size);
-const char *sk_proto_name(int proto, char *buf, size_t size);
+SK_API const char *sk_family_name(int family, char *buf, size_t size);
+SK_API const char *sk_socktype_name(int type, char *buf, size_t size);
+SK_API const char *sk_proto_name(int proto, char *buf, size_t size);
 
 /*
  * The event loop (in the shape of redis's ae): descriptors with a read
@@ -468,25 +494,25 @@ typedef long long sk_loop_timer_fn(struct sk_loop *loop, long long id,
     void *data);
 typedef void sk_loop_signal_fn(struct sk_loop *loop, int signo, void *data);
 
-struct sk_loop *sk_loop_new(struct sk_error *err);
-void sk_loop_free(struct sk_loop *loop);
+SK_API struct sk_loop *sk_loop_new(struct sk_error *err);
+SK_API void sk_loop_free(struct sk_loop *loop);
 /* Watch fd for mask (replacing an earlier mask for fd). */
-int sk_loop_add(struct sk_loop *loop, int fd, int mask, sk_loop_fd_fn *fn,
-    void *data, struct sk_error *err);
-void sk_loop_del(struct sk_loop *loop, int fd);
+SK_API int sk_loop_add(struct sk_loop *loop, int fd, int mask,
+    sk_loop_fd_fn *fn, void *data, struct sk_error *err);
+SK_API void sk_loop_del(struct sk_loop *loop, int fd);
 /* A timer in ms from now; returns its id (> 0) or -1. */
-long long sk_loop_timer_add(struct sk_loop *loop, long long ms,
+SK_API long long sk_loop_timer_add(struct sk_loop *loop, long long ms,
     sk_loop_timer_fn *fn, void *data, struct sk_error *err);
-void sk_loop_timer_del(struct sk_loop *loop, long long id);
+SK_API void sk_loop_timer_del(struct sk_loop *loop, long long id);
 /* Deliver the signals in set (which the caller has blocked) to fn. */
-int sk_loop_signal(struct sk_loop *loop, const sigset_t *set,
+SK_API int sk_loop_signal(struct sk_loop *loop, const sigset_t *set,
     sk_loop_signal_fn *fn, void *data, struct sk_error *err);
 /* The loop's clock: CLOCK_MONOTONIC in ms, read once per turn. */
-long long sk_loop_now(const struct sk_loop *loop);
+SK_API long long sk_loop_now(const struct sk_loop *loop);
 /* Run until sk_loop_stop; returns 0, or -1 if epoll_wait failed. */
-int sk_loop_run(struct sk_loop *loop, struct sk_error *err);
+SK_API int sk_loop_run(struct sk_loop *loop, struct sk_error *err);
 /* Make sk_loop_run return after the current callback; any thread. */
-void sk_loop_stop(struct sk_loop *loop);
+SK_API void sk_loop_stop(struct sk_loop *loop);
 
 /*
  * The echo server: the reference's, made real.  Every byte a client
@@ -503,14 +529,19 @@ enum sk_echo_event {
 	SK_ECHO_REFUSED,	/* addr: over max_conns, reset at once */
 	SK_ECHO_IDLE,		/* addr, bytes: closed after idle_timeout */
 	SK_ECHO_WARNING,	/* error: e.g. accept paused on EMFILE */
-	SK_ECHO_DENIED		/* addr: refused by the access rules */
+	SK_ECHO_DENIED,		/* addr: refused by the access rules */
+	SK_ECHO_TLS		/* addr, tls: a TLS handshake ended */
 };
+
+struct sk_tls_ctx;
+struct sk_tls_info;
 
 struct sk_echo_info {
 	enum sk_echo_event event;
 	const struct sk_addr *addr;
 	unsigned long long bytes;	/* echoed on this connection */
 	const struct sk_error *error;	/* NULL unless it ended in one */
+	const struct sk_tls_info *tls;	/* SK_ECHO_TLS: its facts */
 };
 
 /* Called for each event; the server serializes the calls. */
@@ -529,6 +560,8 @@ struct sk_echo_config {
 	size_t buffer;		/* per-connection bound; 0: 64 KiB */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
 	const struct sk_acl *acl;	/* who may connect; NULL: anyone */
+	struct sk_tls_ctx *tls;	/* a server context: TLS on every
+				 * connection; NULL: plain */
 	sk_echo_event_fn *on_event;
 	void *data;
 };
@@ -547,19 +580,19 @@ struct sk_echo_stats {
 struct sk_echo_server;
 /* Bind and listen (SK_ECHO_LISTENING for each socket).  Returns NULL
  * with err on failure; nothing is left open. */
-struct sk_echo_server *sk_echo_server_new(const struct sk_echo_config *cfg,
-    struct sk_error *err);
+SK_API struct sk_echo_server *sk_echo_server_new(
+    const struct sk_echo_config *cfg, struct sk_error *err);
 /* Serve until sk_echo_server_stop, a stop signal, or (once) the one
  * client is done.  Returns 0 or -1. */
-int sk_echo_server_run(struct sk_echo_server *srv, struct sk_error *err);
+SK_API int sk_echo_server_run(struct sk_echo_server *srv, struct sk_error *err);
 /* Any thread. */
-void sk_echo_server_stop(struct sk_echo_server *srv);
-void sk_echo_server_stats(const struct sk_echo_server *srv,
+SK_API void sk_echo_server_stop(struct sk_echo_server *srv);
+SK_API void sk_echo_server_stats(const struct sk_echo_server *srv,
     struct sk_echo_stats *st);
 /* The port the listening sockets share (0 for AF_UNIX). */
-unsigned int sk_echo_server_port(const struct sk_echo_server *srv);
+SK_API unsigned int sk_echo_server_port(const struct sk_echo_server *srv);
 /* Close everything (the AF_UNIX socket file is removed). */
-void sk_echo_server_free(struct sk_echo_server *srv);
+SK_API void sk_echo_server_free(struct sk_echo_server *srv);
 
 /*
  * Both ways at once on one socket (relay.c).  Each wait for progress is
@@ -567,7 +600,7 @@ void sk_echo_server_free(struct sk_echo_server *srv);
  */
 /* Send all of out while reading into in until inlen bytes came or EOF;
  * returns the bytes read (fewer than inlen: EOF came first), or -1. */
-ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
+SK_API ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
     size_t outlen, void *in, size_t inlen, struct sk_error *err);
 
 struct sk_relay_stats {
@@ -588,7 +621,7 @@ typedef int sk_relay_out_fn(void *ctx, const void *data, size_t n,
 /* netcat: in_fd (-1: none) to the socket, the socket to out (or, when out
  * is NULL, to out_fd), until the peer's EOF; the input's EOF half-closes
  * the socket (SHUT_WR).  Returns 0 at the peer's EOF, or -1. */
-int sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
+SK_API int sk_socket_relay(struct sk_socket *s, int in_fd, int out_fd,
     sk_relay_out_fn *out, void *ctx, struct sk_relay_stats *st,
     struct sk_error *err);
 
@@ -605,17 +638,17 @@ enum sk_acl_verdict {
 	SK_ACL_DENIED,		/* matched a deny rule */
 	SK_ACL_NOT_ALLOWED	/* there are allow rules and none matched */
 };
-struct sk_acl *sk_acl_new(struct sk_error *err);
-void sk_acl_free(struct sk_acl *acl);
+SK_API struct sk_acl *sk_acl_new(struct sk_error *err);
+SK_API void sk_acl_free(struct sk_acl *acl);
 /* "ADDR" or "ADDR/PREFIX", IPv4 or IPv6; -1 (SK_ERR_VALUE) if malformed. */
-int sk_acl_add(struct sk_acl *acl, const char *spec, bool allow,
+SK_API int sk_acl_add(struct sk_acl *acl, const char *spec, bool allow,
     struct sk_error *err);
 /* One rule per line of the file at path; '#' starts a comment.  On a bad
  * line returns -1 with *lineno set to it (0 for an error opening or
  * reading the file). */
-int sk_acl_load(struct sk_acl *acl, const char *path, bool allow,
+SK_API int sk_acl_load(struct sk_acl *acl, const char *path, bool allow,
     size_t *lineno, struct sk_error *err);
-enum sk_acl_verdict sk_acl_check(const struct sk_acl *acl,
+SK_API enum sk_acl_verdict sk_acl_check(const struct sk_acl *acl,
     const struct sk_addr *peer);
 
 /*
@@ -639,18 +672,17 @@ struct sk_filter;
 /* Compile EXPR with libpcap for LINKTYPE and SNAPLEN; NULL or "" matches
  * every packet.  Returns NULL (SK_ERR_VALUE, libpcap's message) for an
  * expression libpcap refuses. */
-struct sk_filter *
-sk_filter_compile(const char *expr, int linktype,
+SK_API struct sk_filter *sk_filter_compile(const char *expr, int linktype,
     unsigned int snaplen, struct sk_error *err);
 /* Whether P passes F (in user space, for files); the bytes the filter
  * keeps, 0 for none. */
-unsigned int sk_filter_run(const struct sk_filter *f,
+SK_API unsigned int sk_filter_run(const struct sk_filter *f,
     const struct sk_packet *p);
-void sk_filter_free(struct sk_filter *f);
+SK_API void sk_filter_free(struct sk_filter *f);
 
 /* The link type a capture on IFNAME ("any" or NULL: every interface)
  * delivers; -1 (SK_ERR_OS, ENODEV) when there is no such interface. */
-int sk_capture_linktype_for(const char *ifname, struct sk_error *err);
+SK_API int sk_capture_linktype_for(const char *ifname, struct sk_error *err);
 
 struct sk_capture_opts {
 	const char *ifname;	/* NULL or "any": every interface */
@@ -670,35 +702,34 @@ struct sk_capture;
  * copy of each packet is refused in the kernel too (a packet socket sees
  * it twice).  Returns NULL (SK_ERR_OS: EPERM without CAP_NET_RAW, ENODEV
  * for an unknown interface). */
-struct sk_capture *
-sk_capture_open(const struct sk_capture_opts *o,
+SK_API struct sk_capture *sk_capture_open(const struct sk_capture_opts *o,
     struct sk_error *err);
 /* The DLT_* of the packets delivered (DLT_EN10MB, DLT_LINUX_SLL for
  * "any" and non-Ethernet devices, DLT_RAW in IP mode). */
-int sk_capture_linktype(const struct sk_capture *c);
-unsigned int sk_capture_snaplen(const struct sk_capture *c);
+SK_API int sk_capture_linktype(const struct sk_capture *c);
+SK_API unsigned int sk_capture_snaplen(const struct sk_capture *c);
 /* The descriptor to poll for readability. */
-int sk_capture_fd(const struct sk_capture *c);
+SK_API int sk_capture_fd(const struct sk_capture *c);
 /* Called for each packet; a non-zero return stops the batch after it. */
 typedef int (*sk_packet_fn)(void *ctx, const struct sk_packet *p);
 /* Wait up to timeout_ms (negative: forever) for packets and pass each of
  * those ready to fn, in order.  Returns how many were passed (0: the
  * timeout passed), or -1 (SK_ERR_OS; EINTR when a signal came). */
-int sk_capture_next(struct sk_capture *c, int timeout_ms, sk_packet_fn fn,
-    void *ctx, struct sk_error *err);
+SK_API int sk_capture_next(struct sk_capture *c, int timeout_ms,
+    sk_packet_fn fn, void *ctx, struct sk_error *err);
 struct sk_capture_stats {
 	uint64_t received;	/* passed the filter (PACKET_STATISTICS) */
 	uint64_t dropped;	/* passed it but found the ring full */
 };
 /* The counts since the capture opened. */
-int sk_capture_stats(struct sk_capture *c, struct sk_capture_stats *st,
+SK_API int sk_capture_stats(struct sk_capture *c, struct sk_capture_stats *st,
     struct sk_error *err);
 /* Close; the interface leaves promiscuous mode with the socket. */
-void sk_capture_close(struct sk_capture *c);
+SK_API void sk_capture_close(struct sk_capture *c);
 
 /* Become USER (a name or a uid): its groups, gid and uid; -1 (SK_ERR_OS,
  * or SK_ERR_VALUE for an unknown user) on failure. */
-int sk_drop_privileges(const char *user, struct sk_error *err);
+SK_API int sk_drop_privileges(const char *user, struct sk_error *err);
 
 /*
  * The decoder: one line per packet as `tcpdump -n -tt` prints it, for
@@ -710,15 +741,14 @@ int sk_drop_privileges(const char *user, struct sk_error *err);
 struct sk_decoder;
 #define SK_DECODE_HEX	0x1	/* a hex dump as tcpdump -x prints it */
 #define SK_DECODE_JSON	0x2	/* a JSON object instead of the line */
-struct sk_decoder *
-sk_decoder_new(int flags, struct sk_error *err);
+SK_API struct sk_decoder *sk_decoder_new(int flags, struct sk_error *err);
 /* Append the packet's line (or object) and a newline to out; returns 0,
  * or -1 (errno ENOMEM). */
-int sk_decode(struct sk_decoder *d, const struct sk_packet *p,
+SK_API int sk_decode(struct sk_decoder *d, const struct sk_packet *p,
     struct sk_buf *out);
-void sk_decoder_free(struct sk_decoder *d);
+SK_API void sk_decoder_free(struct sk_decoder *d);
 /* The name of a DLT_* value ("EN10MB"), or NULL. */
-const char *sk_linktype_name(int linktype);
+SK_API const char *sk_linktype_name(int linktype);
 
 /*
  * Capture files.  Written: classic pcap, microsecond timestamps, in this
@@ -727,27 +757,26 @@ const char *sk_linktype_name(int linktype);
  */
 struct sk_pcap_writer;
 /* PATH "-" is the standard output.  Returns NULL (SK_ERR_OS). */
-struct sk_pcap_writer *
-sk_pcap_create(const char *path, int linktype,
+SK_API struct sk_pcap_writer *sk_pcap_create(const char *path, int linktype,
     unsigned int snaplen, struct sk_error *err);
-int sk_pcap_write(struct sk_pcap_writer *w, const struct sk_packet *p,
+SK_API int sk_pcap_write(struct sk_pcap_writer *w, const struct sk_packet *p,
     struct sk_error *err);
 /* Write out what is buffered. */
-int sk_pcap_flush(struct sk_pcap_writer *w, struct sk_error *err);
+SK_API int sk_pcap_flush(struct sk_pcap_writer *w, struct sk_error *err);
 /* Flush and close; -1 if either failed.  w is freed either way. */
-int sk_pcap_close(struct sk_pcap_writer *w, struct sk_error *err);
+SK_API int sk_pcap_close(struct sk_pcap_writer *w, struct sk_error *err);
 
 struct sk_pcap_reader;
 /* PATH "-" is the standard input. */
-struct sk_pcap_reader *
-sk_pcap_open(const char *path, struct sk_error *err);
-int sk_pcap_reader_linktype(const struct sk_pcap_reader *r);
-unsigned int sk_pcap_reader_snaplen(const struct sk_pcap_reader *r);
+SK_API struct sk_pcap_reader *sk_pcap_open(const char *path,
+    struct sk_error *err);
+SK_API int sk_pcap_reader_linktype(const struct sk_pcap_reader *r);
+SK_API unsigned int sk_pcap_reader_snaplen(const struct sk_pcap_reader *r);
 /* The next packet into p (valid until the next call): 1, 0 at the end,
  * -1 (SK_ERR_VALUE: a damaged file, with libpcap's message). */
-int sk_pcap_next(struct sk_pcap_reader *r, struct sk_packet *p,
+SK_API int sk_pcap_next(struct sk_pcap_reader *r, struct sk_packet *p,
     struct sk_error *err);
-void sk_pcap_reader_close(struct sk_pcap_reader *r);
+SK_API void sk_pcap_reader_close(struct sk_pcap_reader *r);
 
 /*
  * An output queue (outq.c): lines written to fd by a thread of its own,
@@ -756,13 +785,13 @@ void sk_pcap_reader_close(struct sk_pcap_reader *r);
  */
 struct sk_outq;
 /* limit: bytes that may wait (0: 1 MiB). */
-struct sk_outq *sk_outq_new(int fd, size_t limit, struct sk_error *err);
+SK_API struct sk_outq *sk_outq_new(int fd, size_t limit, struct sk_error *err);
 /* Queue n bytes (whole lines); 0, or -1 when they were dropped. */
-int sk_outq_put(struct sk_outq *q, const void *data, size_t n);
+SK_API int sk_outq_put(struct sk_outq *q, const void *data, size_t n);
 /* Wait up to timeout seconds for the rest to be written, then free q.
  * *dropped: the lines lost.  Returns 0, or -1: a write failed (SK_ERR_OS)
  * or the time ran out (SK_ERR_TIMEOUT). */
-int sk_outq_close(struct sk_outq *q, double timeout,
+SK_API int sk_outq_close(struct sk_outq *q, double timeout,
     unsigned long long *dropped, struct sk_error *err);
 
 /*
@@ -772,7 +801,6 @@ int sk_outq_close(struct sk_outq *q, double timeout,
  * TTL and hop limits; socket buffers; ICMP errors from the error queue;
  * waiting on several sockets under a signal mask.  See sk_udp(3).
  */
-#include <signal.h>
 
 /* One datagram, received or to send.  data is the caller's. */
 struct sk_dgram {
@@ -805,18 +833,18 @@ struct sk_dgram_batch {
 /* sk_udp_bind_all flags. */
 #define SK_UDP_REUSEADDR 0x1
 
-int sk_dgram_batch_init(struct sk_dgram_batch *b, size_t cap, size_t bufsize,
-    struct sk_error *err);
-void sk_dgram_batch_free(struct sk_dgram_batch *b);
+SK_API int sk_dgram_batch_init(struct sk_dgram_batch *b, size_t cap,
+    size_t bufsize, struct sk_error *err);
+SK_API void sk_dgram_batch_free(struct sk_dgram_batch *b);
 /* Receive up to b->cap datagrams with one recvmmsg(2), under the socket's
  * mode: blocking waits for the first, then takes what is queued.  Returns
  * b->n (>= 1) or -1. */
-ssize_t sk_udp_recvmany(struct sk_socket *s, struct sk_dgram_batch *b,
+SK_API ssize_t sk_udp_recvmany(struct sk_socket *s, struct sk_dgram_batch *b,
     struct sk_error *err);
 /* Send d[0..n) with sendmmsg(2), in order.  Returns how many went out
  * (>= 1; fewer than n when d[count] could not be: call again from it to
  * learn why), or -1 when d[0] could not be sent. */
-ssize_t sk_udp_sendmany(struct sk_socket *s, const struct sk_dgram *d,
+SK_API ssize_t sk_udp_sendmany(struct sk_socket *s, const struct sk_dgram *d,
     size_t n, struct sk_error *err);
 /*
  * Wait until one of the n sockets s[0..n) is ready for events (POLLIN,
@@ -826,7 +854,7 @@ ssize_t sk_udp_sendmany(struct sk_socket *s, const struct sk_dgram *d,
  * Returns how many are ready, or -1: SK_ERR_TIMEOUT, or SK_ERR_OS with
  * EINTR when a signal was caught.
  */
-int sk_socket_poll(struct sk_socket *s, size_t n, short events,
+SK_API int sk_socket_poll(struct sk_socket *s, size_t n, short events,
     double timeout, const sigset_t *sigmask, short *revents,
     struct sk_error *err);
 /*
@@ -835,48 +863,53 @@ int sk_socket_poll(struct sk_socket *s, size_t n, short events,
  * IPv6 one IPV6_V6ONLY).  With PORT 0 every socket gets the same free
  * port.  Returns how many (<= max) or -1; none is left open on failure.
  */
-ssize_t sk_udp_bind_all(struct sk_socket *out, size_t max, const char *host,
-    const char *port, int family, int flags, struct sk_error *err);
+SK_API ssize_t sk_udp_bind_all(struct sk_socket *out, size_t max,
+    const char *host, const char *port, int family, int flags,
+    struct sk_error *err);
 
 /* Whether addr is an IPv4 or IPv6 multicast address. */
-bool sk_addr_is_multicast(const struct sk_addr *addr);
+SK_API bool sk_addr_is_multicast(const struct sk_addr *addr);
 /* The index of the interface called name (if_nametoindex(3)). */
-int sk_interface_index(const char *name, unsigned int *index,
+SK_API int sk_interface_index(const char *name, unsigned int *index,
     struct sk_error *err);
 /* Join or leave group on interface ifindex (0: the group's scope id, else
  * the interface of the kernel's route to the group). */
-int sk_udp_join(struct sk_socket *s, const struct sk_addr *group,
+SK_API int sk_udp_join(struct sk_socket *s, const struct sk_addr *group,
     unsigned int ifindex, struct sk_error *err);
-int sk_udp_leave(struct sk_socket *s, const struct sk_addr *group,
+SK_API int sk_udp_leave(struct sk_socket *s, const struct sk_addr *group,
     unsigned int ifindex, struct sk_error *err);
 /* Multicast sends: the interface (0: by route), hop limit, loopback. */
-int sk_udp_set_multicast_if(struct sk_socket *s, unsigned int ifindex,
+SK_API int sk_udp_set_multicast_if(struct sk_socket *s, unsigned int ifindex,
     struct sk_error *err);
-int sk_udp_set_multicast_ttl(struct sk_socket *s, int ttl,
+SK_API int sk_udp_set_multicast_ttl(struct sk_socket *s, int ttl,
     struct sk_error *err);
-int sk_udp_set_multicast_loop(struct sk_socket *s, bool on,
+SK_API int sk_udp_set_multicast_loop(struct sk_socket *s, bool on,
     struct sk_error *err);
 /* Unicast TTL (IPv4) or hop limit (IPv6), 1..255. */
-int sk_udp_set_ttl(struct sk_socket *s, int ttl, struct sk_error *err);
+SK_API int sk_udp_set_ttl(struct sk_socket *s, int ttl, struct sk_error *err);
 /* SO_BROADCAST. */
-int sk_udp_set_broadcast(struct sk_socket *s, bool on, struct sk_error *err);
+SK_API int sk_udp_set_broadcast(struct sk_socket *s, bool on,
+    struct sk_error *err);
 /* Report each datagram's local address and interface (IP_PKTINFO). */
-int sk_udp_set_pktinfo(struct sk_socket *s, bool on, struct sk_error *err);
+SK_API int sk_udp_set_pktinfo(struct sk_socket *s, bool on,
+    struct sk_error *err);
 /* Report the drop counter with each datagram (SO_RXQ_OVFL). */
-int sk_udp_set_drops(struct sk_socket *s, bool on, struct sk_error *err);
+SK_API int sk_udp_set_drops(struct sk_socket *s, bool on, struct sk_error *err);
 /* The socket's drop counter now (SO_MEMINFO). */
-int sk_udp_drops(struct sk_socket *s, uint32_t *drops, struct sk_error *err);
+SK_API int sk_udp_drops(struct sk_socket *s, uint32_t *drops,
+    struct sk_error *err);
 /* Queue ICMP errors for sk_udp_recv_error (IP_RECVERR, IPV6_RECVERR). */
-int sk_udp_set_recverr(struct sk_socket *s, bool on, struct sk_error *err);
+SK_API int sk_udp_set_recverr(struct sk_socket *s, bool on,
+    struct sk_error *err);
 /* One ICMP error from the error queue: icmp gets it (SK_ERR_OS and its
  * errno), dest the datagram's destination, offender (may be NULL) the
  * host that reported it.  Returns 1, 0 when the queue is empty, or -1. */
-int sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
+SK_API int sk_udp_recv_error(struct sk_socket *s, struct sk_error *icmp,
     struct sk_addr *dest, struct sk_addr *offender, struct sk_error *err);
 /* SO_RCVBUF or SO_SNDBUF of at least bytes: SO_RCVBUFFORCE when allowed,
  * else as much as rmem_max/wmem_max allow.  *got (may be NULL) gets the
  * size the kernel reports (twice what was asked, see socket(7)). */
-int sk_socket_setbuf(struct sk_socket *s, int opt, int bytes, int *got,
+SK_API int sk_socket_setbuf(struct sk_socket *s, int opt, int bytes, int *got,
     struct sk_error *err);
 
 /*
@@ -926,45 +959,45 @@ struct sk_close_info {
 };
 
 /* No sink: every sk_event_* call is a no-op. */
-void sk_events_init(struct sk_events *ev);
+SK_API void sk_events_init(struct sk_events *ev);
 /* Append to the file at path (created 0666 less umask); -1 on failure. */
-int sk_events_open(struct sk_events *ev, const char *path,
+SK_API int sk_events_open(struct sk_events *ev, const char *path,
     struct sk_error *err);
 /* Write to fd, which stays the caller's (stdout for --json). */
-void sk_events_use_fd(struct sk_events *ev, int fd);
-void sk_events_close(struct sk_events *ev);
-bool sk_events_on(const struct sk_events *ev);
+SK_API void sk_events_use_fd(struct sk_events *ev, int fd);
+SK_API void sk_events_close(struct sk_events *ev);
+SK_API bool sk_events_on(const struct sk_events *ev);
 /* An event of the caller's own: begin, add keys, emit (which frees j).
  * sk_event_emit returns 0, or -1 when the write failed. */
-void sk_event_begin(struct sk_json *j, const char *event);
-int sk_event_emit(struct sk_events *ev, struct sk_json *j,
+SK_API void sk_event_begin(struct sk_json *j, const char *event);
+SK_API int sk_event_emit(struct sk_events *ev, struct sk_json *j,
     struct sk_error *err);
 /* The schema's events; each returns 0, or -1 when the write failed. */
-int sk_event_resolved(struct sk_events *ev, const char *host,
+SK_API int sk_event_resolved(struct sk_events *ev, const char *host,
     const struct sk_addr *addrs, size_t n, double ms, struct sk_error *err);
 /* code: 0 when the attempt connected, else its errno. */
-int sk_event_connect(struct sk_events *ev, const struct sk_addr *addr,
+SK_API int sk_event_connect(struct sk_events *ev, const struct sk_addr *addr,
     int attempt, int code, double ms, struct sk_error *err);
 /* local may be NULL; ms < 0 leaves the handshake time out. */
-int sk_event_connected(struct sk_events *ev, const struct sk_addr *local,
+SK_API int sk_event_connected(struct sk_events *ev, const struct sk_addr *local,
     const struct sk_addr *peer, double ms, struct sk_error *err);
-int sk_event_eof(struct sk_events *ev, enum sk_side side, uint64_t bytes,
+SK_API int sk_event_eof(struct sk_events *ev, enum sk_side side, uint64_t bytes,
     struct sk_error *err);
-int sk_event_closed(struct sk_events *ev, const struct sk_close_info *ci,
+SK_API int sk_event_closed(struct sk_events *ev, const struct sk_close_info *ci,
     struct sk_error *err);
-int sk_event_data(struct sk_events *ev, const void *data, size_t n,
+SK_API int sk_event_data(struct sk_events *ev, const void *data, size_t n,
     struct sk_error *err);
-int sk_event_exit(struct sk_events *ev, int status, const char *reason,
+SK_API int sk_event_exit(struct sk_events *ev, int status, const char *reason,
     struct sk_error *err);
 /* The words of the schema: a connect's result for an errno ("ok",
  * "refused", "timeout", "unreachable", "reset", "error"), an errno's
  * name ("ECONNREFUSED"), a side, a way of closing. */
-const char *sk_connect_result(int code);
-const char *sk_errno_name(int code);
-const char *sk_side_name(enum sk_side side);
-const char *sk_close_how_name(enum sk_close_how how);
+SK_API const char *sk_connect_result(int code);
+SK_API const char *sk_errno_name(int code);
+SK_API const char *sk_side_name(enum sk_side side);
+SK_API const char *sk_close_how_name(enum sk_close_how how);
 /* TCP_INFO of a TCP socket's descriptor; -1 on failure. */
-int sk_tcp_info(int fd, struct sk_tcp_stats *out, struct sk_error *err);
+SK_API int sk_tcp_info(int fd, struct sk_tcp_stats *out, struct sk_error *err);
 
 /*
  * TLS (tls.c) on OpenSSL 3: the oldest reference's socket.ssl(sock,
@@ -1024,42 +1057,45 @@ struct sk_tls;
 
 /* NULL on failure: a file that does not load, a key that does not match
  * its certificate (before any socket is opened), a bad ALPN list. */
-struct sk_tls_ctx *sk_tls_ctx_new(const struct sk_tls_opts *opts,
+SK_API struct sk_tls_ctx *sk_tls_ctx_new(const struct sk_tls_opts *opts,
     struct sk_error *err);
-void sk_tls_ctx_free(struct sk_tls_ctx *ctx);
+SK_API void sk_tls_ctx_free(struct sk_tls_ctx *ctx);
 /* A connection on fd (non-blocking); host is the name a client sends as
  * SNI and verifies (an IP literal is verified, not sent), unless the
  * context has its own.  NULL on failure. */
-struct sk_tls *sk_tls_new(struct sk_tls_ctx *ctx, int fd, const char *host,
-    struct sk_error *err);
-void sk_tls_free(struct sk_tls *t);
+SK_API struct sk_tls *sk_tls_new(struct sk_tls_ctx *ctx, int fd,
+    const char *host, struct sk_error *err);
+SK_API void sk_tls_free(struct sk_tls *t);
 /* 1 when the handshake is done, 0 when it waits for *want, -1 on
  * failure ("certificate verify failed: REASON" when that was it). */
-int sk_tls_handshake(struct sk_tls *t, int *want, struct sk_error *err);
+SK_API int sk_tls_handshake(struct sk_tls *t, int *want, struct sk_error *err);
 /* Bytes read, 0 at the peer's close_notify, -1 (EAGAIN and *want set,
  * or another failure). */
-ssize_t sk_tls_read(struct sk_tls *t, void *buf, size_t n, int *want,
+SK_API ssize_t sk_tls_read(struct sk_tls *t, void *buf, size_t n, int *want,
     struct sk_error *err);
 /* Bytes written (maybe fewer than n), -1 as sk_tls_read. */
-ssize_t sk_tls_write(struct sk_tls *t, const void *buf, size_t n, int *want,
-    struct sk_error *err);
+SK_API ssize_t sk_tls_write(struct sk_tls *t, const void *buf, size_t n,
+    int *want, struct sk_error *err);
 /* Decrypted bytes ready to be read without waiting. */
-size_t sk_tls_pending(const struct sk_tls *t);
+SK_API size_t sk_tls_pending(const struct sk_tls *t);
 /* Send close_notify (a half-close: reading may go on): 1 done, 0 waits
  * for *want, -1 on failure. */
-int sk_tls_shutdown(struct sk_tls *t, int *want, struct sk_error *err);
+SK_API int sk_tls_shutdown(struct sk_tls *t, int *want, struct sk_error *err);
 /* The negotiated facts and the peer's chain (allocated: free with
  * sk_tls_info_free).  -1 when out of memory. */
-int sk_tls_get_info(const struct sk_tls *t, struct sk_tls_info *out,
+SK_API int sk_tls_get_info(const struct sk_tls *t, struct sk_tls_info *out,
     struct sk_error *err);
-void sk_tls_info_free(struct sk_tls_info *info);
+SK_API void sk_tls_info_free(struct sk_tls_info *info);
 /* The class of an X509_V_* code, and its word ("expired", ...). */
-enum sk_tls_verify sk_tls_verify_class(long code);
-const char *sk_tls_verify_name(enum sk_tls_verify v);
+SK_API enum sk_tls_verify sk_tls_verify_class(long code);
+SK_API const char *sk_tls_verify_name(enum sk_tls_verify v);
 /* The tls event: version, cipher, alpn, sni, verify, verify_error,
  * handshake_ms and the chain.  0, or -1 when the write failed. */
-int sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
+SK_API int sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
     struct sk_error *err);
+/* The tls event's keys, added to an object being written. */
+SK_API void sk_tls_info_json(struct sk_json *j,
+    const struct sk_tls_info *info);
 
 #ifdef __cplusplus
 }

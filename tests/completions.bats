@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 #
 # completions.bats - the shell completions know every command and option the
-# binary has, and nothing it lacks (STYLE point 11, CONTRACT section 6).
+# binary has, and nothing it lacks, because they ask the binary itself.
 #
 # The truth is the binary: `$SOCKIT --list-commands` and
 # `$SOCKIT COMMAND --list-options`.  bash completion is driven for real

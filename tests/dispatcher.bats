@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# dispatcher.bats - the sockit binary itself: CONTRACT sections 1 and 2.
+# dispatcher.bats - the sockit binary itself: dispatch by subcommand and by
+# argv[0], --help, --version, usage errors and the exit statuses of sockit(1).
 
 load helpers
 

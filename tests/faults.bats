@@ -506,8 +506,9 @@ denied_or_closed() {
 	# JSON: a denied event for each, with the peer; no connected event.
 	run "$PYTHON" -c 'import json, sys
 ev = [json.loads(line) for line in open(sys.argv[1])]
+assert ev[-1] == {"event": "exit", "status": 0, "reason": "ok"}, ev[-1]
 print(" ".join(e["event"] + ":" + e.get("peer", {}).get("host", "")
-               for e in ev[1:]))' "$OUT"
+               for e in ev[1:-1]))' "$OUT"
 	[ "$output" = "denied:127.0.0.1 denied:127.0.0.2" ]
 	grep -Eq '^\{"event":"denied","peer":\{"family":"AF_INET","host":"127\.0\.0\.1","port":[0-9]+\}\}$' "$OUT"
 	# Prefixes: /31 takes .2 and .3, not .1 nor .4; bits past the prefix

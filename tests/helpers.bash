@@ -59,3 +59,19 @@ fail() {
 	printf '%s\n' "$*" >&2
 	return 1
 }
+
+# without_exit STATUS: with --json, the last line of $output (bats run) is
+# the exit event; check that it is there with STATUS, then drop it from
+# $output and $lines, leaving the command's other objects.
+without_exit() {
+	local n=${#lines[@]}
+	[ "$n" -gt 0 ] || fail "no exit event: no output"
+	[[ "${lines[n - 1]}" == "{\"event\":\"exit\",\"status\":$1,\"reason\":\""*'"}' ]] ||
+		fail "the last line is no exit event with status $1: $output"
+	unset "lines[n - 1]"
+	if [ "$n" -eq 1 ]; then
+		output=
+	else
+		output=${output%$'\n'*}
+	fi
+}

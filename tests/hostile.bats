@@ -361,8 +361,8 @@ net_case() {
 		st=0
 		timeout 10 "$SOCKIT" "$cmd" "${args[@]}" </dev/null >out 2>err ||
 			st=$?
-		# udp-listen's report on exit belongs on stderr (CONTRACT),
-		# JSON or not.
+		# udp-listen's report on exit belongs on stderr, JSON or not
+		# (sockit-udp-listen(1)).
 		grep -vE '^[0-9]+ datagrams? (received|dropped by kernel)' err \
 			>err.rest || true
 		mv err.rest err

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# inet-convert.bats - sockit inet-convert: CONTRACT section 4, checked by
-# hand on the documented cases and against Python's socket module on
+# inet-convert.bats - sockit inet-convert, as its man page describes it,
+# checked by hand on the documented cases and against Python's socket module on
 # thousands of generated ones.
 
 load helpers
@@ -154,6 +154,7 @@ load helpers
 	[ "$stderr" = "sockit inet-convert: line 2: line longer than 1048576 bytes" ]
 	run --separate-stderr sockit inet-convert aton --json <"$BATS_TEST_TMPDIR/in"
 	[ "$status" -eq 1 ]
+	without_exit 1
 	[ "${lines[1]}" = '{"line":2,"error":"line longer than 1048576 bytes"}' ]
 	[ "${#lines[@]}" -eq 3 ]
 	[ -z "$stderr" ]
@@ -162,6 +163,7 @@ load helpers
 @test "--json: one object per input, errors included, valid JSON" {
 	run --separate-stderr sockit inet-convert aton --json < <(printf '127.1\nbad\n\377\n')
 	[ "$status" -eq 1 ]
+	without_exit 1
 	[ -z "$stderr" ]
 	run "$PYTHON" -c '
 import json, sys
@@ -177,6 +179,7 @@ assert len(recs) == 3
 @test "--json: integer results are numbers" {
 	run --separate-stderr sockit inet-convert htons --json 1
 	[ "$status" -eq 0 ]
+	without_exit 0
 	[ "$output" = '{"input":"1","output":256}' ]
 }
 

@@ -45,8 +45,9 @@ setup() {
 	# A tree as make clean leaves it: the sources, no binary, no library.
 	src=$BATS_TEST_TMPDIR/src
 	mkdir "$src"
-	cp -r "$TOP/Makefile" "$TOP/sockit.pc.in" "$TOP/cmd" "$TOP/man" \
+	cp -r "$TOP/Makefile" "$TOP/sockit.pc.in" "$TOP/cmd" "$TOP/lib" "$TOP/man" \
 		"$TOP/completions" "$src/"
+	rm -f "$src/lib/libsockit.a" "$src/lib/libsockit.so"
 	[ ! -e "$src/sockit" ]
 	run make -s -C "$src" uninstall DESTDIR="$d" PREFIX=/opt/sk
 	[ "$status" -eq 0 ] || fail "$output"

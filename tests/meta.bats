@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# meta.bats - the parts that must not drift apart (STYLE 13): every listed
+# meta.bats - the parts that must not drift apart (as git's t0012 and t0450
+# keep its help, docs and commands together): every listed
 # command answers --help and refuses a bogus option; its man page exists,
 # lints, and documents exactly the options the binary has; the library's
 # man pages document every public function; long options are spelled in
@@ -73,10 +74,11 @@ load helpers
 
 @test "the library's man pages document every public function and lint" {
 	# The name just before the parenthesis: not the sk_ type a function
-	# returns ("struct sk_loop *sk_loop_new(").  Function types
+	# returns ("SK_API struct sk_loop *sk_loop_new(").  Function types
 	# ("typedef void sk_loop_fd_fn(") count: their pages show the
 	# callback's prototype.
-	funcs=$(grep -oE '^[a-z_ *]*\<(sk_[a-z0-9_]+)\(' "$TOP/lib/sockit.h" |
+	funcs=$(grep -oE '^(SK_API )?[A-Za-z_ *]*\<(sk_[a-z0-9_]+)\(' \
+		"$TOP/lib/sockit.h" |
 		grep -oE 'sk_[a-z0-9_]+\($' | tr -d '(' | sort -u)
 	[ "$(wc -l <<<"$funcs")" -gt 50 ]
 	pages=("$TOP"/man/*.3)
@@ -108,4 +110,79 @@ load helpers
 			fi
 		done
 	done
+}
+
+# The functions sockit.h marks SK_API, one per line.
+api_functions() {
+	grep -oE '^SK_API [^(]*\<sk_[a-z0-9_]+\(' "$TOP/lib/sockit.h" |
+		grep -oE 'sk_[a-z0-9_]+\($' | tr -d '(' | sort -u
+}
+
+@test "sockit.h marks every function it declares SK_API" {
+	# A declaration starts in column 0; a function type is a typedef.
+	run grep -nE '^[A-Za-z].*\<sk_[a-z0-9_]+\(' "$TOP/lib/sockit.h"
+	[ "$status" -eq 0 ] || fail "no function found in sockit.h"
+	unmarked=$(grep -vE '^[0-9]+:(SK_API |typedef )' <<<"$output" || :)
+	[ -z "$unmarked" ] || fail "not marked SK_API: $unmarked"
+	[ "$(api_functions | wc -l)" -gt 100 ]
+	# The library's private names (sk__, sockit-int.h) stay out of it.
+	run grep -nE '\<sk__[a-z]|sockit-int\.h' "$TOP/lib/sockit.h"
+	[ "$status" -eq 1 ] || fail "private names in sockit.h: $output"
+}
+
+@test "the shared library exports exactly the SK_API functions" {
+	so=$(dirname "$SOCKIT")/lib/libsockit.so
+	[ -f "$so" ] || fail "no $so (make builds it beside the binary)"
+	exported=$(nm -D --defined-only "$so" | awk '{ print $NF }' | sort -u)
+	[ -n "$exported" ] || fail "nm -D found nothing in $so"
+	run diff <(api_functions) <(printf '%s\n' "$exported")
+	[ "$status" -eq 0 ] ||
+		fail "sockit.h (<) and $so (>) differ: $output"
+}
+
+@test "sockit.h compiles on its own as C11 and as C++, -pedantic" {
+	# Twice: the include guard holds.
+	printf '#include <sockit.h>\n#include <sockit.h>\n' \
+		>"$BATS_TEST_TMPDIR/h.c"
+	run cc -std=c11 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+		-I"$TOP/lib" "$BATS_TEST_TMPDIR/h.c"
+	[ "$status" -eq 0 ] || fail "C11: $output"
+	cp "$BATS_TEST_TMPDIR/h.c" "$BATS_TEST_TMPDIR/h.cc"
+	run c++ -std=c++11 -pedantic -Wall -Wextra -Werror -fsyntax-only \
+		-I"$TOP/lib" "$BATS_TEST_TMPDIR/h.cc"
+	[ "$status" -eq 0 ] || fail "C++11: $output"
+}
+
+@test "the version is sockit.h's SK_VERSION everywhere" {
+	v=$(sed -n 's/^#define SK_VERSION "\([0-9.]*\)"$/\1/p' \
+		"$TOP/lib/sockit.h")
+	[[ "$v" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ ]] || fail "SK_VERSION: '$v'"
+	run sockit --version
+	[ "$output" = "sockit $v" ] || fail "--version: $output"
+	d=$(dirname "$SOCKIT")
+	run grep -x "Version: $v" "$d/sockit.pc"
+	[ "$status" -eq 0 ] || fail "$d/sockit.pc lacks Version: $v"
+	run readelf -d "$d/lib/libsockit.so"
+	[[ "$output" == *"Library soname: [libsockit.so.${v%%.*}]"* ]] ||
+		fail "soname: $output"
+	# No other source, page or build file spells the version out.
+	run grep -rlIF -- "$v" "$TOP/lib" "$TOP/cmd" "$TOP/man" \
+		"$TOP/completions" "$TOP/Makefile" "$TOP/sockit.pc.in"
+	[ "$output" = "$TOP/lib/sockit.h" ] ||
+		fail "the version written elsewhere: $output"
+}
+
+@test "the shared library is linked hardened and with LDFLAGS" {
+	so=$(dirname "$SOCKIT")/lib/libsockit.so
+	run readelf -lW -d "$so"
+	[[ "$output" == *GNU_RELRO* ]] || fail "no RELRO: $output"
+	[[ "$output" == *BIND_NOW* ]] || fail "no BIND_NOW: $output"
+	# The link line make would run, with a marker in LDFLAGS.
+	run make -s -n -B -C "$TOP" O="$BATS_TEST_TMPDIR/o" \
+		LDFLAGS=-Wl,--sockit-ldflags-marker \
+		"$BATS_TEST_TMPDIR/o/lib/libsockit.so"
+	[ "$status" -eq 0 ] || fail "$output"
+	link=$(grep -e '-shared' <<<"$output")
+	[[ "$link" == *-Wl,--sockit-ldflags-marker* ]] ||
+		fail "LDFLAGS not in the link: $link"
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# udp-listen.bats - sockit udp-listen: CONTRACT section 4, with the
-# reference's own programs as peers (tests/peers/: its sender, and its
+# udp-listen.bats - sockit udp-listen, as its man page describes it, with
+# the reference's own programs as peers (tests/peers/: its sender, and its
 # server fed the same datagrams as an oracle for the output format), many
 # peers at once, --reply and --echo, IPv6, the largest IPv4 datagram,
 # empty and binary datagrams, the drop count, and multicast in network

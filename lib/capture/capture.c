@@ -29,14 +29,12 @@
 
 #include <pcap/pcap.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define SLL_HDR_LEN	16
 #define VLAN_TAG_LEN	4
 #define RESERVE		SLL_HDR_LEN	/* room before each packet */
 #define IP_BATCH	64
-
-const struct bpf_program *sk__filter_program(const struct sk_filter *f);
 
 struct sk_capture {
 	int fd;

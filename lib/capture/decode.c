@@ -9,9 +9,10 @@
  * those, what tcpdump says of an unknown payload ("UDP, length N").
  *
  * Every byte is read through the bounds-checked accessors below, never by
- * casting the buffer to a header struct (STYLE 8, tcpdump's GET_BE_U_2):
- * every length in a packet is hostile.  A header cut short says so on its
- * line, "[|tcp]" as tcpdump does, and decoding of that packet stops.
+ * casting the buffer to a header struct (as tcpdump's GET_BE_U_2 and
+ * ND_TCHECK do): every length in a packet is hostile.  A header cut short
+ * says so on its line, "[|tcp]" as tcpdump does, and decoding of that
+ * packet stops.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -24,7 +25,7 @@
 #include <bsd/string.h>
 #include <pcap/pcap.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #ifndef DLT_LINUX_SLL2
 #define DLT_LINUX_SLL2 276

@@ -14,7 +14,7 @@
 
 #include <pcap/pcap.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define PCAP_MAGIC_USEC	0xa1b2c3d4u
 #define WBUF_SIZE	(256u << 10)
@@ -282,9 +282,6 @@ sk_filter_compile(const char *expr, int linktype, unsigned int snaplen,
 	pcap_close(dead);
 	return f;
 }
-
-/* For capture.c: the compiled program. */
-const struct bpf_program *sk__filter_program(const struct sk_filter *f);
 
 const struct bpf_program *
 sk__filter_program(const struct sk_filter *f)

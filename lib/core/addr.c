@@ -20,7 +20,7 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 int
 sk_addr_from_sockaddr(struct sk_addr *out, const struct sockaddr *sa,

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 static const char hexdigits[] = "0123456789abcdef";
 

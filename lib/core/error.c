@@ -3,7 +3,8 @@
  *
  * socket.error (an errno, strerror(3)), socket.herror (an h_errno,
  * hstrerror(3)), socket.gaierror (an EAI_* code, gai_strerror(3)) and
- * socket.timeout ("timed out"), plus ValueError for argument checks.
+ * socket.timeout ("timed out"), plus ValueError for argument checks;
+ * and the library's private shorthands for its commonest failures.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -11,7 +12,7 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* hstrerror(3) is obsolescent and not declared under strict feature macros. */
 extern const char *hstrerror(int);
@@ -86,4 +87,30 @@ sk_error_kind_name(enum sk_error_kind kind)
 		return "sslerror";
 	}
 	return "unknown";
+}
+
+/* In parentheses, as sk_error_set: not the analyzer's macros. */
+int
+(sk__no_memory)(struct sk_error *err)
+{
+	return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
+}
+
+int
+(sk__null_argument)(struct sk_error *err)
+{
+	return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+	    "argument must not be NULL");
+}
+
+int
+sk__copy_out(char *buf, size_t size, const char *src, struct sk_error *err)
+{
+	if (buf == NULL || size == 0 || strlcpy(buf, src, size) >= size) {
+		if (buf != NULL && size > 0)
+			buf[0] = '\0';
+		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
+		    "buffer too small");
+	}
+	return 0;
 }

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 static void
 app(struct sk_json *j, const void *p, size_t n)

@@ -3,12 +3,12 @@
  *
  * getaddrinfo, getnameinfo (RFC 3493, POSIX.1-2017 getaddrinfo(3) and
  * getnameinfo(3)), gethostbyname, gethostbyname_ex, gethostbyaddr,
- * getfqdn, gethostname, getservbyname, getservbyport, getprotobyname and
- * has_ipv6, with the semantics of CPython's Modules/socketmodule.c on
+ * getfqdn, gethostname and has_ipv6 (services and protocols are in
+ * netdb.c), with the semantics of CPython's Modules/socketmodule.c on
  * Linux/glibc: names are first resolved as its setipaddr() does (with
  * getaddrinfo, so a failure there is a gaierror), then looked up with the
- * reentrant glibc calls (gethostbyname_r(3), getservbyname_r(3),
- * getprotobyname_r(3)), so every function here is thread-safe.
+ * reentrant glibc calls (gethostbyname_r(3), gethostbyaddr_r(3)), so
+ * every function here is thread-safe.
  */
 #ifndef _DEFAULT_SOURCE
 /* The *_r netdb calls and NI_MAXHOST, even under strict feature macros. */
@@ -30,51 +30,14 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
-/* Scratch buffers for the *_r calls: start sizes, and the most we grow to. */
+/* The scratch buffer gethostbyname_r(3) and kin start with (grown by
+ * sk__grow_buffer on ERANGE). */
 #define HOST_BUF_START	16384	/* what CPython uses for gethostbyname_r */
-#define NETDB_BUF_START	1024
-#define NETDB_BUF_MAX	((size_t)1024 * 1024)
 
 /* CPython's gethostname() buffer. */
 #define HOSTNAME_BUF	1024
-
-/*
- * CPython raises a plain OSError with only a message (errno None) for
- * "service/proto not found" and the like; code 0 stands for that None.
- */
-#define NO_ERRNO	0
-
-static int
-buffer_too_small(char *buf, size_t size, struct sk_error *err)
-{
-	if (buf != NULL && size > 0)
-		buf[0] = '\0';
-	return sk_error_set(err, SK_ERR_VALUE, ERANGE, "buffer too small");
-}
-
-/* Copy src into the caller's buffer whole, or fail: never truncate. */
-static int
-copy_out(char *buf, size_t size, const char *src, struct sk_error *err)
-{
-	if (buf == NULL || size == 0 || strlcpy(buf, src, size) >= size)
-		return buffer_too_small(buf, size, err);
-	return 0;
-}
-
-static int
-null_argument(struct sk_error *err)
-{
-	return sk_error_set(err, SK_ERR_VALUE, EINVAL,
-	    "argument must not be NULL");
-}
-
-static int
-no_memory(struct sk_error *err)
-{
-	return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
-}
 
 /* CPython's set_gaierror(): EAI_SYSTEM is an OSError from errno. */
 static int
@@ -83,29 +46,6 @@ set_gaierror(struct sk_error *err, int rc, int saved_errno)
 	if (rc == EAI_SYSTEM)
 		return sk_error_set(err, SK_ERR_OS, saved_errno, NULL);
 	return sk_error_set(err, SK_ERR_GAIERROR, rc, NULL);
-}
-
-/*
- * Make *bufp twice as big for another try of a *_r call that said ERANGE.
- * Returns -1 (SK_ERR_OS ERANGE past NETDB_BUF_MAX, or ENOMEM); *bufp is
- * left as it was then.
- */
-static int
-grow_buffer(char **bufp, size_t *sizep, struct sk_error *err)
-{
-	char *p;
-	size_t size;
-
-	if (*sizep >= NETDB_BUF_MAX)
-		return sk_error_set(err, SK_ERR_OS, ERANGE, NULL);
-	size = *sizep * 2;
-	if (size > NETDB_BUF_MAX)
-		size = NETDB_BUF_MAX;
-	if ((p = realloc(*bufp, size)) == NULL)
-		return no_memory(err);
-	*bufp = p;
-	*sizep = size;
-	return 0;
 }
 
 /*
@@ -137,12 +77,12 @@ setipaddr(const char *name, struct sockaddr_storage *ss, int af,
 			return set_gaierror(err, rc, errno);
 		if (res->ai_family != AF_INET && res->ai_family != AF_INET6) {
 			freeaddrinfo(res);
-			return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
+			return sk_error_set(err, SK_ERR_OS, SK__NO_ERRNO,
 			    "unsupported address family");
 		}
 		if (res->ai_next != NULL) {
 			freeaddrinfo(res);
-			return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
+			return sk_error_set(err, SK_ERR_OS, SK__NO_ERRNO,
 			    "wildcard resolved to multiple address");
 		}
 		len = res->ai_addrlen < sizeof(*ss) ? res->ai_addrlen :
@@ -155,7 +95,7 @@ setipaddr(const char *name, struct sockaddr_storage *ss, int af,
 	if (strcmp(name, "255.255.255.255") == 0 ||
 	    strcmp(name, "<broadcast>") == 0) {
 		if (af != AF_INET && af != AF_UNSPEC)
-			return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
+			return sk_error_set(err, SK_ERR_OS, SK__NO_ERRNO,
 			    "address family mismatched");
 		sin->sin_family = AF_INET;
 		sin->sin_addr.s_addr = htonl(INADDR_BROADCAST);
@@ -184,7 +124,7 @@ setipaddr(const char *name, struct sockaddr_storage *ss, int af,
 	memcpy(ss, res->ai_addr, len);
 	freeaddrinfo(res);
 	if (ss->ss_family != AF_INET && ss->ss_family != AF_INET6)
-		return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
+		return sk_error_set(err, SK_ERR_OS, SK__NO_ERRNO,
 		    "unknown address family");
 	return 0;
 }
@@ -210,17 +150,17 @@ hostent_fill(struct sk_hostent *out, const struct hostent *h, int af,
 		return sk_error_set(err, SK_ERR_OS, EAFNOSUPPORT, NULL);
 
 	if ((out->name = strdup(h->h_name != NULL ? h->h_name : "")) == NULL)
-		return no_memory(err);
+		return sk__no_memory(err);
 
 	n = 0;
 	if (h->h_aliases != NULL)
 		while (h->h_aliases[n] != NULL)
 			n++;
 	if ((out->aliases = calloc(n + 1, sizeof(*out->aliases))) == NULL)
-		return no_memory(err);
+		return sk__no_memory(err);
 	for (i = 0; i < n; i++) {
 		if ((out->aliases[i] = strdup(h->h_aliases[i])) == NULL)
-			return no_memory(err);
+			return sk__no_memory(err);
 		out->naliases = i + 1;
 	}
 
@@ -229,13 +169,13 @@ hostent_fill(struct sk_hostent *out, const struct hostent *h, int af,
 		while (h->h_addr_list[n] != NULL)
 			n++;
 	if ((out->addrs = calloc(n + 1, sizeof(*out->addrs))) == NULL)
-		return no_memory(err);
+		return sk__no_memory(err);
 	for (i = 0; i < n; i++) {
 		if (inet_ntop(af, h->h_addr_list[i], text, sizeof(text)) ==
 		    NULL)
 			return sk_error_set(err, SK_ERR_OS, errno, NULL);
 		if ((out->addrs[i] = strdup(text)) == NULL)
-			return no_memory(err);
+			return sk__no_memory(err);
 		out->naddrs = i + 1;
 	}
 	return 0;
@@ -256,7 +196,7 @@ sk_getaddrinfo(const char *host, const char *port, int family, int type,
 	int rc;
 
 	if (out == NULL)
-		return null_argument(err);
+		return sk__null_argument(err);
 	*out = NULL;
 
 	memset(&hints, 0, sizeof(hints));
@@ -277,7 +217,7 @@ sk_getaddrinfo(const char *host, const char *port, int family, int type,
 	}
 	if ((ai = calloc(n, sizeof(*ai))) == NULL) {
 		freeaddrinfo(res0);
-		return no_memory(err);
+		return sk__no_memory(err);
 	}
 	for (i = 0, res = res0; res != NULL; i++, res = res->ai_next) {
 		ai[i].family = res->ai_family;
@@ -286,7 +226,7 @@ sk_getaddrinfo(const char *host, const char *port, int family, int type,
 		ai[i].canonname = strdup(res->ai_canonname != NULL ?
 		    res->ai_canonname : "");
 		if (ai[i].canonname == NULL) {
-			no_memory(err);
+			sk__no_memory(err);
 			goto fail;
 		}
 		if (sk_addr_from_sockaddr(&ai[i].addr, res->ai_addr,
@@ -331,7 +271,7 @@ sk_getnameinfo(const struct sk_addr *addr, int flags, char *host,
 	int rc;
 
 	if (addr == NULL)
-		return null_argument(err);
+		return sk__null_argument(err);
 	if (addr->len > sizeof(addr->u))
 		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
 		    "socket address too long");
@@ -346,9 +286,9 @@ sk_getnameinfo(const struct sk_addr *addr, int flags, char *host,
 	    sizeof(sbuf), flags);
 	if (rc != 0)
 		return set_gaierror(err, rc, errno);
-	if (host != NULL && copy_out(host, hostlen, hbuf, err) == -1)
+	if (host != NULL && sk__copy_out(host, hostlen, hbuf, err) == -1)
 		return -1;
-	if (serv != NULL && copy_out(serv, servlen, sbuf, err) == -1) {
+	if (serv != NULL && sk__copy_out(serv, servlen, sbuf, err) == -1) {
 		if (host != NULL)
 			host[0] = '\0';
 		return -1;
@@ -389,7 +329,7 @@ sk_gethostbyname(const char *name, char *buf, size_t size,
 	char text[INET_ADDRSTRLEN];
 
 	if (name == NULL)
-		return null_argument(err);
+		return sk__null_argument(err);
 	if (setipaddr(name, &ss, AF_INET, err) == -1)
 		return -1;
 	if (ss.ss_family != AF_INET)
@@ -397,7 +337,7 @@ sk_gethostbyname(const char *name, char *buf, size_t size,
 	if (inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, text,
 	    sizeof(text)) == NULL)
 		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	return copy_out(buf, size, text, err);
+	return sk__copy_out(buf, size, text, err);
 }
 
 /*
@@ -419,13 +359,13 @@ sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (name == NULL || out == NULL)
-		return null_argument(err);
+		return sk__null_argument(err);
 	if (setipaddr(name, &ss, AF_INET, err) == -1)
 		return -1;
 
 	size = HOST_BUF_START;
 	if ((buf = malloc(size)) == NULL)
-		return no_memory(err);
+		return sk__no_memory(err);
 	for (;;) {
 		h = NULL;
 		herr = 0;
@@ -433,7 +373,7 @@ sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
 		if (h != NULL)
 			break;
 		if (rc == ERANGE) {
-			if (grow_buffer(&buf, &size, err) == -1)
+			if (sk__grow_buffer(&buf, &size, err) == -1)
 				goto fail;
 			continue;
 		}
@@ -473,7 +413,7 @@ sk_gethostbyaddr(const char *address, struct sk_hostent *out,
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
 	if (address == NULL || out == NULL)
-		return null_argument(err);
+		return sk__null_argument(err);
 	if (setipaddr(address, &ss, AF_UNSPEC, err) == -1)
 		return -1;
 	af = ss.ss_family;
@@ -487,13 +427,13 @@ sk_gethostbyaddr(const char *address, struct sk_hostent *out,
 		alen = sizeof(struct in6_addr);
 		break;
 	default:
-		return sk_error_set(err, SK_ERR_OS, NO_ERRNO,
+		return sk_error_set(err, SK_ERR_OS, SK__NO_ERRNO,
 		    "unsupported address family");
 	}
 
 	size = HOST_BUF_START;
 	if ((buf = malloc(size)) == NULL)
-		return no_memory(err);
+		return sk__no_memory(err);
 	for (;;) {
 		h = NULL;
 		herr = 0;
@@ -501,7 +441,7 @@ sk_gethostbyaddr(const char *address, struct sk_hostent *out,
 		if (h != NULL)
 			break;
 		if (rc == ERANGE) {
-			if (grow_buffer(&buf, &size, err) == -1)
+			if (sk__grow_buffer(&buf, &size, err) == -1)
 				goto fail;
 			continue;
 		}
@@ -554,7 +494,7 @@ sk_getfqdn(const char *name, char *buf, size_t size, struct sk_error *err)
 	    py_isspace((unsigned char)end[-1]); end--)
 		continue;
 	if ((stripped = strndup(start, (size_t)(end - start))) == NULL)
-		return no_memory(err);
+		return sk__no_memory(err);
 
 	if (stripped[0] == '\0' || strcmp(stripped, "0.0.0.0") == 0 ||
 	    strcmp(stripped, "::") == 0) {
@@ -562,7 +502,7 @@ sk_getfqdn(const char *name, char *buf, size_t size, struct sk_error *err)
 		if (sk_gethostname(hostname, sizeof(hostname), err) == -1)
 			return -1;
 		if ((stripped = strdup(hostname)) == NULL)
-			return no_memory(err);
+			return sk__no_memory(err);
 	}
 
 	sk_error_clear(&lookup_err);
@@ -570,10 +510,10 @@ sk_getfqdn(const char *name, char *buf, size_t size, struct sk_error *err)
 		if (lookup_err.kind == SK_ERR_OS &&
 		    lookup_err.code == ENOMEM) {
 			free(stripped);
-			return no_memory(err);
+			return sk__no_memory(err);
 		}
 		/* Not resolvable: the name itself, as socket.py does. */
-		rc = copy_out(buf, size, stripped, err);
+		rc = sk__copy_out(buf, size, stripped, err);
 		free(stripped);
 		return rc;
 	}
@@ -586,7 +526,7 @@ sk_getfqdn(const char *name, char *buf, size_t size, struct sk_error *err)
 			}
 		}
 	}
-	rc = copy_out(buf, size, answer, err);
+	rc = sk__copy_out(buf, size, answer, err);
 	sk_hostent_free(&h);
 	free(stripped);
 	return rc;
@@ -604,156 +544,7 @@ sk_gethostname(char *buf, size_t size, struct sk_error *err)
 	if (gethostname(name, sizeof(name) - 1) == -1)
 		return sk_error_set(err, SK_ERR_OS, errno, NULL);
 	name[sizeof(name) - 1] = '\0';
-	return copy_out(buf, size, name, err);
-}
-
-/* The getserv and getproto lookups, which share one retry loop. */
-enum netdb_query { Q_SERV_NAME, Q_SERV_PORT, Q_PROTO_NAME, Q_PROTO_NUMBER };
-
-union netdb_ent {
-	struct servent se;
-	struct protoent pe;
-};
-
-/*
- * One getserv*_r or getproto*_r call, its buffer grown on ERANGE.  The
- * answer is in *ent, pointing into *bufp, which the caller frees.
- * Returns 0, or -1 with SK_ERR_OS notfound (code 0: CPython's errno is
- * None) or SK_ERR_OS ENOMEM/ERANGE.
- */
-static int
-netdb_lookup(enum netdb_query q, const char *name, int number,
-    const char *proto, union netdb_ent *ent, char **bufp,
-    const char *notfound, struct sk_error *err)
-{
-	size_t size = NETDB_BUF_START;
-	char *buf;
-	int rc;
-
-	if ((buf = malloc(size)) == NULL)
-		return no_memory(err);
-	for (;;) {
-		struct servent *sp = NULL;
-		struct protoent *pp = NULL;
-
-		switch (q) {
-		case Q_SERV_NAME:
-			rc = getservbyname_r(name, proto, &ent->se, buf, size,
-			    &sp);
-			break;
-		case Q_SERV_PORT:
-			rc = getservbyport_r(number, proto, &ent->se, buf,
-			    size, &sp);
-			break;
-		case Q_PROTO_NAME:
-			rc = getprotobyname_r(name, &ent->pe, buf, size, &pp);
-			break;
-		case Q_PROTO_NUMBER:
-		default:
-			rc = getprotobynumber_r(number, &ent->pe, buf, size,
-			    &pp);
-			break;
-		}
-		if (sp != NULL || pp != NULL) {
-			*bufp = buf;
-			return 0;
-		}
-		if (rc != ERANGE)
-			break;
-		if (grow_buffer(&buf, &size, err) == -1) {
-			free(buf);
-			return -1;
-		}
-	}
-	free(buf);
-	return sk_error_set(err, SK_ERR_OS, NO_ERRNO, notfound);
-}
-
-/*
- * socket.getservbyname(): the port (host order) of service NAME for
- * PROTO (NULL for any).  Returns -1 with SK_ERR_OS "service/proto not
- * found" (code 0: CPython's errno is None), or SK_ERR_OS ENOMEM/ERANGE.
- */
-int
-sk_getservbyname(const char *name, const char *proto, int *port,
-    struct sk_error *err)
-{
-	union netdb_ent ent;
-	char *buf;
-
-	if (name == NULL || port == NULL)
-		return null_argument(err);
-	if (netdb_lookup(Q_SERV_NAME, name, 0, proto, &ent, &buf,
-	    "service/proto not found", err) == -1)
-		return -1;
-	*port = ntohs((uint16_t)ent.se.s_port);
-	free(buf);
-	return 0;
-}
-
-/*
- * socket.getservbyport(): the name of the service on PORT for PROTO (NULL
- * for any).  Returns -1 with SK_ERR_VALUE when port is not 0-65535, with
- * SK_ERR_OS "port/proto not found" (code 0), SK_ERR_OS ENOMEM/ERANGE, or
- * SK_ERR_VALUE when buf is too small.
- */
-int
-sk_getservbyport(int port, const char *proto, char *buf, size_t size,
-    struct sk_error *err)
-{
-	union netdb_ent ent;
-	char *sbuf;
-	int rc;
-
-	if (port < 0 || port > 0xffff)
-		return sk_error_set(err, SK_ERR_VALUE, ERANGE,
-		    "getservbyport: port must be 0-65535.");
-	if (netdb_lookup(Q_SERV_PORT, NULL, htons((uint16_t)port), proto,
-	    &ent, &sbuf, "port/proto not found", err) == -1)
-		return -1;
-	rc = copy_out(buf, size, ent.se.s_name, err);
-	free(sbuf);
-	return rc;
-}
-
-/*
- * socket.getprotobyname(): the number of protocol NAME.  Returns -1 with
- * SK_ERR_OS "protocol not found" (code 0), or SK_ERR_OS ENOMEM/ERANGE.
- */
-int
-sk_getprotobyname(const char *name, int *proto, struct sk_error *err)
-{
-	union netdb_ent ent;
-	char *buf;
-
-	if (name == NULL || proto == NULL)
-		return null_argument(err);
-	if (netdb_lookup(Q_PROTO_NAME, name, 0, NULL, &ent, &buf,
-	    "protocol not found", err) == -1)
-		return -1;
-	*proto = ent.pe.p_proto;
-	free(buf);
-	return 0;
-}
-
-/*
- * The other direction, which Python lacks: the official name of protocol
- * number PROTO.  Returns -1 with SK_ERR_OS "protocol not found" (code 0),
- * SK_ERR_OS ENOMEM/ERANGE, or SK_ERR_VALUE when buf is too small.
- */
-int
-sk_getprotobynumber(int proto, char *buf, size_t size, struct sk_error *err)
-{
-	union netdb_ent ent;
-	char *pbuf;
-	int rc;
-
-	if (netdb_lookup(Q_PROTO_NUMBER, NULL, proto, NULL, &ent, &pbuf,
-	    "protocol not found", err) == -1)
-		return -1;
-	rc = copy_out(buf, size, ent.pe.p_name, err);
-	free(pbuf);
-	return rc;
+	return sk__copy_out(buf, size, name, err);
 }
 
 /*

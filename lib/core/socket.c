@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 static double default_timeout = SK_TIMEOUT_NONE;
 

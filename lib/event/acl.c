@@ -18,7 +18,7 @@
 
 #include <bsd/stdlib.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 struct rule {
 	int family;		/* AF_INET or AF_INET6 */

@@ -39,7 +39,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define MAX_LISTENERS	16	/* addresses one -b name may resolve to */
 #define PIPE_POOL	32	/* idle pipes a worker keeps for reuse */
@@ -60,6 +60,8 @@ struct conn {
 	bool bulk;		/* a bulk sender: splice when it can */
 	bool rdhup;		/* its EOF is on the way: read to the end */
 	struct sk_addr peer;
+	struct sk_tls *tls;	/* TLS on this connection, or NULL */
+	bool handshaken;	/* its handshake is done */
 	struct worker *w;
 	TAILQ_ENTRY(conn) link;	/* the worker's list, oldest activity first */
 };
@@ -115,13 +117,30 @@ emit(struct sk_echo_server *srv, enum sk_echo_event event,
     const struct sk_addr *addr, unsigned long long bytes,
     const struct sk_error *error)
 {
-	struct sk_echo_info info = { event, addr, bytes, error };
+	struct sk_echo_info info = { event, addr, bytes, error, NULL };
 
 	if (srv->cfg.on_event == NULL)
 		return;
 	(void)pthread_mutex_lock(&srv->event_lock);
 	srv->cfg.on_event(&info, srv->cfg.data);
 	(void)pthread_mutex_unlock(&srv->event_lock);
+}
+
+/* The tls event: the handshake's facts, when anyone listens. */
+static void
+emit_tls(struct sk_echo_server *srv, const struct conn *c)
+{
+	struct sk_echo_info info = { SK_ECHO_TLS, &c->peer, 0, NULL, NULL };
+	struct sk_tls_info ti;
+
+	if (srv->cfg.on_event == NULL || sk_tls_get_info(c->tls, &ti,
+	    NULL) == -1)
+		return;
+	info.tls = &ti;
+	(void)pthread_mutex_lock(&srv->event_lock);
+	srv->cfg.on_event(&info, srv->cfg.data);
+	(void)pthread_mutex_unlock(&srv->event_lock);
+	sk_tls_info_free(&ti);
 }
 
 /*
@@ -560,6 +579,95 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 	return progress;
 }
 
+/* A wait TLS asked for: the side it waits on is not ready. */
+static void
+tls_wait(struct conn *c, int want)
+{
+	if (want & SK_LOOP_READABLE)
+		c->can_read = false;
+	if (want & SK_LOOP_WRITABLE)
+		c->can_write = false;
+}
+
+/*
+ * One pass of the TLS path: as the copy path, with the record layer in
+ * between (decrypted bytes echoed, encrypted again).  A read waits until
+ * what is kept has gone, so memory stays at one buffer.  Returns 1 on
+ * progress, 0 when it must wait, -1 with err filled.
+ */
+static int
+pump_tls(struct conn *c, char *scratch, size_t cap, struct sk_error *err)
+{
+	ssize_t n, m;
+	int want, progress = 0;
+
+	if (c->pending > 0 && c->can_write) {
+		n = sk_tls_write(c->tls, c->buf + c->head, c->pending, &want,
+		    err);
+		if (n > 0) {
+			c->head += (size_t)n;
+			c->pending -= (size_t)n;
+			c->bytes += (unsigned long long)n;
+			progress = 1;
+		} else if (want != 0)
+			tls_wait(c, want);
+		else
+			return -1;
+	}
+	if (!c->eof && c->can_read && c->pending == 0) {
+		n = sk_tls_read(c->tls, scratch, cap, &want, err);
+		if (n == 0) {
+			c->eof = true;	/* close_notify, or the TCP end */
+			return 1;
+		}
+		if (n < 0) {
+			if (want == 0)
+				return -1;
+			tls_wait(c, want);
+			return progress;
+		}
+		m = c->can_write ? sk_tls_write(c->tls, scratch, (size_t)n,
+		    &want, err) : 0;
+		if (m < 0) {
+			if (want == 0)
+				return -1;
+			tls_wait(c, want);
+			m = 0;
+		}
+		c->bytes += (unsigned long long)m;
+		if (m < n) {
+			if (c->buf == NULL && (c->buf = malloc(cap)) == NULL)
+				return sk_error_set(err, SK_ERR_OS, ENOMEM,
+				    NULL);
+			memcpy(c->buf, scratch + m, (size_t)(n - m));
+			c->head = 0;
+			c->pending = (size_t)(n - m);
+		}
+		progress = 1;
+	}
+	if (c->pending == 0 && c->buf != NULL) {
+		free(c->buf);
+		c->buf = NULL;
+	}
+	return progress;
+}
+
+/* Drive the TLS handshake: 1 done, 0 waiting, -1 failed. */
+static int
+handshake(struct conn *c, struct sk_error *err)
+{
+	int rc, want;
+
+	rc = sk_tls_handshake(c->tls, &want, err);
+	if (rc == 0)
+		tls_wait(c, want);
+	if (rc == 1) {
+		c->handshaken = true;
+		emit_tls(c->w->srv, c);
+	}
+	return rc;
+}
+
 static void
 touch(struct conn *c)
 {
@@ -590,7 +698,32 @@ conn_event(struct sk_loop *loop, int fd, void *data, int events)
 		c->rdhup = true;
 	if (events & SK_LOOP_WRITABLE)
 		c->can_write = true;
+	if (c->tls != NULL && !c->handshaken) {
+		rc = handshake(c, &err);
+		if (rc == -1) {
+			conn_close(c, SK_ECHO_CLOSED, &err);
+			return;
+		}
+		if (rc == 0) {
+			touch(c);
+			return;
+		}
+	}
 	for (;;) {
+		if (c->tls != NULL) {
+			rc = pump_tls(c, w->scratch, w->srv->buffer, &err);
+			if (rc == -1) {
+				conn_close(c, SK_ECHO_CLOSED, &err);
+				return;
+			}
+			if (c->eof && c->pending == 0) {
+				conn_close(c, SK_ECHO_CLOSED, NULL);
+				return;
+			}
+			if (rc == 0)
+				break;
+			continue;
+		}
 		/* Bytes waiting stay where they are; an idle connection
 		 * takes a pipe from the pool, or the buffer without one. */
 		if (c->pipe[0] == -1 && c->pending == 0 && c->bulk &&
@@ -638,6 +771,14 @@ conn_close(struct conn *c, enum sk_echo_event ev, const struct sk_error *error)
 	struct sk_echo_server *srv = w->srv;
 
 	sk_loop_del(w->loop, c->fd);
+	if (c->tls != NULL) {
+		int want;
+
+		/* Our close_notify, if the socket takes it now. */
+		if (c->handshaken)
+			(void)sk_tls_shutdown(c->tls, &want, NULL);
+		sk_tls_free(c->tls);
+	}
 	(void)close(c->fd);
 	if (c->pending > 0 && c->pipe[0] != -1) {
 		/* Bytes left in it: the pipe cannot be reused. */
@@ -757,6 +898,11 @@ accept_one(struct worker *w, int fd, const struct sk_addr *peer)
 	w->nconns++;
 	atomic_fetch_add(&srv->connections, 1);
 	emit(srv, SK_ECHO_CONNECTED, peer, 0, NULL);
+	if (srv->cfg.tls != NULL &&
+	    (c->tls = sk_tls_new(srv->cfg.tls, fd, NULL, &err)) == NULL) {
+		conn_close(c, SK_ECHO_CLOSED, &err);
+		return;
+	}
 	if (sk_loop_add(w->loop, fd, SK_LOOP_READABLE | SK_LOOP_WRITABLE |
 	    SK_LOOP_EDGE, conn_event, c, &err) == -1)
 		conn_close(c, SK_ECHO_CLOSED, &err);

@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 void
 sk_events_init(struct sk_events *ev)

@@ -23,7 +23,7 @@
 
 #include <bsd/stdlib.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define BATCH		256	/* events taken per epoll_wait */
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 struct sk_outq {
 	int fd;

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 #define RELAY_BUF	((size_t)64 * 1024)
 

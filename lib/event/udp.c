@@ -26,7 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* Room for the control messages of one received datagram: the drop
  * counter and the larger of the two pktinfo structures. */

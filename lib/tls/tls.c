@@ -26,7 +26,7 @@
 
 #include <bsd/string.h>
 
-#include "sockit.h"
+#include "sockit-int.h"
 
 /* The most certificates of a chain reported in the tls event. */
 #define TLS_CHAIN_MAX	32
@@ -655,40 +655,47 @@ sk_tls_info_free(struct sk_tls_info *info)
 	info->chain_len = 0;
 }
 
+void
+sk_tls_info_json(struct sk_json *j, const struct sk_tls_info *info)
+{
+	const struct sk_tls_cert *c;
+	size_t i, k;
+
+	sk_json_str(j, "version", info->version);
+	sk_json_str(j, "cipher", info->cipher);
+	sk_json_str(j, "alpn", info->alpn);
+	sk_json_str(j, "sni", info->sni);
+	sk_json_str(j, "verify", sk_tls_verify_name(info->verify));
+	sk_json_str(j, "verify_error", info->verify_error);
+	sk_json_double(j, "handshake_ms", info->handshake_ms);
+	sk_json_array(j, "chain");
+	for (i = 0; i < info->chain_len; i++) {
+		c = &info->chain[i];
+		sk_json_object(j, NULL);
+		sk_json_str(j, "subject", c->subject);
+		sk_json_str(j, "issuer", c->issuer);
+		sk_json_array(j, "san");
+		for (k = 0; k < c->nsan; k++)
+			sk_json_str(j, NULL, c->san[k]);
+		sk_json_close_array(j);
+		sk_json_str(j, "not_before", c->not_before);
+		sk_json_str(j, "not_after", c->not_after);
+		sk_json_int(j, "days_left", c->days_left);
+		sk_json_str(j, "sha256", c->sha256);
+		sk_json_close_object(j);
+	}
+	sk_json_close_array(j);
+}
+
 int
 sk_event_tls(struct sk_events *ev, const struct sk_tls_info *info,
     struct sk_error *err)
 {
-	const struct sk_tls_cert *c;
 	struct sk_json j;
-	size_t i, k;
 
 	if (!sk_events_on(ev))
 		return 0;
 	sk_event_begin(&j, "tls");
-	sk_json_str(&j, "version", info->version);
-	sk_json_str(&j, "cipher", info->cipher);
-	sk_json_str(&j, "alpn", info->alpn);
-	sk_json_str(&j, "sni", info->sni);
-	sk_json_str(&j, "verify", sk_tls_verify_name(info->verify));
-	sk_json_str(&j, "verify_error", info->verify_error);
-	sk_json_double(&j, "handshake_ms", info->handshake_ms);
-	sk_json_array(&j, "chain");
-	for (i = 0; i < info->chain_len; i++) {
-		c = &info->chain[i];
-		sk_json_object(&j, NULL);
-		sk_json_str(&j, "subject", c->subject);
-		sk_json_str(&j, "issuer", c->issuer);
-		sk_json_array(&j, "san");
-		for (k = 0; k < c->nsan; k++)
-			sk_json_str(&j, NULL, c->san[k]);
-		sk_json_close_array(&j);
-		sk_json_str(&j, "not_before", c->not_before);
-		sk_json_str(&j, "not_after", c->not_after);
-		sk_json_int(&j, "days_left", c->days_left);
-		sk_json_str(&j, "sha256", c->sha256);
-		sk_json_close_object(&j);
-	}
-	sk_json_close_array(&j);
+	sk_tls_info_json(&j, info);
 	return sk_event_emit(ev, &j, err);
 }

@@ -1,6 +1,6 @@
 /*
  * fuzz-addr.c - libFuzzer target for addresses and ports (lib/core/addr.c,
- * lib/core/convert.c): sk_addr_parse (HOST:PORT, [V6]:PORT, the reference's
+ * lib/core/num.c): sk_addr_parse (HOST:PORT, [V6]:PORT, the reference's
  * tuples, AF_UNIX paths and abstract names), sk_addr_resolve,
  * sk_parse_port and sk_parse_seconds, and the formatters of what they
  * give (sk_addr_format, sk_addr_host, sk_json_addr), also fed raw
@@ -153,9 +153,13 @@ check_port_seconds(const char *text)
 	for (size_t i = 0; i < 3; i++)
 		if (sk_parse_port(text, protos[i], &port, NULL) == 0)
 			FUZZ_CHECK(port <= 65535);
-	if (isdigit((unsigned char)text[0]) || text[0] == '-')
+	/* Something like a number is a port when it is decimal digits only
+	 * and in range. */
+	if (isdigit((unsigned char)text[0]) || text[0] == '-' ||
+	    text[0] == '+')
 		FUZZ_CHECK((sk_parse_port(text, NULL, &port, NULL) == 0) ==
-		    (sk_parse_integer(text, 0, 65535, &v, NULL) == 0));
+		    (text[strspn(text, "0123456789")] == '\0' &&
+		    sk_parse_integer(text, 0, 65535, &v, NULL) == 0));
 
 	for (p = text; *p != '\0'; p++) {
 		if (isdigit((unsigned char)*p))

@@ -1,8 +1,9 @@
 /*
- * fuzz-int.c - libFuzzer target for the integer conversions
- * (lib/core/convert.c): sk_parse_integer, the strict decimal-or-0x parser every
- * numeric option goes through, and the byte-order calls sk_htons,
- * sk_ntohs, sk_htonl, sk_ntohl with Python's range checks.
+ * fuzz-int.c - libFuzzer target for the integer conversions: in
+ * lib/core/num.c sk_parse_integer, the strict decimal-or-0x parser every
+ * numeric option goes through, and in lib/core/convert.c the byte-order
+ * calls sk_htons, sk_ntohs, sk_htonl, sk_ntohl with Python's range
+ * checks.
  *
  * Oracles: strtoll(3) in base 10 or 16 on text that has the grammar
  * -?(0[xX]HEX+|DEC+), for the value and for overflow; the byte-order

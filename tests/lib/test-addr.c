@@ -59,7 +59,7 @@ test_resolve(void)
 		    "('127.0.0.1', 80)" },
 		{ "127.0.0.1", "domain", AF_INET, SOCK_DGRAM,
 		    "('127.0.0.1', 53)" },
-		{ "127.0.0.1", "0x1f90", AF_INET, SOCK_STREAM,
+		{ "127.0.0.1", "08080", AF_INET, SOCK_STREAM,
 		    "('127.0.0.1', 8080)" },
 		{ "127.0.0.1", "65535", AF_INET, SOCK_STREAM,
 		    "('127.0.0.1', 65535)" },
@@ -139,9 +139,16 @@ test_resolve_errors(void)
 	is_int(r, -1, "port 65536 fails");
 	is_err(&err, SK_ERR_VALUE, ERANGE, "out of range (0 to 65535)",
 	    "port 65536: ValueError");
+	/* A port is decimal digits or a service name: what getaddrinfo(3)
+	 * would take, and not a sign or a 0x. */
 	r = sk_addr_resolve(&a, "127.0.0.1", "-1", AF_INET, 0, &err);
 	is_int(r, -1, "port -1 fails");
-	is_err(&err, SK_ERR_VALUE, ERANGE, NULL, "port -1: ValueError");
+	is_err(&err, SK_ERR_VALUE, EINVAL, "invalid number",
+	    "port -1: ValueError");
+	r = sk_addr_resolve(&a, "127.0.0.1", "0x1f90", AF_INET, 0, &err);
+	is_int(r, -1, "port 0x1f90 fails");
+	is_err(&err, SK_ERR_VALUE, EINVAL, "invalid number",
+	    "port 0x1f90: ValueError");
 	r = sk_addr_resolve(&a, "127.0.0.1", "no-such-service-xyz", AF_INET,
 	    SOCK_STREAM, &err);
 	is_int(r, -1, "an unknown service fails");

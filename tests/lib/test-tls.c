@@ -11,6 +11,11 @@
  */
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <poll.h>
+#include <pthread.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -447,6 +452,157 @@ test_event(void)
 	close(fd[1]);
 }
 
+/* The echo server with TLS: a client's 1 MiB comes back whole. */
+struct echo_run {
+	struct sk_echo_server *srv;
+	struct sk_error err;
+	int rc;
+	char version[16];	/* from the server's tls event */
+};
+
+static void
+echo_event(const struct sk_echo_info *info, void *data)
+{
+	struct echo_run *r = data;
+
+	if (info->event == SK_ECHO_TLS)
+		(void)snprintf(r->version, sizeof(r->version), "%s",
+		    info->tls->version);
+}
+
+static void *
+echo_thread(void *arg)
+{
+	struct echo_run *r = arg;
+
+	r->rc = sk_echo_server_run(r->srv, &r->err);
+	return NULL;
+}
+
+/* Wait for fd to be ready for want, at most 5 s. */
+static bool
+wait_for(int fd, int want)
+{
+	struct pollfd p = { fd, 0, 0 };
+
+	p.events = (short)((want & SK_LOOP_READABLE ? POLLIN : 0) |
+	    (want & SK_LOOP_WRITABLE ? POLLOUT : 0));
+	return poll(&p, 1, 5000) == 1;
+}
+
+static void
+test_echo_server(void)
+{
+	struct sk_tls_opts so = server_opts("chain.pem", "leaf.key");
+	struct sk_tls_opts co = client_opts("ca.pem");
+	struct sk_echo_config cfg;
+	struct sk_tls_ctx *sctx, *cctx;
+	struct sk_tls *t = NULL;
+	struct echo_run r;
+	struct sk_error err;
+	struct sockaddr_in sin;
+	size_t total = 1 << 20, sent = 0, got = 0;
+	unsigned char *out, *in;
+	pthread_t tid;
+	ssize_t n;
+	int fd, want = 0, rc, i;
+	bool shut = false, eof = false;
+	char extra[16];
+
+	memset(&cfg, 0, sizeof(cfg));
+	memset(&r, 0, sizeof(r));
+	sctx = sk_tls_ctx_new(&so, &err);
+	cctx = sk_tls_ctx_new(&co, &err);
+	out = malloc(total);
+	in = malloc(total);
+	if (sctx == NULL || cctx == NULL || out == NULL || in == NULL) {
+		ok(false, "echo: contexts");
+		goto done;
+	}
+	for (i = 0; (size_t)i < total; i++)
+		out[i] = (unsigned char)(i * 7 + i / 251);
+	cfg.host = "127.0.0.1";
+	cfg.port = "0";
+	cfg.once = true;
+	cfg.tls = sctx;
+	cfg.on_event = echo_event;
+	cfg.data = &r;
+	if ((r.srv = sk_echo_server_new(&cfg, &err)) == NULL ||
+	    pthread_create(&tid, NULL, echo_thread, &r) != 0) {
+		ok(false, "echo: server");
+		goto done;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)sk_echo_server_port(r.srv));
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd == -1 || connect(fd, (struct sockaddr *)&sin,
+	    sizeof(sin)) == -1 || fcntl(fd, F_SETFL, O_NONBLOCK) == -1) {
+		ok(false, "echo: connect: %s", strerror(errno));
+		sk_echo_server_stop(r.srv);
+		goto join;
+	}
+	t = sk_tls_new(cctx, fd, "localhost", &err);
+	rc = 0;
+	for (i = 0; t != NULL && i < 1000 && rc == 0; i++) {
+		rc = sk_tls_handshake(t, &want, &err);
+		if (rc == 0 && !wait_for(fd, want))
+			break;
+	}
+	is_int(rc, 1, "echo server: a TLS handshake (%s)",
+	    rc == -1 ? err.message : "");
+	/* Send and read at once, then close_notify, then read to the end;
+	 * bounded: each wait is 5 s at most, and 100000 turns. */
+	for (i = 0; rc == 1 && i < 100000 && !eof; i++) {
+		int w = 0;
+
+		if (sent < total) {
+			n = sk_tls_write(t, out + sent, total - sent, &want,
+			    &err);
+			if (n > 0)
+				sent += (size_t)n;
+			else if (want == 0)
+				break;
+			else
+				w |= want;
+		} else if (!shut) {
+			shut = sk_tls_shutdown(t, &want, &err) == 1;
+			w |= want;
+		}
+		/* Past the whole echo, read into extra: nothing must come. */
+		n = got < total ? sk_tls_read(t, in + got, total - got, &want,
+		    &err) : sk_tls_read(t, extra, sizeof(extra), &want, &err);
+		if (n == 0)
+			eof = true;
+		else if (n > 0 && got < total)
+			got += (size_t)n;
+		else if (n > 0)
+			got = total + 1;
+		else if (want == 0)
+			break;
+		else
+			w |= want;
+		if (n <= 0 && !eof && w != 0 && !wait_for(fd, w))
+			break;
+	}
+	is_int((long long)got, (long long)total, "1 MiB echoed over TLS");
+	ok(got == total && memcmp(in, out, total) == 0, "byte for byte");
+	ok(eof, "then the server's close_notify");
+	sk_tls_free(t);
+	close(fd);
+join:
+	(void)pthread_join(tid, NULL);
+	is_int(r.rc, 0, "the once server ended");
+	is_str(r.version, "TLSv1.3", "its tls event");
+done:
+	sk_echo_server_free(r.srv);
+	sk_tls_ctx_free(sctx);
+	sk_tls_ctx_free(cctx);
+	free(out);
+	free(in);
+}
+
 int
 main(void)
 {
@@ -469,6 +625,7 @@ main(void)
 	test_client_certs();
 	test_data();
 	test_event();
+	test_echo_server();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	(void)run_sh(cmd, NULL, 0);
 	return done_testing();

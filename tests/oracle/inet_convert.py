@@ -147,6 +147,12 @@ def check(op, fmt):
 
     rc, out, err = run(args + ["--json"], data)
     recs = [json.loads(line) for line in out.splitlines()]
+    # The last object says how the run ended: status 1 when any failed.
+    end = recs.pop() if recs else {}
+    if end != {"event": "exit", "status": rc, "reason": end.get("reason")} \
+            or not end["reason"]:
+        print(f"{op}: no exit event with status {rc} last: {end}")
+        return 1
     if len(recs) != len(inputs):
         print(f"{op}: {len(recs)} JSON lines for {len(inputs)} inputs")
         return 1
