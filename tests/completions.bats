@@ -98,16 +98,50 @@ bash_complete_each() {
 }
 
 # offered LINE: the candidates for LINE in $all_offered (the output of
-# bash_complete_each), one per line.  (The lines asked for are not kept in
+# bash_complete_each, fish_complete_each or zsh_complete_each), one per
+# line.  (The lines asked for are not kept in
 # $lines: bats's run sets that.)
 offered() {
 	awk -F '\t' -v l="$1" '$1 == l { print $2 }' <<<"$all_offered"
 }
 
-# What fish offers for the command line $1: the candidates, without their
-# descriptions.  The completions directory is laid out as `make install`
-# should: sockit.fish, and sockit-COMMAND.fish links to it.
-fish_complete() {
+# unoffered COMMAND: what the lines in $all_offered leave out for
+# COMMAND, one per line: each option (long and short) that "sockit
+# COMMAND -" does not offer, each choice that "sockit COMMAND --LONG "
+# does not.
+unoffered() {
+	local c=$1 o now long choices ch
+	now=$(offered "sockit $c -")
+	for o in $(option_field "$c" 1) $(option_field "$c" 2); do
+		has_line "$o" "$now" || echo "sockit $c $o"
+	done
+	while IFS=$'\t' read -r long choices; do
+		now=$(offered "sockit $c $long ")
+		for ch in $choices; do
+			has_line "$ch" "$now" || echo "sockit $c $long $ch"
+		done
+	done < <(option_choices "$c")
+}
+
+# The command lines unoffered() needs, one per line: "sockit ", and for
+# each command "sockit COMMAND -" and "sockit COMMAND --LONG " for each
+# option with choices.
+asked_lines() {
+	local c long choices
+	echo "sockit "
+	for c in $(commands); do
+		echo "sockit $c -"
+		while IFS=$'\t' read -r long choices; do
+			echo "sockit $c $long "
+		done < <(option_choices "$c")
+	done
+}
+
+# What fish offers for each command line LINE..., as "LINE<TAB>candidate"
+# lines (without the descriptions), from one fish.  The completions
+# directory is laid out as `make install` should: sockit.fish, and
+# sockit-COMMAND.fish links to it.
+fish_complete_each() {
 	local dir=$BATS_TEST_TMPDIR/fish c
 	if [[ ! -d $dir ]]; then
 		mkdir -p "$dir"
@@ -116,32 +150,58 @@ fish_complete() {
 			ln -s sockit.fish "$dir/sockit-$c.fish"
 		done
 	fi
-	fish --no-config -c 'set -p fish_complete_path $argv[1]; complete -C $argv[2]' \
-	    "$dir" "$1" | cut -f1
+	fish --no-config -c 'set -p fish_complete_path $argv[1]
+		for l in $argv[2..-1]
+			for c in (complete -C $l)
+				printf "%s\t%s\n" $l (string replace -r "\t.*" "" -- $c)
+			end
+		end' "$dir" "$@"
 }
 
-# What zsh offers for the command line $1, one per line: an interactive zsh
-# in a pty, compinit with our directory first on fpath, compadd watched.
-zsh_complete() {
+# What fish offers for the command line $1, one per line.
+fish_complete() {
+	fish_complete_each "$1" | cut -f2-
+}
+
+# What zsh offers for each command line LINE..., as "LINE<TAB>candidate"
+# lines: one interactive zsh in a pty, compinit with our directory first
+# on fpath, compadd watched; each line typed, completed, then cleared.
+zsh_complete_each() {
 	local out=$BATS_TEST_TMPDIR/zsh.out
 	: >"$out"
 	zsh -f -c '
 		zmodload zsh/zpty || exit 3
+		dir=$1 out=$2
+		shift 2
 		zpty z zsh -f -i
 		zpty -w z "PS1= PROMPT= RPROMPT=; unsetopt zle_bracketed_paste 2>/dev/null"
-		zpty -w z "fpath=(${(q)1} \$fpath); autoload -Uz compinit; compinit -u -D"
-		zpty -w z "compadd() { if (( \${@[(I)-[OAD]*]} == 0 )); then local -a m; builtin compadd -O m \"\$@\"; print -rl -- \$m >>${(q)2}; fi; builtin compadd \"\$@\"; }"
-		zpty -w z "t() { zle complete-word; print -r -- ___DONE___ >>${(q)2}; }; zle -N t; bindkey ^T t"
-		zpty -w z "$3"$'"'"'\x14'"'"'
-		integer i
-		for (( i = 0; i < 200; i++ )); do
-			grep -q ___DONE___ $2 && break
-			sleep 0.05
+		zpty -w z "fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D"
+		zpty -w z "compadd() { if (( \${@[(I)-[OAD]*]} == 0 )); then local -a m; builtin compadd -O m \"\$@\"; print -rl -- \$m >>${(q)out}; fi; builtin compadd \"\$@\"; }"
+		zpty -w z "t() { zle complete-word; print -r -- ___DONE___ >>${(q)out}; BUFFER=; }; zle -N t; bindkey ^T t"
+		integer i n=0
+		for line; do
+			(( n++ ))
+			zpty -w z "$line"$'"'"'\x14'"'"'
+			for (( i = 0; i < 600; i++ )); do
+				(( $(grep -c ___DONE___ $out) >= n )) && break
+				sleep 0.05
+			done
+			(( $(grep -c ___DONE___ $out) >= n )) || exit 4
 		done
 		zpty -d z
-		grep -q ___DONE___ $2 || exit 4
-	' zsh "$COMPLETIONS" "$out" "$1" || return
-	grep -vx -e ___DONE___ -e '' "$out" | sort -u
+	' zsh "$COMPLETIONS" "$out" "$@" || return
+	# The candidates before the first ___DONE___ are the first line's,
+	# and so on.
+	awk 'NR == FNR { line[NR] = $0; next }
+		FNR == 1 { k = 1 }
+		$0 == "___DONE___" { k++; next }
+		$0 != "" { print line[k] "\t" $0 }' <(printf '%s\n' "$@") "$out" |
+		sort -u
+}
+
+# What zsh offers for the command line $1, one per line.
+zsh_complete() {
+	zsh_complete_each "$1" | cut -f2-
 }
 
 @test "the binary lists at least one command, each with options" {
@@ -310,28 +370,24 @@ zsh_complete() {
 
 @test "fish: every command, option and choice is offered" {
 	command -v fish >/dev/null || skip "fish is not installed"
-	local c o missing=() long choices ch
-	run --separate-stderr fish_complete "sockit "
-	[ "$status" -eq 0 ]
-	local top=$output
+	local c o missing=() asked all_offered
+	mapfile -t asked < <(asked_lines)
+	for c in $(commands); do
+		asked+=("sockit-$c --")
+	done
+	run --separate-stderr fish_complete_each "${asked[@]}"
+	[ "$status" -eq 0 ] || fail "fish: status $status: $stderr"
+	all_offered=$output
+	local top now
+	top=$(offered "sockit ")
 	for c in $(commands); do
 		has_line "$c" "$top" || missing+=("sockit $c")
-		run --separate-stderr fish_complete "sockit $c -"
-		[ "$status" -eq 0 ]
-		for o in $(option_field "$c" 1) $(option_field "$c" 2); do
-			has_line "$o" "$output" || missing+=("sockit $c $o")
-		done
-		run --separate-stderr fish_complete "sockit-$c --"
-		[ "$status" -eq 0 ]
+		now=$(offered "sockit-$c --")
 		for o in $(option_field "$c" 1); do
-			has_line "$o" "$output" || missing+=("sockit-$c $o")
+			has_line "$o" "$now" || missing+=("sockit-$c $o")
 		done
-		while IFS=$'\t' read -r long choices; do
-			run --separate-stderr fish_complete "sockit $c $long "
-			for ch in $choices; do
-				has_line "$ch" "$output" || missing+=("sockit $c $long $ch")
-			done
-		done < <(option_choices "$c")
+		now=$(unoffered "$c")
+		[ -z "$now" ] || missing+=("$now")
 	done
 	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
 }
@@ -362,24 +418,17 @@ zsh_complete() {
 @test "zsh: every command, option and choice is offered" {
 	command -v zsh >/dev/null || skip "zsh is not installed"
 	zsh -f -c 'zmodload zsh/zpty' 2>/dev/null || skip "no zsh/zpty module"
-	local c o missing=() long choices ch
-	run --separate-stderr zsh_complete "sockit "
-	[ "$status" -eq 0 ]
+	local c o missing=() asked all_offered
+	mapfile -t asked < <(asked_lines)
+	run --separate-stderr zsh_complete_each "${asked[@]}"
+	[ "$status" -eq 0 ] || fail "zsh: status $status: $stderr"
+	all_offered=$output
+	local top now
+	top=$(offered "sockit ")
 	for c in $(commands); do
-		has_line "$c" "$output" || missing+=("sockit $c")
-	done
-	for c in $(commands); do
-		run --separate-stderr zsh_complete "sockit $c -"
-		[ "$status" -eq 0 ]
-		for o in $(option_field "$c" 1) $(option_field "$c" 2); do
-			has_line "$o" "$output" || missing+=("sockit $c $o")
-		done
-		while IFS=$'\t' read -r long choices; do
-			run --separate-stderr zsh_complete "sockit $c $long "
-			for ch in $choices; do
-				has_line "$ch" "$output" || missing+=("sockit $c $long $ch")
-			done
-		done < <(option_choices "$c")
+		has_line "$c" "$top" || missing+=("sockit $c")
+		now=$(unoffered "$c")
+		[ -z "$now" ] || missing+=("$now")
 	done
 	[ ${#missing[@]} -eq 0 ] || { printf 'not offered: %s\n' "${missing[@]}" >&2; return 1; }
 }

@@ -21,7 +21,8 @@ setup() {
 	command -v dh >/dev/null && command -v dpkg-buildpackage >/dev/null ||
 		skip "debhelper and dpkg-dev are not installed"
 	MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
-	VERSION=$(sed -n 's/^VERSION *:= *//p' "$TOP/Makefile")
+	VERSION=$(sed -n 's/^#define SK_VERSION "\([0-9.]*\)"$/\1/p' \
+		"$TOP/lib/sockit.h")
 }
 
 # deb NAME: the path of package NAME's .deb in build/deb/.
