@@ -321,7 +321,9 @@ bind_temp(struct sk_socket *s, char *dir, size_t size, struct sk_error *err)
 		dir[0] = '\0';
 		return sk_error_set(err, SK_ERR_OS, errno, NULL);
 	}
-	(void)snprintf(path, sizeof(path), "%s/s", dir);
+	if ((size_t)snprintf(path, sizeof(path), "%.*s/s",
+	    (int)(sizeof(path) - 3), dir) >= sizeof(path))
+		return sk_error_set(err, SK_ERR_OS, ENAMETOOLONG, NULL);
 	return sk_addr_unix(&a, path, err) == -1 ? -1 :
 	    sk_socket_bind(s, &a, err);
 }

@@ -174,7 +174,7 @@ zsh_complete_each() {
 		dir=$1 out=$2
 		shift 2
 		zpty z zsh -f -i
-		zpty -w z "PS1= PROMPT= RPROMPT=; unsetopt zle_bracketed_paste 2>/dev/null"
+		zpty -w z "PS1= PROMPT= RPROMPT= LISTMAX=1000000; unsetopt zle_bracketed_paste 2>/dev/null"
 		zpty -w z "fpath=(${(q)dir} \$fpath); autoload -Uz compinit; compinit -u -D"
 		zpty -w z "compadd() { if (( \${@[(I)-[OAD]*]} == 0 )); then local -a m; builtin compadd -O m \"\$@\"; print -rl -- \$m >>${(q)out}; fi; builtin compadd \"\$@\"; }"
 		zpty -w z "t() { zle complete-word; print -r -- ___DONE___ >>${(q)out}; BUFFER=; }; zle -N t; bindkey ^T t"
@@ -183,6 +183,8 @@ zsh_complete_each() {
 			(( n++ ))
 			zpty -w z "$line"$'"'"'\x14'"'"'
 			for (( i = 0; i < 600; i++ )); do
+				# Drain the terminal: a full one stops zsh.
+				while zpty -rt z junk 2>/dev/null; do :; done
 				(( $(grep -c ___DONE___ $out) >= n )) && break
 				sleep 0.05
 			done
