@@ -168,7 +168,7 @@ add_frame(struct run *r, const unsigned char *data, size_t len)
 			return -1;
 	if (r->o->rate > 0 && r->nframes == 0)
 		pace(r);
-	if (stop_signal != 0)
+	if (stop_signal != 0 || data == NULL)
 		return -1;
 	memcpy(r->arena + r->arena_used, data, len);
 	r->frames[r->nframes].data = r->arena + r->arena_used;

@@ -100,9 +100,8 @@ sk_inject_check(const struct sk_inject *in, const void *frame, size_t len,
 		return sk_error_set(err, SK_ERR_VALUE, EINVAL, msg);
 	}
 	/* An 802.1Q or 802.1ad tag may come on top, as the kernel allows. */
-	if (p[12] == 0x81 && p[13] == 0x00)
-		max += VLAN_TAG_LEN;
-	else if (p[12] == 0x88 && p[13] == 0xa8)
+	if ((p[12] == 0x81 && p[13] == 0x00) ||
+	    (p[12] == 0x88 && p[13] == 0xa8))
 		max += VLAN_TAG_LEN;
 	if (len > max) {
 		(void)snprintf(msg, sizeof(msg), "%zu bytes, longer than the "

@@ -220,8 +220,10 @@ nd_default_print(struct ctx *c, const unsigned char *p, size_t n)
 				hs[h++] = ' ';
 			hs[h++] = hex[p[k] >> 4];
 			hs[h++] = hex[p[k] & 15];
-			as[a++] = p[k] > 0x20 && p[k] < 0x7f ? (char)p[k] :
-			    '.';
+			if (p[k] > 0x20 && p[k] < 0x7f)
+				as[a++] = (char)p[k];
+			else
+				as[a++] = '.';
 		}
 		hs[h] = as[a] = '\0';
 		nd_putf(c, "\n\t0x%04zx: %-40s  %s", i, hs, as);

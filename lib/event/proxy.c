@@ -16,6 +16,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sockit-int.h"
@@ -45,7 +46,7 @@ pct_decode(char *dst, size_t size, const char *src, size_t n)
 		hex[0] = src[i + 1];
 		hex[1] = src[i + 2];
 		hex[2] = '\0';
-		(void)sscanf(hex, "%x", &v);
+		v = (unsigned int)strtoul(hex, NULL, 16);
 		if (v == 0)
 			return -1;
 		dst[o++] = (char)v;

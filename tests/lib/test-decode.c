@@ -241,8 +241,13 @@ unhex(const char *h, unsigned char *b, size_t max)
 	size_t n = 0;
 	unsigned int v;
 
+	char pair[3] = { 0 }, *end;
+
 	for (; h[0] != '\0' && h[1] != '\0' && n < max; h += 2) {
-		if (sscanf(h, "%2x", &v) != 1)
+		pair[0] = h[0];
+		pair[1] = h[1];
+		v = (unsigned int)strtoul(pair, &end, 16);
+		if (*end != '\0')
 			break;
 		b[n++] = (unsigned char)v;
 	}

@@ -233,6 +233,7 @@ test_handshakes(void)
 	    "\5\377", 2);
 	rc = run_script(&sc, "socks5://h:1", "x", 80, &err, after,
 	    sizeof(after));
+	is_int(rc, -1, "socks5: no method acceptable is a failure");
 	is_err(&err, SK_ERR_OS, EACCES,
 	    "SOCKS5 proxy: it requires authentication",
 	    "socks5: a proxy that wants a password");
@@ -260,6 +261,7 @@ test_handshakes(void)
 	    "\5", 1);
 	rc = run_script(&sc, "socks5://h:1", "x", 80, &err, after,
 	    sizeof(after));
+	is_int(rc, -1, "socks5: a reply cut short is a failure");
 	is_err(&err, SK_ERR_OS, ECONNRESET,
 	    "SOCKS5 proxy: it closed the connection",
 	    "socks5: a proxy that hangs up mid-reply");
