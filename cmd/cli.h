@@ -286,6 +286,10 @@ int cli_fail_addr(const struct sk_addr *a, const struct sk_error *err);
  * cli_fail_addr's hints. */
 int cli_fail_bind(const char *host, const char *port, int family,
     int socktype, const struct sk_error *err);
+/* A raw socket or capture on WHAT failed: without the privilege, the
+ * capability that DOING ("capturing") needs is named. */
+int cli_fail_raw(const char *what, const char *doing,
+    const struct sk_error *err);
 /* The hint of cli_fail_addr alone, after a message of the caller's. */
 void cli_addr_hint(const struct sk_addr *a, const struct sk_error *err);
 

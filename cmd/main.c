@@ -276,6 +276,18 @@ cli_fail(const char *what, const struct sk_error *err)
 	return cli_exit_status(err->kind);
 }
 
+int
+cli_fail_raw(const char *what, const char *doing, const struct sk_error *err)
+{
+	if (err->kind == SK_ERR_OS && (err->code == EPERM ||
+	    err->code == EACCES)) {
+		cli_warn("%s: %s (%s needs the CAP_NET_RAW capability)",
+		    what, err->message, doing);
+		return EXIT_OSERR;
+	}
+	return cli_fail(what, err);
+}
+
 /* Whether the running command has the long option name. */
 static bool
 has_option(const char *name)
