@@ -163,11 +163,7 @@ check-asan:
 # spares the second TSan sleeps in an exit that finds threads still
 # running.  Reports go to files, so that one in a test that does not look
 # at stderr or the exit status still fails the run.
-# echo-server.bats is left out for now: under TSan, two of its tests
-# (--json, --workers 8 with an early SIGTERM) saw the server still
-# running 30 s after SIGTERM in a check-all run here: a hang to find, not
-# slowness.
-TSAN_BATS := resolve
+TSAN_BATS := echo-server resolve
 TSAN := -fsanitize=thread -fno-omit-frame-pointer
 check-tsan:
 	$(MAKE) -j$(SAN_JOBS) O=build/tsan CC=clang CFLAGS="-O1 -g" \
