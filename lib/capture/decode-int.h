@@ -54,9 +54,15 @@
 #define ND_IPPROTO_GRE		47
 #define ND_IPPROTO_ROUTING	43
 #define ND_IPPROTO_FRAGMENT	44
+#define ND_IPPROTO_ESP		50
+#define ND_IPPROTO_AH		51
 #define ND_IPPROTO_ICMPV6	58
 #define ND_IPPROTO_NONE		59
 #define ND_IPPROTO_DSTOPTS	60
+#define ND_IPPROTO_EIGRP	88
+#define ND_IPPROTO_OSPF		89
+#define ND_IPPROTO_PIM		103
+#define ND_IPPROTO_VRRP		112
 #define ND_IPPROTO_SCTP		132
 
 /* BSD loopback address families (DLT_NULL, DLT_LOOP). */
@@ -90,6 +96,7 @@ struct ipinfo {
 	const unsigned char *src, *dst;	/* 4 or 16 bytes, checked */
 	bool direct;		/* the transport header follows the IP one */
 	bool fragmented;	/* the first fragment of several */
+	unsigned int ttl;	/* TTL or hop limit */
 };
 
 struct ctx {
@@ -163,7 +170,16 @@ sub(const struct span *s, size_t off, size_t n)
 	return r;
 }
 
-/* Output (print-util.c): text, numbers, addresses, the cut-short mark. */
+/* A table from number to name (tcpdump's struct tok), ended by a NULL
+ * name. */
+struct nd_tok {
+	unsigned int v;
+	const char *s;
+};
+
+/* Output (print-util.c): text, numbers, addresses, the cut-short mark;
+ * nd_tok_str is the name of v in a table, or NULL. */
+const char *nd_tok_str(const struct nd_tok *, unsigned int);
 void nd_put(struct ctx *, const char *, size_t);
 void nd_puts(struct ctx *, const char *);
 void nd_putu(struct ctx *, unsigned long long);
@@ -215,5 +231,11 @@ nd_ipproto_printer nd_print_igmp;
 void nd_print_vxlan(struct ctx *, const struct span *, uint32_t);
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
+nd_ipproto_printer nd_print_ah;
+nd_ipproto_printer nd_print_esp;
+nd_ipproto_printer nd_print_eigrp;
+nd_ipproto_printer nd_print_ospf;
+nd_ipproto_printer nd_print_pim;
+nd_ipproto_printer nd_print_vrrp;
 
 #endif

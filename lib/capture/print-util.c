@@ -12,6 +12,15 @@
 
 #include "decode-int.h"
 
+const char *
+nd_tok_str(const struct nd_tok *t, unsigned int v)
+{
+	for (; t->s != NULL; t++)
+		if (t->v == v)
+			return t->s;
+	return NULL;
+}
+
 void
 nd_put(struct ctx *c, const char *s, size_t n)
 {
