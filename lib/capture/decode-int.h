@@ -180,6 +180,8 @@ struct nd_tok {
 /* Output (print-util.c): text, numbers, addresses, the cut-short mark;
  * nd_tok_str is the name of v in a table, or NULL. */
 const char *nd_tok_str(const struct nd_tok *, unsigned int);
+void nd_put_bits(struct ctx *, const struct nd_tok *, unsigned int,
+    const char *, const char *);
 void nd_put(struct ctx *, const char *, size_t);
 void nd_puts(struct ctx *, const char *);
 void nd_putu(struct ctx *, unsigned long long);
@@ -232,6 +234,13 @@ void nd_print_vxlan(struct ctx *, const struct span *, uint32_t);
 void nd_print_domain_udp(struct ctx *, const struct span *, uint32_t);
 void nd_print_domain_tcp(struct ctx *, const struct span *, uint32_t);
 void nd_print_mdns(struct ctx *, const struct span *, uint32_t);
+void nd_print_bootp(struct ctx *, const struct span *, uint32_t);
+void nd_print_hsrp(struct ctx *, const struct span *, uint32_t);
+void nd_print_bcm_li(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_control(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_multihop(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_lag(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_echo(struct ctx *, const struct span *, uint32_t);
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
 nd_ipproto_printer nd_print_ah;

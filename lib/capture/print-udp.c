@@ -23,6 +23,14 @@ static const struct {
 } udpports[] = {
 	{ 53, EITHER, nd_print_domain_udp },
 	{ 5353, EITHER, nd_print_mdns },
+	{ 68, EITHER, nd_print_bootp },
+	{ 67, EITHER, nd_print_bootp },
+	{ 1985, DST, nd_print_hsrp },
+	{ 49152, SRC, nd_print_bcm_li },
+	{ 3784, DST, nd_print_bfd_control },
+	{ 4784, DST, nd_print_bfd_multihop },
+	{ 6784, DST, nd_print_bfd_lag },
+	{ 3785, DST, nd_print_bfd_echo },
 	{ 4789, EITHER, nd_print_vxlan },
 };
 

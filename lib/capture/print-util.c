@@ -21,6 +21,25 @@ nd_tok_str(const struct nd_tok *t, unsigned int v)
 	return NULL;
 }
 
+/* The names of the bits of v set, in table order, joined by sep, or
+ * none when no name's bits are all set (tcpdump's bittok2str). */
+void
+nd_put_bits(struct ctx *c, const struct nd_tok *t, unsigned int v,
+    const char *sep, const char *none)
+{
+	bool any = false;
+
+	for (; t->s != NULL; t++)
+		if (t->v != 0 && (v & t->v) == t->v) {
+			if (any)
+				nd_puts(c, sep);
+			nd_puts(c, t->s);
+			any = true;
+		}
+	if (!any)
+		nd_puts(c, none);
+}
+
 void
 nd_put(struct ctx *c, const char *s, size_t n)
 {
