@@ -37,7 +37,9 @@
 #define ETHERTYPE_REVARP	0x8035
 #define ETHERTYPE_VLAN		0x8100
 #define ETHERTYPE_IPV6		0x86dd
+#define ETHERTYPE_AOE		0x88a2
 #define ETHERTYPE_QINQ		0x88a8
+#define ETHERTYPE_LLDP		0x88cc
 #define ETHERTYPE_MACSEC	0x88e5
 #define ETHERTYPE_QINQ_OLD	0x9100
 #define ETHERTYPE_LEN_MAX	1500	/* at most: an 802.3 length */
@@ -182,6 +184,8 @@ struct nd_tok {
 const char *nd_tok_str(const struct nd_tok *, unsigned int);
 void nd_put_bits(struct ctx *, const struct nd_tok *, unsigned int,
     const char *, const char *);
+bool nd_put_chars(struct ctx *, const struct span *, size_t, size_t);
+bool nd_put_string(struct ctx *, const struct span *, size_t, size_t);
 void nd_put(struct ctx *, const char *, size_t);
 void nd_puts(struct ctx *, const char *);
 void nd_putu(struct ctx *, unsigned long long);
@@ -235,6 +239,9 @@ void nd_print_domain_udp(struct ctx *, const struct span *, uint32_t);
 void nd_print_domain_tcp(struct ctx *, const struct span *, uint32_t);
 void nd_print_mdns(struct ctx *, const struct span *, uint32_t);
 void nd_print_bootp(struct ctx *, const struct span *, uint32_t);
+void nd_print_stp(struct ctx *, const struct span *, uint32_t);
+void nd_print_aoe(struct ctx *, const struct span *, uint32_t);
+void nd_print_lldp(struct ctx *, const struct span *, uint32_t);
 void nd_print_hsrp(struct ctx *, const struct span *, uint32_t);
 void nd_print_bcm_li(struct ctx *, const struct span *, uint32_t);
 void nd_print_bfd_control(struct ctx *, const struct span *, uint32_t);

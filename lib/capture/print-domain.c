@@ -179,37 +179,6 @@ label_len(struct ctx *c, const struct span *m, size_t off)
 	}
 }
 
-/*
- * n bytes as printable ASCII, tcpdump's way: a byte with the top bit set
- * as "M-" and the rest, a control character as "^" and its letter.
- * False when the bytes end first.
- */
-static bool
-put_chars(struct ctx *c, const struct span *m, size_t off, size_t n)
-{
-	unsigned int ch;
-	char b[4];
-	size_t k;
-
-	for (; n > 0; n--) {
-		if (!get_u8(m, off++, &ch))
-			return false;
-		k = 0;
-		if (ch & 0x80) {
-			ch &= 0x7f;
-			b[k++] = 'M';
-			b[k++] = '-';
-		}
-		if (ch < 0x20 || ch == 0x7f) {
-			ch ^= 0x40;
-			b[k++] = '^';
-		}
-		b[k++] = (char)ch;
-		nd_put(c, b, k);
-	}
-	return true;
-}
-
 /* A bit-string label: "\[x" and its bits in hex, "/" and the count. */
 static bool
 put_bitlabel(struct ctx *c, const struct span *m, size_t off)
@@ -287,10 +256,10 @@ put_name(struct ctx *c, const struct span *m, size_t off)
 			break;
 		default:
 			if (names + (size_t)l <= MAXCDNAME) {
-				if (!put_chars(c, m, off, (size_t)l))
+				if (!nd_put_chars(c, m, off, (size_t)l))
 					return NO_OFF;
 			} else if (names < MAXCDNAME) {
-				if (!put_chars(c, m, off, MAXCDNAME - names))
+				if (!nd_put_chars(c, m, off, MAXCDNAME - names))
 					return NO_OFF;
 			}
 			names += (size_t)l;
@@ -387,7 +356,7 @@ put_record(struct ctx *c, const struct span *m, size_t off, bool mdns)
 		while (off < rp) {
 			nd_puts(c, " \"");
 			if (!get_u8(m, off, &v) ||
-			    !put_chars(c, m, off + 1, v))
+			    !nd_put_chars(c, m, off + 1, v))
 				return NO_OFF;
 			off += 1 + (size_t)v;
 			nd_put(c, "\"", 1);
@@ -443,7 +412,8 @@ put_record(struct ctx *c, const struct span *m, size_t off, bool mdns)
 			return NO_OFF;
 		nd_putf(c, " %u %u ", v, v2);
 		/* A length under 4 runs to the end of the bytes. */
-		if (!put_chars(c, m, off + 4, len >= 4 ? len - 4 : SIZE_MAX))
+		if (!nd_put_chars(c, m, off + 4,
+		    len >= 4 ? len - 4 : SIZE_MAX))
 			return NO_OFF;
 		break;
 	case T_OPT:
@@ -453,7 +423,7 @@ put_record(struct ctx *c, const struct span *m, size_t off, bool mdns)
 			nd_puts(c, " DO");
 		break;
 	case T_UNSPECA:
-		if (!put_chars(c, m, off, len))
+		if (!nd_put_chars(c, m, off, len))
 			return NO_OFF;
 		break;
 	default:

@@ -401,6 +401,38 @@ static const struct tc {
 	    "01f40000000000000000000000000000000000000000",
 	    "IP 10.0.0.1.49152 > 10.0.0.2.49153: BCM-LI-SHIM: direction i"
 	    "ngress, pkt-type ipv4, pkt-subtype unknown, li-id 500" },
+	{ "stp", "configuration BPDU", DLT_EN10MB, 0,
+	    "0180c2000000020000000001002642420300000000018001001906000000"
+	    "0000000000008001001906eab8808005000000140002",
+	    "STP 802.1d, Config, Flags [Topology change], bridge-id 0000."
+	    "80:01:00:19:06:ea.b880, length 35" },
+	{ "stp", "rapid, proposal", DLT_EN10MB, 0,
+	    "0180c2000000020000000001002742420300000202028001001906eab880"
+	    "000000008001001906eab880800c0000140002000f0000",
+	    "STP 802.1w, Rapid STP, Flags [Proposal], bridge-id 8001.00:1"
+	    "9:06:ea:b8:80.800c, length 36" },
+	{ "stp", "PVST+ over SNAP", DLT_EN10MB, 0,
+	    "01000ccccccd020000000001002caaaa0300000c010b0000020202800100"
+	    "1906eab880000000008001001906eab880800c0000140002000f0000",
+	    "STP 802.1w, Rapid STP, Flags [Proposal], bridge-id 8001.00:1"
+	    "9:06:ea:b8:80.800c, length 36" },
+	{ "stp", "cut short", DLT_EN10MB, 52,
+	    "0180c20000000200000000010026424203000000000180010019060000",
+	    "STP 802.1d, Config, Flags [Topology change] [|stp]" },
+	{ "aoe", "version 1", DLT_EN10MB, 0,
+	    "02000000000202000000000188a21000ffffff0100000000000000000000"
+	    "0000",
+	    "AoE length 18, Ver 1, Flags: [none]" },
+	{ "aoe", "too short", DLT_EN10MB, 0,
+	    "02000000000202000000000188a218",
+	    "AoE length 1, Ver 1 (invalid)" },
+	{ "lldp", "with a system name", DLT_EN10MB, 0,
+	    "0180c200000e02000000000188cc02070402000000000104030501650a05"
+	    "73770174630000",
+	    "LLDP, length 23: sw^Atc" },
+	{ "lldp", "cut short", DLT_EN10MB, 37,
+	    "0180c200000e02000000000188cc02070402000000000104030501650a05",
+	    "LLDP, length 23 [|lldp]" },
 	{ "decode", "caplen greater than len", DLT_RAW, 10,
 	    "4500001c00010000401100000a0000010a0000020001000200080000",
 	    "[Invalid header: len(10) < caplen(28)]" },
