@@ -401,6 +401,8 @@ static const struct {
 	void (*print)(struct ctx *, const struct span *, uint32_t);
 } tcpports[] = {
 	{ 179, print_bgp },
+	{ 6633, nd_print_openflow },
+	{ 6653, nd_print_openflow },
 	{ 53, nd_print_domain_tcp },
 };
 

@@ -433,6 +433,31 @@ static const struct tc {
 	{ "lldp", "cut short", DLT_EN10MB, 37,
 	    "0180c200000e02000000000188cc02070402000000000104030501650a05",
 	    "LLDP, length 23 [|lldp]" },
+	{ "openflow", "two messages", DLT_RAW, 0,
+	    "4500003c00010000400600000a0000010a00000219fd9c40000003e80000"
+	    "07d0501802000000000001120008000000050401000c0000000600010203",
+	    "IP 10.0.0.1.6653 > 10.0.0.2.40000: Flags [P.], seq 1000:1020"
+	    ", ack 2000, win 512, length 20: OpenFlow\n\tversion 1.0, typ"
+	    "e BARRIER_REQUEST, length 8, xid 0x00000005\n\tversion 1.3, "
+	    "type ERROR, length 12, xid 0x00000006" },
+	{ "openflow", "a header cut by the segment", DLT_RAW, 0,
+	    "4500003200010000400600000a0000010a0000029c4019e9000003e80000"
+	    "07d0501802000000000001120008000000050100",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.6633: Flags [P.], seq 1000:1010"
+	    ", ack 2000, win 512, length 10: OpenFlow\n\tversion 1.0, typ"
+	    "e BARRIER_REQUEST, length 8, xid 0x00000005\n\tversion 1.0, "
+	    "type HELLO (end of TCP payload)" },
+	{ "openflow", "length too short", DLT_RAW, 0,
+	    "4500003000010000400600000a0000010a0000029c4019e9000003e80000"
+	    "07d050180200000000000100000400000001",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.6633: Flags [P.], seq 1000:1008"
+	    ", ack 2000, win 512, length 8: OpenFlow\n\tversion 1.0, type"
+	    " HELLO, length 4 (too short!), xid 0x00000001 (invalid)" },
+	{ "bgp", "named only", DLT_RAW, 0,
+	    "4500003b00010000400600000a0000010a0000029c4000b3000003e80000"
+	    "07d05018020000000000ffffffffffffffffffffffffffffffff001304",
+	    "IP 10.0.0.1.40000 > 10.0.0.2.179: Flags [P.], seq 1000:1019,"
+	    " ack 2000, win 512, length 19: BGP" },
 	{ "decode", "caplen greater than len", DLT_RAW, 10,
 	    "4500001c00010000401100000a0000010a0000020001000200080000",
 	    "[Invalid header: len(10) < caplen(28)]" },
