@@ -170,7 +170,7 @@ label_len(struct ctx *c, const struct span *m, size_t off)
 			return -1;
 		if (bitlen == 0)
 			bitlen = 256;
-		return (long)((bitlen + 7) / 8 + 1);
+		return (long)((bitlen + 7) / 8) + 1;
 	case TYPE_RESERVED:
 		nd_puts(c, "<BAD LABEL TYPE>");
 		return -1;
@@ -197,11 +197,11 @@ put_bitlabel(struct ctx *c, const struct span *m, size_t off)
 			return false;
 		nd_putf(c, "%02x", v);
 	}
-	if (b > 4) {
+	if (b > 4 && b < 8) {
 		if (!get_u8(m, p, &v))
 			return false;
 		nd_putf(c, "%02x", v & (0xffu << (8 - b)) & 0xff);
-	} else if (b > 0) {
+	} else if (b > 0 && b <= 4) {
 		if (!get_u8(m, p, &v))
 			return false;
 		nd_putf(c, "%1x", (v >> 4 & 0x0f) & (0x0fu << (4 - b)));
