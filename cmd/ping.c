@@ -305,7 +305,7 @@ print_times(const struct sk_stats_summary *s)
 static void
 summary(struct ping *pg, struct target *t)
 {
-	struct sk_stats_summary s, h;
+	struct sk_stats_summary s, h = { 0 };
 	struct sk_json j;
 
 	if (sk_stats_summary(&t->st, &s, &pg->err) == -1 ||

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include <bsd/stdlib.h>
+#include <bsd/string.h>
 
 #include "cli.h"
 
@@ -250,9 +251,10 @@ tls_keep(struct probe *pr, struct slot *s, const struct sk_probe_report *r)
 	if (info->chain_len > 0)
 		(void)cli_quote(info->chain[0].subject,
 		    strlen(info->chain[0].subject), q, sizeof(q));
+	else
+		strlcpy(q, "no certificate", sizeof(q));
 	if (asprintf(&s->tls_line, "tls %s verify %s, %s, %lld days left",
-	    info->version, sk_tls_verify_name(info->verify),
-	    info->chain_len > 0 ? q : "no certificate",
+	    info->version, sk_tls_verify_name(info->verify), q,
 	    info->chain_len > 0 ? info->chain[0].days_left : 0LL) == -1)
 		s->tls_line = NULL;
 	if (!sk_events_on(&pr->ev) ||

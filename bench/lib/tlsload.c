@@ -221,7 +221,7 @@ main(int argc, char **argv)
 {
 	if (argc != 5)
 		errx(2, "usage: tlsload bulk|hs|idle PORT CAFILE ARG");
-	port = atoi(argv[2]);
+	port = (int)strtol(argv[2], NULL, 10);
 	if (getenv("TLSLOAD_CHUNK") != NULL)
 		chunk = strtoul(getenv("TLSLOAD_CHUNK"), NULL, 10);
 	if (chunk == 0 || chunk > 16384)
@@ -242,9 +242,9 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "bulk") == 0)
 		bulk(strtoull(argv[4], NULL, 10));
 	else if (strcmp(argv[1], "hs") == 0)
-		handshakes(atof(argv[4]));
+		handshakes(strtod(argv[4], NULL));
 	else if (strcmp(argv[1], "idle") == 0)
-		idle(atol(argv[4]));
+		idle(strtol(argv[4], NULL, 10));
 	else
 		errx(2, "unknown mode %s", argv[1]);
 	SSL_CTX_free(ctx);
