@@ -7,7 +7,9 @@
  * every result before it is known.  --wait retries every --interval
  * until every port is open on some address or the total deadline
  * passes; -u sends a datagram instead (RFC 768): a reply is open, an ICMP
- * port unreachable closed, silence open|filtered.
+ * port unreachable closed, silence open|filtered.  --tls goes on to a
+ * TLS handshake (RFC 8446) on each open port and reports its certificate
+ * chain: a certificate-expiry check for scripts.
  */
 #include <sys/resource.h>
 
@@ -19,6 +21,7 @@
 #include <unistd.h>
 
 #include <bsd/stdlib.h>
+#include <bsd/string.h>
 
 #include "cli.h"
 
@@ -52,6 +55,8 @@ static const struct cli_option options[] = {
 	    "at most N attempts at once (default 256)"),
 	CLI_PATH(0, "events", &opt.events, "FILE",
 	    "write the events as JSON Lines to FILE"),
+	CLI_OPT_TLS("TLS handshake on each open port; report its "
+	    "certificates"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -62,14 +67,16 @@ static int main_probe(int, char **);
 
 const struct cli_command cmd_probe = {
 	"[-4|-6] [-u] [-w SECONDS] [--wait SECONDS] [--interval SECONDS]\n"
-	"    [--jobs N] [--events FILE | --json] HOST PORTS...",
+	"    [--jobs N] [--tls [TLS OPTION]...] [--events FILE | --json]\n"
+	"    HOST PORTS...",
 	"Try every address of HOST on every port of PORTS (numbers, service\n"
 	"names, ranges such as 1-1024 and comma lists) and print one line\n"
 	"per (address, port) in that order: open, refused, timeout,\n"
 	"unreachable or reset, and the milliseconds it took.  Exit 0 when\n"
 	"every port is open on some address, 4 when none was refused but\n"
 	"some timed out (or --wait ran out), 1 otherwise, 3 when HOST does\n"
-	"not resolve.",
+	"not resolve.  --tls: a TLS handshake on each open port, its\n"
+	"certificate reported; exit 6 when one failed or did not verify.",
 	options,
 	main_probe
 };
@@ -81,12 +88,18 @@ struct slot {
 	uint8_t result;		/* enum sk_probe_result */
 	bool known;
 	uint16_t attempts;
+	int8_t tls;		/* as sk_probe_report's tls */
+	bool tls_bad;		/* failed, or did not verify */
+	char *tls_line;		/* the certificate line, or NULL */
+	char *tls_warning;	/* the stderr message, or NULL */
+	struct sk_json *tls_event;	/* the tls event to emit, or NULL */
 };
 
 struct probe {
 	const struct opts *o;
 	struct sk_loop *loop;
 	struct sk_prober *p;
+	struct sk_tls_ctx *tls;	/* --tls, or NULL */
 	struct sk_events ev;
 	struct sk_addr *addrs;
 	size_t naddrs;
@@ -168,6 +181,8 @@ validate(struct opts *o, int nargs, char **args, struct probe *pr)
 		return cli_usage("cannot use --json with --events");
 	if (cli_given(&o->interval) && !cli_given(&o->wait))
 		return cli_usage("--interval needs --wait");
+	if (cli_tls.on && o->udp)
+		return cli_usage("cannot use --tls with -u");
 	if ((want = calloc(NPORTS, 1)) == NULL ||
 	    (pr->ports = calloc(NPORTS, sizeof(*pr->ports))) == NULL) {
 		free(want);
@@ -180,7 +195,74 @@ validate(struct opts *o, int nargs, char **args, struct probe *pr)
 		if (want[p])
 			pr->ports[pr->nports++] = (uint16_t)p;
 	free(want);
+	if (status == EXIT_OK)
+		status = cli_tls_context(false, &pr->tls);
 	return status;
+}
+
+static const char *
+text_of(const struct sk_addr *a, char *buf, size_t size)
+{
+	(void)sk_addr_format_noscope(a, buf, size);
+	return buf;
+}
+
+/* Forget slot s's TLS facts (a new attempt, or the end). */
+static void
+tls_forget(struct slot *s)
+{
+	free(s->tls_line);
+	free(s->tls_warning);
+	if (s->tls_event != NULL)
+		sk_json_free(s->tls_event);
+	free(s->tls_event);
+	s->tls_line = s->tls_warning = NULL;
+	s->tls_event = NULL;
+	s->tls = 0;
+	s->tls_bad = false;
+}
+
+/* Keep what slot s prints of report r's handshake: the certificate line,
+ * the tls event, and a failure's message. */
+static void
+tls_keep(struct probe *pr, struct slot *s, const struct sk_probe_report *r)
+{
+	const struct sk_tls_info *info = r->tls_info;
+	char q[300];
+	bool ok;
+
+	s->tls = (int8_t)r->tls;
+	if (r->tls == -1) {
+		s->tls_warning = strdup(r->tls_err->message);
+		s->tls_bad = r->tls_err->kind != SK_ERR_TIMEOUT;
+		if (s->tls_warning != NULL &&
+		    asprintf(&s->tls_line, "tls failed: %s", s->tls_warning) ==
+		    -1)
+			s->tls_line = NULL;
+		return;
+	}
+	if (r->tls != 1)
+		return;
+	ok = info->verify == SK_TLS_VERIFY_OK;
+	s->tls_bad = !ok && !cli_tls.o.insecure;
+	if (!ok && asprintf(&s->tls_warning, "certificate verify failed: %s",
+	    info->verify_error) == -1)
+		s->tls_warning = NULL;
+	if (info->chain_len > 0)
+		(void)cli_quote(info->chain[0].subject,
+		    strlen(info->chain[0].subject), q, sizeof(q));
+	else
+		strlcpy(q, "no certificate", sizeof(q));
+	if (asprintf(&s->tls_line, "tls %s verify %s, %s, %lld days left",
+	    info->version, sk_tls_verify_name(info->verify), q,
+	    info->chain_len > 0 ? info->chain[0].days_left : 0LL) == -1)
+		s->tls_line = NULL;
+	if (!sk_events_on(&pr->ev) ||
+	    (s->tls_event = malloc(sizeof(*s->tls_event))) == NULL)
+		return;
+	sk_event_begin(s->tls_event, "tls");
+	sk_json_addr(s->tls_event, "address", r->addr);
+	sk_tls_info_json(s->tls_event, info);
 }
 
 static void
@@ -201,14 +283,24 @@ print_result(struct probe *pr, size_t i)
 		sk_json_double(&j, "ms", s->ms);
 		if (pr->o->wait >= 0)
 			sk_json_int(&j, "attempts", s->attempts);
+		if (s->tls == -1 && s->tls_warning != NULL)
+			sk_json_str(&j, "tls_error", s->tls_warning);
 		if (sk_event_emit(&pr->ev, &j, &pr->err) == -1)
 			pr->failed = true;
 	}
+	if (s->tls_event != NULL &&
+	    sk_event_emit(&pr->ev, s->tls_event, &pr->err) == -1)
+		pr->failed = true;
 	if (!cli_common.json) {
 		(void)sk_addr_format_noscope(&a, text, sizeof(text));
 		(void)printf("%s %s %.3f ms\n", text,
 		    sk_probe_result_name(s->result), s->ms);
+		if (s->tls_line != NULL)
+			(void)printf("  %s\n", s->tls_line);
 	}
+	if (s->tls_warning != NULL && (s->tls_bad || !cli_common.quiet))
+		cli_warn("%s: %s", text_of(&a, text, sizeof(text)),
+		    s->tls_warning);
 }
 
 /* Print what the order allows: every known result from the cursor on. */
@@ -325,6 +417,8 @@ on_report(void *ctx, const struct sk_probe_report *r)
 	s->ms = r->ms;
 	s->known = true;
 	s->attempts++;
+	tls_forget(s);
+	tls_keep(pr, s, r);
 	if (r->result == SK_PROBE_OPEN)
 		pr->port_open[r->id % pr->nports] = 1;
 	if (pr->o->wait >= 0) {
@@ -367,8 +461,16 @@ verdict(const struct probe *pr)
 	bool refused = false, timedout = false;
 	size_t i;
 
-	if (all_open(pr))
+	for (i = 0; i < pr->total; i++)
+		if (pr->slots[i].tls_bad)
+			return EXIT_TLS;
+	if (all_open(pr)) {
+		/* A handshake that timed out is the only failure left. */
+		for (i = 0; i < pr->total; i++)
+			if (pr->slots[i].tls == -1)
+				return EXIT_TIMEOUT;
 		return EXIT_OK;
+	}
 	if (pr->ran_out)
 		return EXIT_TIMEOUT;
 	for (i = 0; i < pr->total; i++) {
@@ -419,7 +521,9 @@ run(struct probe *pr, const char *host)
 	if ((pr->loop = sk_loop_new(&pr->err)) == NULL ||
 	    (pr->p = sk_prober_new(pr->loop, o->udp ? SOCK_DGRAM :
 	    SOCK_STREAM, (unsigned int)o->jobs, on_report, pr, &pr->err))
-	    == NULL)
+	    == NULL ||
+	    (pr->tls != NULL && sk_prober_set_tls(pr->p, pr->tls, host,
+	    &pr->err) == -1))
 		return cli_fail("probe", &pr->err);
 	/* Buffered, and flushed by print_ready as results become known: a
 	 * line a write(2) would cost more than the probe itself. */
@@ -448,6 +552,7 @@ main_probe(int argc, char **argv)
 	struct opts *o = &opt;
 	struct probe pr = { 0 };
 	const char *why;
+	size_t i;
 	int first, status;
 
 	pr.o = o;
@@ -462,6 +567,7 @@ main_probe(int argc, char **argv)
 			sk_events_use_fd(&pr.ev, STDOUT_FILENO);
 		status = run(&pr, argv[first]);
 		why = status == EXIT_OK ? "every port open" :
+		    status == EXIT_TLS ? "a TLS handshake failed" :
 		    pr.ran_out ? "--wait ran out" :
 		    status == EXIT_TIMEOUT ? "timed out" :
 		    status == EXIT_OSERR && pr.judged ?
@@ -476,6 +582,9 @@ main_probe(int argc, char **argv)
 	sk_prober_free(pr.p);
 	sk_loop_free(pr.loop);
 	sk_events_close(&pr.ev);
+	sk_tls_ctx_free(pr.tls);
+	for (i = 0; pr.slots != NULL && i < pr.total; i++)
+		tls_forget(&pr.slots[i]);
 	free(pr.addrs);
 	free(pr.ports);
 	free(pr.slots);

@@ -55,4 +55,12 @@ struct bpf_program;
  * attach to a socket with SO_ATTACH_FILTER. */
 const struct bpf_program *sk__filter_program(const struct sk_filter *f);
 
+/*
+ * TLS (lib/tls/).
+ */
+/* Let the handshake of client connection t finish whatever verification
+ * says; the result is still kept for sk_tls_get_info (probe --tls reports
+ * an expired certificate's facts instead of stopping at it). */
+void sk__tls_verify_later(struct sk_tls *t);
+
 #endif /* SOCKIT_INT_H */

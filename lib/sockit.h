@@ -1173,6 +1173,11 @@ struct sk_probe_report {
 	enum sk_probe_result result;
 	int code;		/* the errno behind the result; 0 for open */
 	double ms;		/* from connect(2) to the answer or deadline */
+	/* With sk_prober_set_tls, an open TCP port's handshake: */
+	int tls;		/* 0: none; 1: done; -1: failed (tls_err) */
+	const struct sk_tls_info *tls_info;	/* done: its facts */
+	const struct sk_error *tls_err;	/* failed: why (SK_ERR_TIMEOUT
+					 * when it passed the deadline) */
 };
 
 /* Called once per attempt, always from inside sk_loop_run (also for an
@@ -1209,6 +1214,18 @@ SK_API enum sk_probe_result sk_probe_classify(int code);
  * does not resolve). */
 SK_API ssize_t sk_resolve_distinct(const char *host, int family, int socktype,
     struct sk_addr **out, double *ms, struct sk_error *err);
+
+/*
+ * A TLS handshake on every open TCP port (probe.c), for probe --tls and
+ * ping --tls: from the loop, within the attempt's timeout again, with
+ * host as the name to send and verify (NULL: none).  The handshake goes
+ * on whatever the verification says, so an expired or untrusted chain is
+ * still reported; the report's tls_info->verify says it and the caller
+ * judges.  ctx stays the caller's.  Returns 0, or -1 (SK_ERR_VALUE for a
+ * UDP prober, SK_ERR_OS ENOMEM).
+ */
+SK_API int sk_prober_set_tls(struct sk_prober *p, struct sk_tls_ctx *ctx,
+    const char *host, struct sk_error *err);
 
 /*
  * Round-trip statistics (stats.c), as ping(8) reports them: count,

@@ -9,13 +9,16 @@
  * listens there.  UDP (RFC 768): one datagram on a connected socket; a
  * reply is open, the ICMP port unreachable the kernel reports as
  * ECONNREFUSED (udp(7)) is closed, silence until the deadline
- * open|filtered.
+ * open|filtered.  With TLS (RFC 8446), an open TCP port goes on to a
+ * handshake on the same loop, with the deadline started again, and its
+ * facts come with the report.
  */
 #include <sys/socket.h>
 
 #include <errno.h>
 #include <math.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -36,6 +39,11 @@ struct attempt {
 	bool busy;		/* an attempt holds the slot */
 	enum sk_probe_result result;	/* known at once: reported later */
 	int code;
+	double timeout;		/* seconds, for connect and for TLS */
+	struct sk_tls *tls;	/* the handshake under way, or NULL */
+	int tls_state;		/* as sk_probe_report's tls */
+	struct sk_tls_info info;	/* tls_state 1: the facts */
+	struct sk_error tls_err;	/* tls_state -1: why */
 };
 
 struct queued {
@@ -63,6 +71,8 @@ struct sk_prober {
 	unsigned int dhead, dcount;
 	long long flush_timer;	/* 0: none */
 	bool flushing;
+	struct sk_tls_ctx *tls_ctx;	/* TLS on open ports, or NULL */
+	char *tls_host;
 };
 
 static const char *const result_names[] = {
@@ -205,10 +215,21 @@ finish(struct attempt *a, enum sk_probe_result r, int code)
 	struct sk_prober *p = a->p;
 	struct sk_probe_report rep = { 0 };
 	struct sk_addr addr = a->addr;
+	/* The slot may serve another attempt from inside the report. */
+	struct sk_tls_info info = a->info;
+	struct sk_error tls_err = a->tls_err, ignored;
+	int want;
 
 	rep.ms = (a->t1 > 0 ? a->t1 : now_ms()) - a->t0;
 	if (a->timer != 0)
 		sk_loop_timer_del(p->loop, a->timer);
+	if (a->tls != NULL) {
+		/* A polite close_notify, if the socket takes it at once. */
+		if (a->tls_state == 1)
+			(void)sk_tls_shutdown(a->tls, &want, &ignored);
+		sk_tls_free(a->tls);
+		a->tls = NULL;
+	}
 	if (a->fd != -1) {
 		sk_loop_del(p->loop, a->fd);
 		(void)close(a->fd);
@@ -216,13 +237,98 @@ finish(struct attempt *a, enum sk_probe_result r, int code)
 	a->fd = -1;
 	a->timer = 0;
 	a->busy = false;
+	a->info.chain = NULL;
 	p->busy--;
 	rep.addr = &addr;
 	rep.id = a->id;
 	rep.result = r;
 	rep.code = code;
+	rep.tls = a->tls_state;
+	rep.tls_info = a->tls_state == 1 ? &info : NULL;
+	rep.tls_err = a->tls_state == -1 ? &tls_err : NULL;
 	p->fn(p->ctx, &rep);
+	sk_tls_info_free(&info);
 	fill(p);
+}
+
+/* The handshake of attempt a ended (state 1 or -1): report the port. */
+static void
+tls_end(struct attempt *a, int state)
+{
+	char msg[SK_ERRMSG_MAX + 16];
+
+	if (state == -1 && strstr(a->tls_err.message, "certificate") ==
+	    NULL) {
+		/* Say what failed: "TLS handshake: timed out". */
+		const char *m = a->tls_err.message;
+
+		if (strncmp(m, "handshake: ", 11) == 0)
+			m += 11;
+		(void)snprintf(msg, sizeof(msg), "TLS handshake: %.*s",
+		    SK_ERRMSG_MAX - 16, m);
+		(void)sk_error_set(&a->tls_err, a->tls_err.kind,
+		    a->tls_err.code, msg);
+	}
+	a->tls_state = state;
+	if (state == 1 && sk_tls_get_info(a->tls, &a->info, &a->tls_err) ==
+	    -1)
+		a->tls_state = -1;
+	finish(a, SK_PROBE_OPEN, 0);
+}
+
+static void on_tls(struct sk_loop *loop, int fd, void *data, int events);
+
+/* One step of attempt a's handshake: on, or over. */
+static void
+tls_step(struct attempt *a)
+{
+	int want, r;
+
+	r = sk_tls_handshake(a->tls, &want, &a->tls_err);
+	if (r != 0) {
+		tls_end(a, r == 1 ? 1 : -1);
+		return;
+	}
+	if (sk_loop_add(a->p->loop, a->fd, want, on_tls, a, &a->tls_err) ==
+	    -1)
+		tls_end(a, -1);
+}
+
+static void
+on_tls(struct sk_loop *loop, int fd, void *data, int events)
+{
+	(void)loop;
+	(void)fd;
+	(void)events;
+	tls_step(data);
+}
+
+static long long on_deadline(struct sk_loop *loop, long long id,
+    void *data);
+
+/* Attempt a's port is open: start the handshake, with a deadline of its
+ * own. */
+static void
+tls_begin(struct attempt *a)
+{
+	struct sk_prober *p = a->p;
+	double ms = ceil(a->timeout * 1000);
+
+	if ((a->tls = sk_tls_new(p->tls_ctx, a->fd, p->tls_host,
+	    &a->tls_err)) == NULL) {
+		tls_end(a, -1);
+		return;
+	}
+	sk__tls_verify_later(a->tls);
+	if (a->timer != 0)
+		sk_loop_timer_del(p->loop, a->timer);
+	if ((a->timer = sk_loop_timer_add(p->loop, ms > 0 ? (long long)ms : 0,
+	    on_deadline, a, &a->tls_err)) == -1) {
+		a->timer = 0;
+		tls_end(a, -1);
+		return;
+	}
+	tls_step(a);
 }
 
 static enum sk_probe_result
@@ -243,7 +349,8 @@ on_ready(struct sk_loop *loop, int fd, void *data, int events)
 
 	(void)loop;
 	(void)events;
-	a->t1 = now_ms();
+	if (a->t1 == 0)
+		a->t1 = now_ms();
 	if (a->p->socktype == SOCK_DGRAM) {
 		if (recv(fd, buf, sizeof(buf), MSG_TRUNC) >= 0)
 			finish(a, SK_PROBE_OPEN, 0);
@@ -255,7 +362,10 @@ on_ready(struct sk_loop *loop, int fd, void *data, int events)
 		e = errno;
 	if (e == 0 && self_connected(fd, &a->addr))
 		e = ECONNREFUSED;
-	finish(a, classify(a->p, e), e);
+	if (e == 0 && a->p->tls_ctx != NULL)
+		tls_begin(a);
+	else
+		finish(a, classify(a->p, e), e);
 }
 
 static long long
@@ -266,7 +376,11 @@ on_deadline(struct sk_loop *loop, long long id, void *data)
 	(void)loop;
 	(void)id;
 	a->timer = 0;		/* this timer ends when it returns -1 */
-	if (a->p->socktype == SOCK_DGRAM)
+	if (a->tls != NULL) {
+		(void)sk_error_set(&a->tls_err, SK_ERR_TIMEOUT, ETIMEDOUT,
+		    NULL);
+		tls_end(a, -1);
+	} else if (a->p->socktype == SOCK_DGRAM)
 		finish(a, SK_PROBE_OPEN_FILTERED, 0);
 	else
 		finish(a, SK_PROBE_TIMEOUT, ETIMEDOUT);
@@ -331,8 +445,12 @@ start(struct sk_prober *p, struct attempt *a, const struct queued *q)
 
 	a->addr = q->addr;
 	a->id = q->id;
+	a->timeout = q->timeout;
 	a->timer = 0;
 	a->t1 = 0;
+	a->tls = NULL;
+	a->tls_state = 0;
+	memset(&a->info, 0, sizeof(a->info));
 	a->busy = true;
 	p->busy++;
 	a->t0 = now_ms();
@@ -376,6 +494,10 @@ start(struct sk_prober *p, struct attempt *a, const struct queued *q)
 	} else if (p->socktype == SOCK_STREAM && e == 0 &&
 	    self_connected(a->fd, &a->addr)) {
 		e = ECONNREFUSED;
+	} else if (e == 0 && p->tls_ctx != NULL) {
+		/* Open at once: the handshake starts from the loop, so that
+		 * no report comes from inside sk_prober_add. */
+		e = EINPROGRESS;
 	}
 	if (e != EINPROGRESS) {
 		defer(a, classify(p, e), e);
@@ -457,6 +579,7 @@ sk_prober_free(struct sk_prober *p)
 
 		if (a->timer != 0)
 			sk_loop_timer_del(p->loop, a->timer);
+		sk_tls_free(a->tls);
 		if (a->fd != -1) {
 			sk_loop_del(p->loop, a->fd);
 			(void)close(a->fd);
@@ -468,7 +591,25 @@ sk_prober_free(struct sk_prober *p)
 	free(p->done);
 	free(p->q);
 	free(p->payload);
+	free(p->tls_host);
 	free(p);
+}
+
+int
+sk_prober_set_tls(struct sk_prober *p, struct sk_tls_ctx *ctx,
+    const char *host, struct sk_error *err)
+{
+	char *copy = NULL;
+
+	if (p->socktype != SOCK_STREAM)
+		return sk_error_set(err, SK_ERR_VALUE, EINVAL,
+		    "TLS needs TCP");
+	if (host != NULL && (copy = strdup(host)) == NULL)
+		return sk__no_memory(err);
+	free(p->tls_host);
+	p->tls_host = copy;
+	p->tls_ctx = ctx;
+	return 0;
 }
 
 ssize_t

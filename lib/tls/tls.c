@@ -294,6 +294,12 @@ sk_tls_new(struct sk_tls_ctx *c, int fd, const char *host,
 }
 
 void
+sk__tls_verify_later(struct sk_tls *t)
+{
+	SSL_set_verify(t->ssl, SSL_VERIFY_NONE, NULL);
+}
+
+void
 sk_tls_free(struct sk_tls *t)
 {
 	if (t == NULL)
@@ -323,8 +329,9 @@ tls_status(struct sk_tls *t, int r, int *want, const char *what,
 		return 0;
 	case SSL_ERROR_ZERO_RETURN:
 		ERR_clear_error();
-		return sk_error_set(err, SK_ERR_TLS, 0,
-		    "the peer closed the TLS session");
+		return sk_error_set(err, SK_ERR_TLS, 0, t->done ?
+		    "the peer closed the TLS session" :
+		    "the peer closed the connection in the handshake");
 	case SSL_ERROR_SYSCALL:
 		if (ERR_peek_error() != 0)
 			return tls_fail(err, what);

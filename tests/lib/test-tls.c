@@ -6,7 +6,8 @@
  * not_yet_valid, self_signed, untrusted), --insecure going on and still
  * reporting, SNI and ALPN, client certificates required and given, data
  * and a half-close with close_notify followed by a late reply, and the
- * certificate facts checked against the openssl command's own output.
+ * certificate facts checked against the openssl command's own output;
+ * and the prober's handshake (probe --tls, ping --tls) on loopback.
  * The certificates are made at test time by tests/tls/make-certs.
  */
 #include <sys/socket.h>
@@ -603,6 +604,217 @@ done:
 	free(in);
 }
 
+/*
+ * The prober's TLS handshake (sk_prober_set_tls): a verified server's
+ * facts in the report, an untrusted one still described, a listener that
+ * never answers ending at the attempt's timeout, a refused port with no
+ * handshake, a UDP prober refused.
+ */
+#define MAXREP 8
+
+struct probe_run {
+	struct sk_loop *loop;
+	struct sk_prober *p;
+	struct sk_probe_report rep[MAXREP];
+	int tls[MAXREP];
+	enum sk_tls_verify verify[MAXREP];
+	char subject[MAXREP][64];
+	enum sk_error_kind err_kind[MAXREP];
+	char err[MAXREP][SK_ERRMSG_MAX];
+	size_t n;
+};
+
+struct tls_server {
+	int fd;			/* listening */
+	struct sk_tls_ctx *ctx;
+	int serve;		/* connections to serve */
+};
+
+/* The reports, copied with what their pointers show (valid only during
+ * the report). */
+static void
+probe_report(void *ctx, const struct sk_probe_report *r)
+{
+	struct probe_run *run = ctx;
+	size_t i = run->n;
+
+	if (i < MAXREP) {
+		run->rep[i] = *r;
+		run->tls[i] = r->tls;
+		if (r->tls == 1) {
+			run->verify[i] = r->tls_info->verify;
+			if (r->tls_info->chain_len > 0)
+				(void)snprintf(run->subject[i],
+				    sizeof(run->subject[i]), "%s",
+				    r->tls_info->chain[0].subject);
+		}
+		if (r->tls == -1) {
+			run->err_kind[i] = r->tls_err->kind;
+			(void)snprintf(run->err[i], sizeof(run->err[i]), "%s",
+			    r->tls_err->message);
+		}
+		run->n++;
+	}
+	if (sk_prober_pending(run->p) == 0)
+		sk_loop_stop(run->loop);
+}
+
+/* A listening socket on 127.0.0.1; its port in *port. */
+static int
+loopback_listener(unsigned short *port, int backlog)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd == -1 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1 ||
+	    listen(fd, backlog) == -1 ||
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == -1)
+		return -1;
+	*port = ntohs(sin.sin_port);
+	return fd;
+}
+
+/* Serve the handshakes of s->serve clients, each within 5 s. */
+static void *
+serve_handshakes(void *arg)
+{
+	struct tls_server *s = arg;
+	struct sk_error err;
+	struct sk_tls *t;
+	struct pollfd pfd;
+	int i, k, c, want, rc;
+
+	for (i = 0; i < s->serve; i++) {
+		if ((c = accept(s->fd, NULL, NULL)) == -1)
+			break;
+		(void)fcntl(c, F_SETFL, fcntl(c, F_GETFL) | O_NONBLOCK);
+		if ((t = sk_tls_new(s->ctx, c, NULL, &err)) != NULL) {
+			for (k = 0; k < 500; k++) {
+				rc = sk_tls_handshake(t, &want, &err);
+				if (rc != 0)
+					break;
+				pfd.fd = c;
+				pfd.events = want == SK_LOOP_WRITABLE ?
+				    POLLOUT : POLLIN;
+				(void)poll(&pfd, 1, 10);
+			}
+			(void)sk_tls_shutdown(t, &want, &err);
+			sk_tls_free(t);
+		}
+		(void)close(c);
+	}
+	return NULL;
+}
+
+/* One probe of 127.0.0.1:port with TLS from ctx for host; the run's
+ * reports in *run. */
+static void
+probe_one(struct probe_run *run, struct sk_tls_ctx *ctx, const char *host,
+    unsigned short port, double timeout)
+{
+	struct sk_error err;
+	struct sk_addr a;
+	char text[16];
+
+	memset(run, 0, sizeof(*run));
+	(void)snprintf(text, sizeof(text), "%u", port);
+	if ((run->loop = sk_loop_new(&err)) == NULL ||
+	    (run->p = sk_prober_new(run->loop, SOCK_STREAM, 4, probe_report,
+	    run, &err)) == NULL ||
+	    sk_prober_set_tls(run->p, ctx, host, &err) == -1 ||
+	    sk_addr_resolve(&a, "127.0.0.1", text, AF_INET, SOCK_STREAM,
+	    &err) == -1 ||
+	    sk_prober_add(run->p, &a, timeout, 7, &err) == -1) {
+		diag("setting up: %s", err.message);
+		return;
+	}
+	/* No report from inside sk_prober_add, even for a port open at
+	 * once. */
+	ok(run->n == 0, "no report before the loop runs");
+	(void)sk_loop_run(run->loop, &err);
+	sk_prober_free(run->p);
+	sk_loop_free(run->loop);
+}
+
+static void
+test_prober(void)
+{
+	struct sk_tls_opts so = { .server = true }, co = { 0 };
+	struct sk_tls_ctx *sctx, *verified, *sys;
+	struct tls_server srv = { .serve = 2 };
+	struct sk_error err;
+	struct sk_loop *loop;
+	struct sk_prober *udp;
+	struct probe_run run = { 0 };
+	unsigned short port = 0, silent_port = 0, closed_port = 0;
+	int silent, closed;
+	pthread_t th;
+
+	so.cert = path("chain.pem");
+	so.key = path("leaf.key");
+	co.ca = path("ca.pem");
+	sctx = sk_tls_ctx_new(&so, &err);
+	verified = sk_tls_ctx_new(&co, &err);
+	co.ca = NULL;
+	sys = sk_tls_ctx_new(&co, &err);
+	if (!ok(sctx != NULL && verified != NULL && sys != NULL,
+	    "prober: contexts"))
+		return;
+
+	loop = sk_loop_new(&err);
+	udp = sk_prober_new(loop, SOCK_DGRAM, 1, probe_report, NULL, &err);
+	ok(udp != NULL && sk_prober_set_tls(udp, verified, "localhost",
+	    &err) == -1 && err.kind == SK_ERR_VALUE, "UDP: no TLS");
+	sk_prober_free(udp);
+	sk_loop_free(loop);
+
+	srv.fd = loopback_listener(&port, 8);
+	srv.ctx = sctx;
+	if (!ok(srv.fd != -1 && pthread_create(&th, NULL, serve_handshakes,
+	    &srv) == 0, "prober: the server"))
+		return;
+
+	probe_one(&run, verified, "localhost", port, 5);
+	ok(run.n == 1 && run.rep[0].id == 7, "one report, its id");
+	ok(run.rep[0].result == SK_PROBE_OPEN, "open");
+	ok(run.tls[0] == 1, "the handshake done");
+	ok(run.verify[0] == SK_TLS_VERIFY_OK, "verified against --ca");
+	is_str(run.subject[0], "CN=localhost", "the leaf's subject");
+
+	probe_one(&run, sys, "localhost", port, 5);
+	ok(run.n == 1 && run.tls[0] == 1,
+	    "untrusted: the handshake still done");
+	ok(run.verify[0] != SK_TLS_VERIFY_OK, "and its verification said: %s",
+	    sk_tls_verify_name(run.verify[0]));
+	is_str(run.subject[0], "CN=localhost", "with the leaf's facts");
+	(void)pthread_join(th, NULL);
+
+	/* Never accepted: the kernel completes the connect, nobody speaks
+	 * TLS. */
+	silent = loopback_listener(&silent_port, 8);
+	probe_one(&run, verified, "localhost", silent_port, 0.3);
+	ok(run.n == 1 && run.rep[0].result == SK_PROBE_OPEN,
+	    "silence: the port is open");
+	ok(run.tls[0] == -1 && run.err_kind[0] == SK_ERR_TIMEOUT,
+	    "the handshake timed out");
+	is_str(run.err[0], "TLS handshake: timed out", "and says so");
+
+	closed = loopback_listener(&closed_port, 1);
+	(void)close(closed);
+	probe_one(&run, verified, "localhost", closed_port, 1);
+	ok(run.n == 1 && run.rep[0].result == SK_PROBE_REFUSED,
+	    "a closed port: refused");
+	ok(run.tls[0] == 0, "no handshake on it");
+
+	(void)close(silent);
+	(void)close(srv.fd);
+	sk_tls_ctx_free(sctx);
+	sk_tls_ctx_free(verified);
+	sk_tls_ctx_free(sys);
+}
+
 int
 main(void)
 {
@@ -626,6 +838,7 @@ main(void)
 	test_data();
 	test_event();
 	test_echo_server();
+	test_prober();
 	(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	(void)run_sh(cmd, NULL, 0);
 	return done_testing();
