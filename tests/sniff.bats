@@ -307,20 +307,27 @@ for line in sys.stdin:
 }
 
 @test "sniff -r: every capture file reads cleanly (crash, hang, sanitizer)" {
-	local f rc bad=() n=0 dirs=("$PCAPS")
+	local f rc bad=() n=0 dirs=("$PCAPS") problems
 	[ -d "$SHARED_PCAPS" ] && dirs+=("$SHARED_PCAPS")
-	for f in $(find "${dirs[@]}" -maxdepth 1 -name '*.pcap*' | sort); do
-		timeout 20 "$SOCKIT" sniff -q -r "$f" >"$T/out" 2>"$T/err"
-		rc=$?
-		n=$((n + 1))
-		if [ "$rc" -gt 1 ] || grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$T/err"; then
-			bad+=("$f: status $rc: $(head -c 300 "$T/err")")
-		fi
-		# Nothing but printable text and tabs reaches the output.
-		if LC_ALL=C grep -qP '[^\t\n\x20-\x7e]' "$T/out"; then
-			bad+=("$f: unprintable bytes in the output")
-		fi
-	done
+	find "${dirs[@]}" -maxdepth 1 -name '*.pcap*' | sort >"$T/files"
+	n=$(wc -l <"$T/files")
+	# A thousand files, independent: two workers (xargs -P 2), each
+	# with files of its own ($$), print a line for each problem.
+	problems=$(T=$T xargs -d '\n' -P 2 -n 32 bash -c '
+		out=$T/$$.out err=$T/$$.err
+		for f; do
+			timeout 20 "$SOCKIT" sniff -q -r "$f" >"$out" 2>"$err"
+			rc=$?
+			if [ "$rc" -gt 1 ] || grep -qE "AddressSanitizer|runtime error|LeakSanitizer" "$err"; then
+				echo "$f: status $rc: $(head -c 300 "$err")"
+			fi
+			# Nothing but printable text and tabs reaches the output.
+			if LC_ALL=C grep -qP "[^\t\n\x20-\x7e]" "$out"; then
+				echo "$f: unprintable bytes in the output"
+			fi
+		done
+		exit 0' _ <"$T/files") || fail "the workers failed"
+	[ -z "$problems" ] || bad+=("$problems")
 	# The in-tree ones with every output form.
 	for f in "$PCAPS"/*.pcap*; do
 		for o in -x --json; do
