@@ -432,9 +432,9 @@ netcat(struct sk_socket *s, const char *peer_text)
 	if (opt.timeout > 0)
 		gc.idle_timeout = opt.timeout;
 	cfg.end[SK_RELAY_END_A] = (struct sk_relay_endpoint){ STDIN_FILENO,
-	    STDOUT_FILENO, false };
+	    STDOUT_FILENO, false, NULL };
 	cfg.end[SK_RELAY_END_B] = (struct sk_relay_endpoint){ s->fd, s->fd,
-	    false };
+	    false, NULL };
 	if (!opt.raw && isatty(STDOUT_FILENO)) {
 		if ((tty = sk_relay_tty_new(STDOUT_FILENO, &err)) == NULL)
 			return cli_fail("stdout", &err);

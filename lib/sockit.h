@@ -1371,6 +1371,13 @@ SK_API void sk_child_close(struct sk_child *c);
  *
  * Relays that share a loop share a group: its pipe pool, its copy buffer
  * and its idle-timeout sweep.
+ *
+ * An endpoint may be a TLS session (its tls, which the relay frees at the
+ * end): the loop drives its handshake before any byte moves either way
+ * (on_tls when it is done; a failure ends the relay with the SK_ERR_TLS
+ * error), its bytes go through sk_tls_read and sk_tls_write, never
+ * splice, and a direction's end sends close_notify, then SHUT_WR, while
+ * the other direction reads on.  A reset is still a reset.
  */
 enum sk_relay_dir {
 	SK_RELAY_A_TO_B = 0,	/* read from A, written to B */
@@ -1397,6 +1404,8 @@ struct sk_relay_endpoint {
 	int rfd;		/* read from; -1: nothing (its EOF at once) */
 	int wfd;		/* written to; -1: the bytes are discarded */
 	bool close;		/* the relay owns rfd and wfd */
+	struct sk_tls *tls;	/* a TLS session on the socket rfd == wfd
+				 * (sk_tls_new), or NULL: see below */
 };
 
 struct sk_relay_result {
@@ -1430,6 +1439,9 @@ typedef void sk_relay_eof_fn(struct sk_relay *r, enum sk_relay_dir dir,
  * (so TCP_INFO can still be read); the relay is freed when it returns. */
 typedef void sk_relay_done_fn(struct sk_relay *r,
     const struct sk_relay_result *res, void *arg);
+/* An endpoint's TLS handshake ended well (the tls event's moment). */
+typedef void sk_relay_tls_fn(struct sk_relay *r, enum sk_relay_who end,
+    const struct sk_tls *tls, void *arg);
 
 struct sk_relay_config {
 	struct sk_relay_endpoint end[2];	/* A and B */
@@ -1439,6 +1451,7 @@ struct sk_relay_config {
 	sk_relay_data_fn *on_data[2];	/* per direction, or NULL */
 	sk_relay_eof_fn *on_eof;	/* or NULL */
 	sk_relay_done_fn *on_done;	/* or NULL */
+	sk_relay_tls_fn *on_tls;	/* or NULL */
 	void *arg;
 	void *data_arg[2];	/* on_data's arg per direction; NULL: arg */
 };

@@ -290,9 +290,9 @@ start_relay(struct pending *p)
 	(void)setsockopt(p->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	rc.arg = c;
 	rc.end[SK_RELAY_END_A] = (struct sk_relay_endpoint){ p->cfd, p->cfd,
-	    true };
+	    true, NULL };
 	rc.end[SK_RELAY_END_B] = (struct sk_relay_endpoint){ p->ufd, p->ufd,
-	    true };
+	    true, NULL };
 	{
 		struct sk_addr local;
 		socklen_t len = sizeof(local.u);
