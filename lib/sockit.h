@@ -1523,7 +1523,9 @@ SK_API size_t sk_tty_escape(struct sk_tty_escape *st, const void *data,
  * "" is both families, one port), connects each client to the upstream
  * HOST PORT (every address in order, non-blocking, each attempt bounded
  * by connect_timeout) and relays both ways on the relay engine; an
- * upstream that fails gets the client reset.  With udp, one upstream
+ * upstream that fails gets the client reset.  Either side may be TLS
+ * (tls: terminated from the clients; to_tls: made to upstream), each
+ * handshake on the loop once upstream is connected.  With udp, one upstream
  * socket per client address, forgotten after idle_timeout.  A stop
  * closes the listeners and drains open connections for at most drain
  * seconds.
@@ -1543,7 +1545,10 @@ enum sk_forward_event {
 	SK_FORWARD_CLOSED,	/* id, closed: how, by, bytes; error */
 	SK_FORWARD_FORGOTTEN,	/* addr: a UDP client's socket, idle */
 	SK_FORWARD_DRAINING,	/* the stop: listeners closed */
-	SK_FORWARD_WARNING	/* error: e.g. out of descriptors */
+	SK_FORWARD_WARNING,	/* error: e.g. out of descriptors */
+	SK_FORWARD_TLS		/* id, side (peer: the client's session,
+				 * local: upstream's), tls: a handshake
+				 * ended well */
 };
 
 struct sk_forward_info {
@@ -1559,6 +1564,7 @@ struct sk_forward_info {
 	uint64_t bytes;			/* EOF */
 	const struct sk_close_info *closed;	/* CLOSED */
 	const struct sk_error *error;	/* NULL unless it ended in one */
+	const struct sk_tls_info *tls;	/* TLS */
 };
 
 typedef void sk_forward_event_fn(const struct sk_forward_info *info,
@@ -1578,6 +1584,10 @@ struct sk_forward_config {
 	size_t buffer;		/* per direction; 0: 64 KiB */
 	bool no_splice;
 	const struct sk_acl *acl;	/* NULL: anyone */
+	struct sk_tls_ctx *tls;		/* a server context: TLS from the
+					 * clients, terminated; or NULL */
+	struct sk_tls_ctx *to_tls;	/* a client context: TLS to upstream,
+					 * verified against to_host */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
 	sk_forward_event_fn *on_event;
 	void *data;
