@@ -30,16 +30,9 @@ static struct {
 	long long max_conns;
 	double idle_timeout, drain;
 	const char *events_path;
-	struct sk_acl *acl;
 	bool to_tls;
 	const char *client_ca;
 } opt = { .drain = 5 };
-
-static int acl_option(const struct cli_option *, const char *);
-
-/* --allow and --deny (min: 1 to allow). */
-#define ACL(name, allow, help) CLI_ENTRY(0, name, CLI_KIND_CALL, &opt.acl, \
-	"ADDR[/PREFIX]", help, allow, 0, NULL, acl_option)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("listen and connect over IPv4 only"),
@@ -57,9 +50,7 @@ static const struct cli_option options[] = {
 	    "forward at most N connections at once; more are reset"),
 	CLI_SECONDS_POS(0, "idle-timeout", &opt.idle_timeout, "SECONDS",
 	    "close a connection (UDP: forget a client) idle for SECONDS"),
-	ACL("allow", 1, "let in only clients from these addresses "
-	    "(repeatable)"),
-	ACL("deny", 0, "shut out clients from these addresses (repeatable)"),
+	CLI_OPT_ACL,
 	CLI_SECONDS(0, "drain", &opt.drain, "SECONDS",
 	    "on SIGINT/SIGTERM, let connections finish for SECONDS "
 	    "(default 5)"),
@@ -108,20 +99,6 @@ struct tally {
 	unsigned long long conns, failed, refused, denied;
 	uint64_t bytes_in, bytes_out;
 };
-
-static int
-acl_option(const struct cli_option *o, const char *arg)
-{
-	struct sk_error err;
-	char q[96];
-
-	if (opt.acl == NULL && (opt.acl = sk_acl_new(&err)) == NULL)
-		return cli_usage_fail("--%s: %s", o->name, err.message);
-	if (sk_acl_add(opt.acl, arg, o->min != 0, &err) == -1)
-		return cli_usage_fail("--%s: %s: %s", o->name, cli_quote(arg,
-		    strlen(arg), q, sizeof(q)), err.message);
-	return 0;
-}
 
 /*
  * The TLS contexts: --tls serves the clients (--cert and --key, and
@@ -211,7 +188,7 @@ validate(int nargs, char **args)
 	cfg->drain = opt.drain;
 	cfg->connect_timeout = cli_given(&cli_common.timeout) ?
 	    cli_common.timeout : 0;
-	cfg->acl = opt.acl;
+	cfg->acl = cli_acl;
 	return tls_contexts(cfg);
 }
 
@@ -381,7 +358,7 @@ on_event(const struct sk_forward_info *in, void *data)
 static void
 free_opts(void)
 {
-	sk_acl_free(opt.acl);
+	sk_acl_free(cli_acl);
 	sk_tls_ctx_free(opt.cfg.tls);
 	sk_tls_ctx_free(opt.cfg.to_tls);
 }
