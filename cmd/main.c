@@ -425,7 +425,16 @@ cli_port(const char *what, const char *arg, const char *proto,
 		    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
 	out->number = port;
 	(void)snprintf(out->text, sizeof(out->text), "%u", port);
+	out->arg = arg;
 	return 0;
+}
+
+int
+cli_port_proto(const char *what, struct cli_port *p, const char *proto)
+{
+	if (p->arg == NULL)
+		return 0;
+	return cli_port(what, p->arg, proto, p);
 }
 
 int
