@@ -420,7 +420,7 @@ main_connect(int argc, char **argv)
 {
 	struct sk_socket s;
 	struct sk_addr peer, local;
-	struct cli_port port = { 0, "" };
+	struct cli_port port = { 0, "", NULL };
 	const char *host = NULL;
 	double t0;
 	int first, status, in_fd = STDIN_FILENO;

@@ -39,7 +39,7 @@ static const struct cli_option options[] = {
 	CLI_OPT_IPV6("listen and connect over IPv6 only"),
 	CLI_STRING('b', "bind", &opt.host, "HOST",
 	    "listen on HOST's addresses (default '': all interfaces)"),
-	CLI_PORT('p', "port", &opt.port, "tcp",
+	CLI_PORT('p', "port", &opt.port, NULL,
 	    "listen on PORT (required; 0: any free port)"),
 	CLI_FLAG('u', "udp", &opt.udp,
 	    "forward UDP datagrams instead of TCP connections"),
@@ -173,7 +173,8 @@ validate(int nargs, char **args)
 	if (opt.udp && cli_given(&cli_common.timeout))
 		return cli_usage("cannot use --timeout with --udp: a datagram "
 		    "has no connection to wait for");
-	if (cli_port("PORT", args[1], opt.udp ? "udp" : "tcp", &to) == -1)
+	if (cli_port_proto("--port", &opt.port, opt.udp ? "udp" : "tcp") ==
+	    -1 || cli_port("PORT", args[1], opt.udp ? "udp" : "tcp", &to) == -1)
 		return EXIT_USAGE;
 	cfg->host = opt.host;
 	cfg->port = opt.port.text;

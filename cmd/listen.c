@@ -38,7 +38,7 @@ static const struct cli_option options[] = {
 	CLI_OPT_IPV6("listen on IPv6 only"),
 	CLI_STRING('b', "bind", &opt.host, "HOST",
 	    "listen on HOST's addresses (default '': all interfaces)"),
-	CLI_PORT('p', "port", &opt.port, "tcp",
+	CLI_PORT('p', "port", &opt.port, NULL,
 	    "listen on PORT (0: any free port)"),
 	CLI_FLAG('u', "udp", &opt.udp,
 	    "UDP: datagrams to stdout, stdin's lines to the last sender"),
@@ -109,6 +109,8 @@ validate(int nargs, int inherited)
 	    !cli_given(&opt.port)) {
 		return cli_usage("-p PORT is required");
 	}
+	if (cli_port_proto("--port", &opt.port, opt.udp ? "udp" : "tcp") == -1)
+		return EXIT_USAGE;
 	if (opt.unix_path != NULL && cli_acl != NULL)
 		return cli_usage("cannot use --unix with access rules: they "
 		    "match IP addresses");
@@ -217,13 +219,14 @@ accepted(struct sk_socket *conn, const struct sk_addr *peer,
  * poll again), or an exit status > 1 with the message printed. */
 static int
 accept_one(struct sk_socket *ls, size_t n, double timeout,
-    struct sk_socket *conn, struct sk_addr *peer)
+    const sigset_t *waitmask, struct sk_socket *conn, struct sk_addr *peer)
 {
 	short rev[MAX_LISTENERS];
 	struct sk_error err;
 	size_t i;
 
-	if (sk_socket_poll(ls, n, POLLIN, timeout, NULL, rev, &err) == -1) {
+	if (sk_socket_poll(ls, n, POLLIN, timeout, waitmask, rev,
+	    &err) == -1) {
 		if (err.kind == SK_ERR_TIMEOUT) {
 			(void)sk_error_set(&err, SK_ERR_TIMEOUT, ETIMEDOUT,
 			    "no client came in time");
@@ -243,18 +246,25 @@ accept_one(struct sk_socket *ls, size_t n, double timeout,
 	return 1;
 }
 
+/* With -k: the mask that lets a stop signal interrupt the wait for a
+ * client (nc_catch_stop). */
+static sigset_t keep_waitmask;
+
 /* One connection at a time, in order (and only one without -k). */
 static int
 serve_in_order(struct sk_socket *ls, size_t n)
 {
 	struct sk_socket conn;
 	struct sk_addr peer, local;
+	sigset_t *wm = opt.keep ? &keep_waitmask : NULL;
 	int in_fd = STDIN_FILENO, rc, status = EXIT_OK;
 	bool first = true;
 
 	for (;;) {
-		rc = accept_one(ls, n, first ? cli_common.timeout : -1, &conn,
-		    &peer);
+		rc = accept_one(ls, n, first ? cli_common.timeout : -1, wm,
+		    &conn, &peer);
+		if (opt.keep && nc_stopped())
+			return EXIT_OK;
 		if (rc > 1)
 			return rc;
 		if (rc == 1 || !admitted(&conn, &peer))
@@ -264,6 +274,8 @@ serve_in_order(struct sk_socket *ls, size_t n)
 		status = nc_serve(&conn, &peer, &local, &in_fd);
 		if (!opt.keep)
 			return status;
+		if (nc_stopped())
+			return EXIT_OK;
 	}
 }
 
@@ -490,6 +502,8 @@ main_listen(int argc, char **argv)
 		return nc_finish(nc_fail(inherited > 0 ? "LISTEN_FDS" : what,
 		    &err), NULL);
 	}
+	if (opt.keep && nc_opt.exec == NULL)
+		nc_catch_stop(&keep_waitmask);	/* a stop signal: exit 0 */
 	say_listening(ls, (size_t)n);
 	if (opt.udp)
 		status = serve_udp(ls, (size_t)n);

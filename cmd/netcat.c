@@ -302,6 +302,22 @@ session_start(struct nc_session *s, struct sk_relay_group *g,
 	return EXIT_OK;
 }
 
+/* The stop signal that came (nc_catch_stop), or 0. */
+static volatile sig_atomic_t stop_signal;
+static bool catching;		/* nc_catch_stop was called */
+
+/* A stop signal while a connection is served: it ends, and so does the
+ * loop. */
+static void
+serve_stop(struct sk_loop *loop, int signo, void *data)
+{
+	struct sk_relay_group *g = data;
+
+	stop_signal = signo;
+	sk_relay_group_close_all(g, SK_CLOSE_ERROR);
+	sk_loop_stop(loop);
+}
+
 static struct sk_relay_group *
 group_new(struct sk_loop *loop, struct sk_error *err)
 {
@@ -320,12 +336,19 @@ nc_serve(struct sk_socket *sock, const struct sk_addr *peer,
 	struct sk_loop *loop;
 	struct sk_relay_group *g = NULL;
 	struct sk_error err;
+	sigset_t stop;
 	int status, st;
 
 	memset(&s, 0, sizeof(s));
 	s.peer = *peer;
+	(void)sigemptyset(&stop);
+	(void)sigaddset(&stop, SIGINT);
+	(void)sigaddset(&stop, SIGTERM);
 	if ((loop = sk_loop_new(&err)) == NULL ||
-	    (g = group_new(loop, &err)) == NULL) {
+	    (g = group_new(loop, &err)) == NULL ||
+	    (catching && sk_loop_signal(loop, &stop, serve_stop, g,
+	    &err) == -1)) {
+		sk_relay_group_free(g);
 		sk_loop_free(loop);
 		(void)sk_socket_close(sock, NULL);
 		return nc_fail("event loop", &err);
@@ -461,12 +484,16 @@ nc_pool_free(struct nc_pool *p)
 	free(p);
 }
 
-static volatile sig_atomic_t stop_signal;
-
 static void
 on_stop_signal(int signo)
 {
 	stop_signal = signo;
+}
+
+bool
+nc_stopped(void)
+{
+	return stop_signal != 0;
 }
 
 void
@@ -475,6 +502,7 @@ nc_catch_stop(sigset_t *waitmask)
 	struct sigaction sa;
 	sigset_t block;
 
+	catching = true;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop_signal;
 	(void)sigaction(SIGINT, &sa, NULL);

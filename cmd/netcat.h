@@ -82,6 +82,9 @@ int nc_finish(int status, const char *reason);
 /* SIGINT and SIGTERM blocked, and caught while waitmask (the mask for
  * ppoll) is in force: they interrupt a wait (EINTR) to end quietly. */
 void nc_catch_stop(sigset_t *waitmask);
+/* Whether a stop signal came since nc_catch_stop (nc_serve ends the
+ * connection it serves when one comes). */
+bool nc_stopped(void);
 
 /* cli_fail, the message kept as the exit event's reason. */
 int nc_fail(const char *what, const struct sk_error *err);

@@ -48,6 +48,26 @@ int sk__hex_digit(int c);
 int sk__grow_buffer(char **bufp, size_t *sizep, struct sk_error *err);
 
 /*
+ * Pipes for splice(2) (pipes.c): a pool of idle non-blocking pipes per
+ * event loop.
+ */
+#define SK__PIPE_POOL	32	/* idle pipes a pool keeps */
+struct sk__pipe_pool {
+	int fds[SK__PIPE_POOL][2];
+	size_t n;
+	size_t size;		/* F_SETPIPE_SZ for new pipes; 0: as made */
+};
+void sk__pipe_pool_init(struct sk__pipe_pool *p, size_t size);
+/* A pipe into fds from the pool, or a new one; false (fds -1) when none
+ * can be had. */
+bool sk__pipe_get(struct sk__pipe_pool *p, int fds[2]);
+/* fds back to the pool (closed when left bytes wait in it, or the pool
+ * is full); fds become -1.  Nothing when fds[0] is -1. */
+void sk__pipe_put(struct sk__pipe_pool *p, int fds[2], size_t left);
+/* Close every pipe in the pool. */
+void sk__pipe_pool_drain(struct sk__pipe_pool *p);
+
+/*
  * Capture (lib/capture/).
  */
 struct bpf_program;

@@ -1270,8 +1270,10 @@ SK_API int sk_dial(struct sk_socket *s, const struct sk_dial *d,
 
 /* sk_listen_addr flags. */
 #define SK_LISTEN_REUSEPORT	0x1
+#define SK_LISTEN_DGRAM		0x2	/* a bound datagram socket instead */
 /* A listening stream socket on addr (non-blocking, close-on-exec,
- * SO_REUSEADDR, IPV6_V6ONLY for IPv6).  Returns 0 or -1. */
+ * SO_REUSEADDR, IPV6_V6ONLY for IPv6), or with SK_LISTEN_DGRAM a bound
+ * datagram socket.  Returns 0 or -1. */
 SK_API int sk_listen_addr(struct sk_socket *s,
     const struct sk_addr *addr, int flags, struct sk_error *err);
 /* Listening stream sockets on every distinct address HOST resolves to

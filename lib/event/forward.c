@@ -144,33 +144,6 @@ maybe_done(struct sk_forward *f)
  * Listening.
  */
 
-static int
-listen_one(struct fwd_listener *l, const struct sk_addr *addr, int type,
-    struct sk_error *err)
-{
-	int family = sk_addr_family(addr), one = 1;
-	socklen_t len = sizeof(l->addr.u);
-
-	l->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (l->fd == -1)
-		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	if (setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one)) == -1 ||
-	    (family == AF_INET6 && setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY,
-	    &one, sizeof(one)) == -1) ||
-	    bind(l->fd, &addr->u.sa, addr->len) == -1 ||
-	    (type == SOCK_STREAM && listen(l->fd, SOMAXCONN) == -1) ||
-	    getsockname(l->fd, &l->addr.u.sa, &len) == -1) {
-		int e = errno;
-
-		(void)close(l->fd);
-		l->fd = -1;
-		return sk_error_set(err, SK_ERR_OS, e, NULL);
-	}
-	l->addr.len = len;
-	return 0;
-}
-
 static void
 close_listeners(struct sk_forward *f)
 {
@@ -183,49 +156,26 @@ close_listeners(struct sk_forward *f)
 	f->nls = 0;
 }
 
-/* Every address HOST has, one port: with port 0 the first socket picks
- * it and the others take the same. */
+/* Every address HOST has, one port (listen.c). */
 static int
 listen_all(struct sk_forward *f, struct sk_error *err)
 {
-	const struct sk_forward_config *cfg = &f->cfg;
-	int type = cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
-	struct sk_addrinfo *ai = NULL;
-	struct sk_error e = { 0 };
-	struct sk_addr a;
-	unsigned int port = 0;
-	ssize_t n, i, j;
+	struct sk_socket s[MAX_LISTENERS];
+	ssize_t n, i;
 
-	n = sk_getaddrinfo(cfg->host == NULL || cfg->host[0] == '\0' ? NULL :
-	    cfg->host, cfg->port, cfg->family, type, 0, AI_PASSIVE, &ai, err);
+	n = sk_listen_all(s, MAX_LISTENERS, f->cfg.host, f->cfg.port,
+	    f->cfg.family, f->cfg.udp ? SK_LISTEN_DGRAM : 0, err);
 	if (n < 0)
 		return -1;
-	for (i = 0; i < n && f->nls < MAX_LISTENERS; i++) {
-		for (j = 0; j < i; j++)
-			if (ai[j].addr.len == ai[i].addr.len &&
-			    memcmp(&ai[j].addr.u, &ai[i].addr.u,
-			    ai[i].addr.len) == 0)
-				break;
-		if (j < i)
-			continue;
-		a = ai[i].addr;
-		if (port != 0)
-			sk_addr_set_port(&a, port);
-		if (listen_one(&f->ls[f->nls], &a, type, &e) == -1) {
-			if (e.code == EAFNOSUPPORT && n > 1)
-				continue;	/* no IPv6 here */
+	for (i = 0; i < n; i++) {
+		f->ls[i].fd = s[i].fd;
+		if (sk_socket_getsockname(&s[i], &f->ls[i].addr, err) == -1) {
+			f->nls = (size_t)n;
 			close_listeners(f);
-			sk_addrinfo_free(ai, (size_t)n);
-			if (err != NULL)
-				*err = e;
 			return -1;
 		}
-		port = sk_addr_port(&f->ls[f->nls].addr);
-		f->nls++;
 	}
-	sk_addrinfo_free(ai, (size_t)n);
-	if (f->nls == 0)
-		return sk_error_set(err, SK_ERR_OS, EADDRNOTAVAIL, NULL);
+	f->nls = (size_t)n;
 	return 0;
 }
 

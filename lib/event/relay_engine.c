@@ -49,7 +49,6 @@
 
 #define DEFAULT_BUFFER	((size_t)64 * 1024)
 #define MIN_BUFFER	((size_t)4096)
-#define PIPE_POOL	32	/* idle pipes a group keeps for reuse */
 #define ROUNDS		64	/* pump passes per turn, for fairness */
 
 enum fd_kind {
@@ -118,8 +117,7 @@ struct sk_relay_group {
 	long long sweep;	/* the idle timer, or 0 */
 	struct relay_list relays;
 	size_t count;
-	int pool[PIPE_POOL][2];
-	size_t npool;
+	struct sk__pipe_pool pipes;	/* idle pipes for splice */
 	bool no_splice;
 	char *scratch;
 };
@@ -143,37 +141,8 @@ mono_ms(void)
 static void
 pipe_put(struct sk_relay_group *g, struct direction *d)
 {
-	if (d->pipe[0] == -1)
-		return;
-	if (d->inpipe == 0 && g->npool < PIPE_POOL) {
-		g->pool[g->npool][0] = d->pipe[0];
-		g->pool[g->npool][1] = d->pipe[1];
-		g->npool++;
-	} else {
-		/* Bytes left in it cannot be handed to another relay. */
-		(void)close(d->pipe[0]);
-		(void)close(d->pipe[1]);
-	}
-	d->pipe[0] = d->pipe[1] = -1;
+	sk__pipe_put(&g->pipes, d->pipe, d->inpipe);
 	d->inpipe = 0;
-}
-
-static bool
-pipe_get(struct sk_relay_group *g, struct direction *d)
-{
-	if (g->npool > 0) {
-		g->npool--;
-		d->pipe[0] = g->pool[g->npool][0];
-		d->pipe[1] = g->pool[g->npool][1];
-		return true;
-	}
-	if (pipe2(d->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		d->pipe[0] = d->pipe[1] = -1;
-		return false;
-	}
-	if (g->buffer != DEFAULT_BUFFER)
-		(void)fcntl(d->pipe[1], F_SETPIPE_SZ, (int)g->buffer);
-	return true;
 }
 
 /*
@@ -564,7 +533,7 @@ pump_dir(struct sk_relay *r, enum sk_relay_dir which)
 		    d->dst->kind == FD_SOCKET && d->dst->fd != -1 &&
 		    d->src->tls == NULL && d->dst->tls == NULL &&
 		    r->cfg.on_data[which] == NULL)
-			(void)pipe_get(g, d);
+			(void)sk__pipe_get(&g->pipes, d->pipe);
 		if (d->pipe[0] != -1) {
 			rc = pump_splice(r, d);
 			if (rc == -2) {
@@ -931,6 +900,7 @@ sk_relay_group_new(struct sk_loop *loop,
 		g->cfg = *cfg;
 	g->buffer = buffer;
 	g->no_splice = g->cfg.no_splice;
+	sk__pipe_pool_init(&g->pipes, buffer != DEFAULT_BUFFER ? buffer : 0);
 	TAILQ_INIT(&g->relays);
 	if (g->cfg.idle_timeout > 0) {
 		g->idle_ms = (long long)(g->cfg.idle_timeout * 1000 + 0.5);
@@ -977,11 +947,7 @@ sk_relay_group_free(struct sk_relay_group *g)
 	sk_relay_group_close_all(g, SK_CLOSE_ERROR);
 	if (g->sweep > 0)
 		sk_loop_timer_del(g->loop, g->sweep);
-	while (g->npool > 0) {
-		g->npool--;
-		(void)close(g->pool[g->npool][0]);
-		(void)close(g->pool[g->npool][1]);
-	}
+	sk__pipe_pool_drain(&g->pipes);
 	free(g->scratch);
 	free(g);
 }
