@@ -699,7 +699,7 @@ pump(struct sk_relay *r)
 		}
 		if (r->dir[0].ended && r->dir[1].ended) {
 			/* The last close_notify goes out before the end. */
-			if (r->has_tls && (a = tls_step(r)) == -1)
+			if (r->has_tls && tls_step(r) == -1)
 				return;
 			if (r->has_tls && notify_waits(r))
 				break;
