@@ -59,7 +59,10 @@ enum cli_kind {
 				 * before for the same int is a usage error */
 	CLI_KIND_INT,		/* long long: decimal, in [min, max] */
 	CLI_KIND_SECONDS,	/* double: sk_parse_seconds; min 1: > 0 */
-	CLI_KIND_PORT,		/* struct cli_port; data is the protocol */
+	CLI_KIND_PORT,		/* struct cli_port; data is the protocol,
+				 * NULL when another option decides it (any
+				 * protocol's name is taken, then the command
+				 * calls cli_port_proto) */
 	CLI_KIND_STRING,	/* const char *: the argument as given */
 	CLI_KIND_LIST,		/* struct cli_list: every argument, in order,
 				 * at most max of them */
@@ -72,8 +75,9 @@ enum cli_kind {
 struct cli_port {
 	unsigned int number;
 	char text[6];		/* number in decimal, for calls taking text */
+	const char *arg;	/* as given; NULL: the default */
 };
-#define CLI_PORT_INIT(n)	{ (n), #n }
+#define CLI_PORT_INIT(n)	{ (n), #n, NULL }
 
 /* The arguments of a repeatable option, in the order given. */
 struct cli_list {
@@ -261,6 +265,10 @@ int cli_number(const char *what, const char *arg, long long min,
  * Returns 0 or -1. */
 int cli_port(const char *what, const char *arg, const char *proto,
     struct cli_port *out);
+/* A port option of protocol NULL, once the command knows its protocol
+ * ("tcp", "udp"): its service name looked up again for that protocol
+ * (what: "--port").  Returns 0, or -1 after a usage error. */
+int cli_port_proto(const char *what, struct cli_port *p, const char *proto);
 /* The callback of CLI_PATH: "--NAME: the path is empty" for ''. */
 int cli_path(const struct cli_option *opt, const char *arg);
 /* Quote untrusted text for a message: C-style escapes, cut at 64 bytes. */

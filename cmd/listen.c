@@ -38,7 +38,7 @@ static const struct cli_option options[] = {
 	CLI_OPT_IPV6("listen on IPv6 only"),
 	CLI_STRING('b', "bind", &opt.host, "HOST",
 	    "listen on HOST's addresses (default '': all interfaces)"),
-	CLI_PORT('p', "port", &opt.port, "tcp",
+	CLI_PORT('p', "port", &opt.port, NULL,
 	    "listen on PORT (0: any free port)"),
 	CLI_FLAG('u', "udp", &opt.udp,
 	    "UDP: datagrams to stdout, stdin's lines to the last sender"),
@@ -54,6 +54,8 @@ static const struct cli_option options[] = {
 	    "the connection is on stdin and stdout (an inetd service): "
 	    "hand it to --exec"),
 	NC_OPTIONS_SESSION,
+	CLI_OPT_TLS("TLS: serve it with --cert and --key (--ca: require "
+	    "client certificates)"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -68,6 +70,7 @@ const struct cli_command cmd_listen = {
 	"[--deny ADDR[/PREFIX]]...\n"
 	"    [--send-only|--recv-only] [--idle-timeout SECONDS] "
 	"[-w SECONDS]\n"
+	"    [--tls --cert FILE --key FILE [--ca FILE] [--alpn LIST]]\n"
 	"    [--events FILE|--json]",
 	"Listen on HOST and PORT ('' by default: every interface, IPv4 and\n"
 	"IPv6 both), accept one connection and copy stdin to it and it to\n"
@@ -75,7 +78,8 @@ const struct cli_command cmd_listen = {
 	"status.  -k: go on accepting, one connection at a time; with --exec,\n"
 	"every connection gets its own COMMAND at once.  Prints 'Listening on\n"
 	"ADDR' on stderr for each socket.  With LISTEN_FDS and LISTEN_PID\n"
-	"(systemd's socket activation) it serves the sockets it was given.",
+	"(systemd's socket activation) it serves the sockets it was given.\n"
+	"With --tls each connection is a TLS session (exit 6 when it fails).",
 	options,
 	main_listen
 };
@@ -84,6 +88,7 @@ static int
 validate(int nargs, int inherited)
 {
 	const char *net = cli_given_name(&opt.host);
+	int status;
 
 	if (net == NULL)
 		net = cli_given_name(&opt.port);
@@ -104,6 +109,8 @@ validate(int nargs, int inherited)
 	    !cli_given(&opt.port)) {
 		return cli_usage("-p PORT is required");
 	}
+	if (cli_port_proto("--port", &opt.port, opt.udp ? "udp" : "tcp") == -1)
+		return EXIT_USAGE;
 	if (opt.unix_path != NULL && cli_acl != NULL)
 		return cli_usage("cannot use --unix with access rules: they "
 		    "match IP addresses");
@@ -112,6 +119,8 @@ validate(int nargs, int inherited)
 		    "--exec");
 	if (opt.max_conns > 0 && !(opt.keep && nc_opt.exec != NULL))
 		return cli_usage("--max-conns needs -k and --exec");
+	if ((status = nc_tls_setup(true, opt.udp)) != EXIT_OK)
+		return status;
 	return nc_setup();
 }
 
@@ -210,13 +219,14 @@ accepted(struct sk_socket *conn, const struct sk_addr *peer,
  * poll again), or an exit status > 1 with the message printed. */
 static int
 accept_one(struct sk_socket *ls, size_t n, double timeout,
-    struct sk_socket *conn, struct sk_addr *peer)
+    const sigset_t *waitmask, struct sk_socket *conn, struct sk_addr *peer)
 {
 	short rev[MAX_LISTENERS];
 	struct sk_error err;
 	size_t i;
 
-	if (sk_socket_poll(ls, n, POLLIN, timeout, NULL, rev, &err) == -1) {
+	if (sk_socket_poll(ls, n, POLLIN, timeout, waitmask, rev,
+	    &err) == -1) {
 		if (err.kind == SK_ERR_TIMEOUT) {
 			(void)sk_error_set(&err, SK_ERR_TIMEOUT, ETIMEDOUT,
 			    "no client came in time");
@@ -236,18 +246,25 @@ accept_one(struct sk_socket *ls, size_t n, double timeout,
 	return 1;
 }
 
+/* With -k: the mask that lets a stop signal interrupt the wait for a
+ * client (nc_catch_stop). */
+static sigset_t keep_waitmask;
+
 /* One connection at a time, in order (and only one without -k). */
 static int
 serve_in_order(struct sk_socket *ls, size_t n)
 {
 	struct sk_socket conn;
 	struct sk_addr peer, local;
+	sigset_t *wm = opt.keep ? &keep_waitmask : NULL;
 	int in_fd = STDIN_FILENO, rc, status = EXIT_OK;
 	bool first = true;
 
 	for (;;) {
-		rc = accept_one(ls, n, first ? cli_common.timeout : -1, &conn,
-		    &peer);
+		rc = accept_one(ls, n, first ? cli_common.timeout : -1, wm,
+		    &conn, &peer);
+		if (opt.keep && nc_stopped())
+			return EXIT_OK;
 		if (rc > 1)
 			return rc;
 		if (rc == 1 || !admitted(&conn, &peer))
@@ -257,6 +274,8 @@ serve_in_order(struct sk_socket *ls, size_t n)
 		status = nc_serve(&conn, &peer, &local, &in_fd);
 		if (!opt.keep)
 			return status;
+		if (nc_stopped())
+			return EXIT_OK;
 	}
 }
 
@@ -463,7 +482,7 @@ main_listen(int argc, char **argv)
 	}
 	if ((status = validate(argc - first, inherited)) != EXIT_OK) {
 		sk_acl_free(cli_acl);
-		return status;
+		return nc_finish(status, NULL);
 	}
 	if (opt.inetd) {
 		status = serve_inetd();
@@ -483,6 +502,8 @@ main_listen(int argc, char **argv)
 		return nc_finish(nc_fail(inherited > 0 ? "LISTEN_FDS" : what,
 		    &err), NULL);
 	}
+	if (opt.keep && nc_opt.exec == NULL)
+		nc_catch_stop(&keep_waitmask);	/* a stop signal: exit 0 */
 	say_listening(ls, (size_t)n);
 	if (opt.udp)
 		status = serve_udp(ls, (size_t)n);

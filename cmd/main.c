@@ -438,6 +438,7 @@ cli_port(const char *what, const char *arg, const char *proto,
 		    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
 	out->number = port;
 	(void)snprintf(out->text, sizeof(out->text), "%u", port);
+	out->arg = arg;
 	return 0;
 }
 
@@ -464,6 +465,14 @@ cli_acl_option(const struct cli_option *o, const char *arg)
 		return cli_usage_fail("--%s: %s: line %zu: %s", o->name, q,
 		    line, err.message);
 	return cli_usage_fail("--%s: %s: %s", o->name, q, err.message);
+}
+
+int
+cli_port_proto(const char *what, struct cli_port *p, const char *proto)
+{
+	if (p->arg == NULL)
+		return 0;
+	return cli_port(what, p->arg, proto, p);
 }
 
 int

@@ -48,6 +48,26 @@ int sk__hex_digit(int c);
 int sk__grow_buffer(char **bufp, size_t *sizep, struct sk_error *err);
 
 /*
+ * Pipes for splice(2) (pipes.c): a pool of idle non-blocking pipes per
+ * event loop.
+ */
+#define SK__PIPE_POOL	32	/* idle pipes a pool keeps */
+struct sk__pipe_pool {
+	int fds[SK__PIPE_POOL][2];
+	size_t n;
+	size_t size;		/* F_SETPIPE_SZ for new pipes; 0: as made */
+};
+void sk__pipe_pool_init(struct sk__pipe_pool *p, size_t size);
+/* A pipe into fds from the pool, or a new one; false (fds -1) when none
+ * can be had. */
+bool sk__pipe_get(struct sk__pipe_pool *p, int fds[2]);
+/* fds back to the pool (closed when left bytes wait in it, or the pool
+ * is full); fds become -1.  Nothing when fds[0] is -1. */
+void sk__pipe_put(struct sk__pipe_pool *p, int fds[2], size_t left);
+/* Close every pipe in the pool. */
+void sk__pipe_pool_drain(struct sk__pipe_pool *p);
+
+/*
  * Capture (lib/capture/).
  */
 struct bpf_program;
@@ -62,5 +82,8 @@ const struct bpf_program *sk__filter_program(const struct sk_filter *f);
  * says; the result is still kept for sk_tls_get_info (probe --tls reports
  * an expired certificate's facts instead of stopping at it). */
 void sk__tls_verify_later(struct sk_tls *t);
+/* A wait a TLS call asked for (its *want): the readiness it lacks is
+ * cleared, so the caller calls again once the loop reports it. */
+void sk__tls_wait(int want, bool *can_read, bool *can_write);
 
 #endif /* SOCKIT_INT_H */

@@ -311,3 +311,40 @@ print("ok")' "$BATS_TEST_TMPDIR/j.out"
 		[[ "$stderr" == "sockit forward: "* ]] || fail "$args: $stderr"
 	done
 }
+
+# udp_only_service: "NAME PORT" of a service /etc/services has for UDP
+# and not for TCP, above 1023.
+udp_only_service() {
+	awk '$2 ~ /\/udp$/ { split($2, a, "/"); u[$1] = a[1] }
+		$2 ~ /\/tcp$/ { t[$1] = 1; for (i = 3; i <= NF && $i !~ /^#/; i++) t[$i] = 1 }
+		END { for (k in u) if (!(k in t) && u[k] > 1023) print k, u[k] }' \
+		/etc/services | sort -k2 -n | tail -n 1
+}
+
+@test "forward, listen, connect -u: a UDP-only service name is a UDP port; without -u it is refused" {
+	read -r name port < <(udp_only_service)
+	[ -n "$name" ] || fail "no UDP-only service in /etc/services"
+	run getent services "$name/tcp"
+	[ "$status" -ne 0 ]
+	run --separate-stderr "$SOCKIT" listen -b 127.0.0.1 -p "$name"
+	[ "$status" -eq 2 ]
+	[[ $stderr == *"'$name'"* ]]
+	run --separate-stderr "$SOCKIT" forward -b 127.0.0.1 -p "$name" \
+		127.0.0.1 9
+	[ "$status" -eq 2 ]
+	# listen -u on the name, forward -u from port 0 to the name, connect -u
+	# through it and then to the name itself (each datagram's bytes are
+	# written as they came, with nothing added).
+	bg "$BATS_TEST_TMPDIR/l.out" "$BATS_TEST_TMPDIR/l.err" \
+		"$SOCKIT" listen -u -b 127.0.0.1 -p "$name"
+	lpid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/l.err" "^Listening on \('127.0.0.1', $port\)" \
+		"$lpid"
+	start_forward -u 127.0.0.1 "$name"
+	echo "by name" | timeout 20 "$SOCKIT" connect -u -w 1 127.0.0.1 "$FPORT" \
+		>/dev/null 2>&1 || true
+	wait_for "$BATS_TEST_TMPDIR/l.out" '^by name' "$lpid"
+	echo "direct" | timeout 20 "$SOCKIT" connect -u -w 1 127.0.0.1 "$name" \
+		>/dev/null 2>&1 || true
+	wait_for "$BATS_TEST_TMPDIR/l.out" '^by namedirect$' "$lpid"
+}

@@ -303,3 +303,19 @@ assert ev[0]["event"] == "listening" and ev[0]["address"]["family"] == "AF_UNIX"
 		[[ "$stderr" == "sockit listen: "* ]] || fail "$args: $stderr"
 	done
 }
+
+@test "-k without --exec: SIGTERM ends it with exit 0, waiting or serving" {
+	start_listen -k -v
+	kill -TERM "$L_PID"
+	wait_exit "$L_PID"
+	[ "$STATUS" -eq 0 ] || fail "$(cat "$L_ERR")"
+	start_listen -k -v
+	endless_stdin
+	BG_IN=$ENDLESS bg "$BATS_TEST_TMPDIR/c.out" "$BATS_TEST_TMPDIR/c.err" \
+		no7 "$SOCKIT" connect 127.0.0.1 "$L_PORT"
+	wait_for "$L_ERR" '^Connection from ' "$L_PID"
+	kill -TERM "$L_PID"
+	wait_exit "$L_PID"
+	[ "$STATUS" -eq 0 ] || fail "$(cat "$L_ERR")"
+	close_stdin
+}

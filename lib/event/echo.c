@@ -42,7 +42,6 @@
 #include "sockit-int.h"
 
 #define MAX_LISTENERS	16	/* addresses one -b name may resolve to */
-#define PIPE_POOL	32	/* idle pipes a worker keeps for reuse */
 #define ACCEPT_BATCH	64	/* accepts per readiness, for fairness */
 #define PAUSE_MS	100	/* retry accept after EMFILE */
 #define DEFAULT_BUFFER	((size_t)64 * 1024)
@@ -83,8 +82,7 @@ struct worker {
 	long long pause_timer;
 	struct conn_list conns;
 	size_t nconns;
-	int pool[PIPE_POOL][2];
-	size_t npool;
+	struct sk__pipe_pool pipes;	/* idle pipes for splice */
 	bool no_splice;
 	char *scratch;		/* the copy path's buffer for every client */
 	pthread_t thread;
@@ -264,41 +262,6 @@ listen_more(struct sk_echo_server *srv, struct worker *w, struct sk_error *err)
  * Moving bytes.
  */
 
-static void
-pipe_put(struct worker *w, struct conn *c)
-{
-	if (c->pipe[0] == -1)
-		return;
-	if (w->npool < PIPE_POOL) {
-		w->pool[w->npool][0] = c->pipe[0];
-		w->pool[w->npool][1] = c->pipe[1];
-		w->npool++;
-	} else {
-		(void)close(c->pipe[0]);
-		(void)close(c->pipe[1]);
-	}
-	c->pipe[0] = c->pipe[1] = -1;
-}
-
-/* A pipe for c; false when none can be had (the buffer is used). */
-static bool
-pipe_get(struct worker *w, struct conn *c)
-{
-	if (w->npool > 0) {
-		w->npool--;
-		c->pipe[0] = w->pool[w->npool][0];
-		c->pipe[1] = w->pool[w->npool][1];
-		return true;
-	}
-	if (pipe2(c->pipe, O_NONBLOCK | O_CLOEXEC) == -1) {
-		c->pipe[0] = c->pipe[1] = -1;
-		return false;
-	}
-	if (w->srv->buffer != DEFAULT_BUFFER)
-		(void)fcntl(c->pipe[1], F_SETPIPE_SZ, (int)w->srv->buffer);
-	return true;
-}
-
 /* One pass of the splice path: 1 progress, 0 none, -1 error (errno). */
 static int
 pump_splice(struct conn *c, size_t cap)
@@ -443,10 +406,7 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 static void
 tls_wait(struct conn *c, int want)
 {
-	if (want & SK_LOOP_READABLE)
-		c->can_read = false;
-	if (want & SK_LOOP_WRITABLE)
-		c->can_write = false;
+	sk__tls_wait(want, &c->can_read, &c->can_write);
 }
 
 /*
@@ -588,12 +548,12 @@ conn_event(struct sk_loop *loop, int fd, void *data, int events)
 		 * takes a pipe from the pool, or the buffer without one. */
 		if (c->pipe[0] == -1 && c->pending == 0 && c->bulk &&
 		    !w->no_splice)
-			(void)pipe_get(w, c);
+			(void)sk__pipe_get(&w->pipes, c->pipe);
 		if (c->pipe[0] != -1) {
 			rc = pump_splice(c, w->srv->buffer);
 			if (rc == -1 && errno == EINVAL && c->pending == 0) {
 				/* This socket cannot splice: copy instead. */
-				pipe_put(w, c);
+				sk__pipe_put(&w->pipes, c->pipe, 0);
 				w->no_splice = true;
 				continue;
 			}
@@ -608,7 +568,7 @@ conn_event(struct sk_loop *loop, int fd, void *data, int events)
 			return;
 		}
 		if (c->pending == 0)
-			pipe_put(w, c);
+			sk__pipe_put(&w->pipes, c->pipe, 0);
 		if (c->eof && c->pending == 0) {
 			conn_close(c, SK_ECHO_CLOSED, NULL);
 			return;
@@ -640,13 +600,7 @@ conn_close(struct conn *c, enum sk_echo_event ev, const struct sk_error *error)
 		sk_tls_free(c->tls);
 	}
 	(void)close(c->fd);
-	if (c->pending > 0 && c->pipe[0] != -1) {
-		/* Bytes left in it: the pipe cannot be reused. */
-		(void)close(c->pipe[0]);
-		(void)close(c->pipe[1]);
-		c->pipe[0] = c->pipe[1] = -1;
-	}
-	pipe_put(w, c);
+	sk__pipe_put(&w->pipes, c->pipe, c->pending);
 	free(c->buf);
 	TAILQ_REMOVE(&w->conns, c, link);
 	w->nconns--;
@@ -883,11 +837,7 @@ worker_close_all(struct worker *w)
 		conn_close(c, SK_ECHO_CLOSED, NULL);
 	}
 	close_listeners(w);
-	while (w->npool > 0) {
-		w->npool--;
-		(void)close(w->pool[w->npool][0]);
-		(void)close(w->pool[w->npool][1]);
-	}
+	sk__pipe_pool_drain(&w->pipes);
 }
 
 static void *
@@ -917,6 +867,8 @@ worker_init(struct sk_echo_server *srv, struct worker *w, unsigned int idx,
 {
 	w->srv = srv;
 	w->no_splice = srv->cfg.no_splice;
+	sk__pipe_pool_init(&w->pipes, srv->buffer != DEFAULT_BUFFER ?
+	    srv->buffer : 0);
 	if ((w->scratch = malloc(srv->buffer)) == NULL)
 		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 	TAILQ_INIT(&w->conns);

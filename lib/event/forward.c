@@ -6,7 +6,10 @@
  * engine (relay_engine.c), so a half-close and a reset travel through
  * and memory per connection is bounded.  An upstream that refuses or
  * does not answer in time gets the client reset, and the forwarder goes
- * on.  UDP (RFC 768): one upstream socket per client address, forgotten
+ * on.  Either side may be TLS, its handshake driven by the relay engine
+ * once upstream is connected: terminated from the clients, originated
+ * to upstream (verified as a client verifies).  UDP (RFC 768): one
+ * upstream socket per client address, forgotten
  * after the idle timeout; replies go back to the client that sent.
  *
  * A stop (a stop signal or sk_forward_stop) closes the listeners and lets
@@ -141,33 +144,6 @@ maybe_done(struct sk_forward *f)
  * Listening.
  */
 
-static int
-listen_one(struct fwd_listener *l, const struct sk_addr *addr, int type,
-    struct sk_error *err)
-{
-	int family = sk_addr_family(addr), one = 1;
-	socklen_t len = sizeof(l->addr.u);
-
-	l->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (l->fd == -1)
-		return sk_error_set(err, SK_ERR_OS, errno, NULL);
-	if (setsockopt(l->fd, SOL_SOCKET, SO_REUSEADDR, &one,
-	    sizeof(one)) == -1 ||
-	    (family == AF_INET6 && setsockopt(l->fd, IPPROTO_IPV6, IPV6_V6ONLY,
-	    &one, sizeof(one)) == -1) ||
-	    bind(l->fd, &addr->u.sa, addr->len) == -1 ||
-	    (type == SOCK_STREAM && listen(l->fd, SOMAXCONN) == -1) ||
-	    getsockname(l->fd, &l->addr.u.sa, &len) == -1) {
-		int e = errno;
-
-		(void)close(l->fd);
-		l->fd = -1;
-		return sk_error_set(err, SK_ERR_OS, e, NULL);
-	}
-	l->addr.len = len;
-	return 0;
-}
-
 static void
 close_listeners(struct sk_forward *f)
 {
@@ -180,49 +156,26 @@ close_listeners(struct sk_forward *f)
 	f->nls = 0;
 }
 
-/* Every address HOST has, one port: with port 0 the first socket picks
- * it and the others take the same. */
+/* Every address HOST has, one port (listen.c). */
 static int
 listen_all(struct sk_forward *f, struct sk_error *err)
 {
-	const struct sk_forward_config *cfg = &f->cfg;
-	int type = cfg->udp ? SOCK_DGRAM : SOCK_STREAM;
-	struct sk_addrinfo *ai = NULL;
-	struct sk_error e = { 0 };
-	struct sk_addr a;
-	unsigned int port = 0;
-	ssize_t n, i, j;
+	struct sk_socket s[MAX_LISTENERS];
+	ssize_t n, i;
 
-	n = sk_getaddrinfo(cfg->host == NULL || cfg->host[0] == '\0' ? NULL :
-	    cfg->host, cfg->port, cfg->family, type, 0, AI_PASSIVE, &ai, err);
+	n = sk_listen_all(s, MAX_LISTENERS, f->cfg.host, f->cfg.port,
+	    f->cfg.family, f->cfg.udp ? SK_LISTEN_DGRAM : 0, err);
 	if (n < 0)
 		return -1;
-	for (i = 0; i < n && f->nls < MAX_LISTENERS; i++) {
-		for (j = 0; j < i; j++)
-			if (ai[j].addr.len == ai[i].addr.len &&
-			    memcmp(&ai[j].addr.u, &ai[i].addr.u,
-			    ai[i].addr.len) == 0)
-				break;
-		if (j < i)
-			continue;
-		a = ai[i].addr;
-		if (port != 0)
-			sk_addr_set_port(&a, port);
-		if (listen_one(&f->ls[f->nls], &a, type, &e) == -1) {
-			if (e.code == EAFNOSUPPORT && n > 1)
-				continue;	/* no IPv6 here */
+	for (i = 0; i < n; i++) {
+		f->ls[i].fd = s[i].fd;
+		if (sk_socket_getsockname(&s[i], &f->ls[i].addr, err) == -1) {
+			f->nls = (size_t)n;
 			close_listeners(f);
-			sk_addrinfo_free(ai, (size_t)n);
-			if (err != NULL)
-				*err = e;
 			return -1;
 		}
-		port = sk_addr_port(&f->ls[f->nls].addr);
-		f->nls++;
 	}
-	sk_addrinfo_free(ai, (size_t)n);
-	if (f->nls == 0)
-		return sk_error_set(err, SK_ERR_OS, EADDRNOTAVAIL, NULL);
+	f->nls = (size_t)n;
 	return 0;
 }
 
@@ -269,6 +222,43 @@ relay_done(struct sk_relay *r, const struct sk_relay_result *res, void *arg)
 
 static void pending_free(struct pending *p, bool reset_client);
 
+/* A handshake ended well: the client's (end A) or upstream's (end B). */
+static void
+relay_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *tls,
+    void *arg)
+{
+	struct conn *c = arg;
+	struct sk_tls_info ti;
+	struct sk_forward_info info = { .event = SK_FORWARD_TLS,
+	    .addr = &c->peer, .id = c->id, .tls = &ti };
+
+	(void)r;
+	if (sk_tls_get_info(tls, &ti, NULL) == -1)
+		return;
+	info.side = end == SK_RELAY_END_A ? SK_SIDE_PEER : SK_SIDE_LOCAL;
+	emit(c->f, &info);
+	sk_tls_info_free(&ti);
+}
+
+/* The TLS sessions a connection's ends need, in rc; -1 with err. */
+static int
+tls_ends(const struct sk_forward *f, const struct pending *p,
+    struct sk_relay_config *rc, struct sk_error *err)
+{
+	if (f->cfg.tls != NULL && (rc->end[SK_RELAY_END_A].tls =
+	    sk_tls_new(f->cfg.tls, p->cfd, NULL, err)) == NULL)
+		return -1;
+	if (f->cfg.to_tls != NULL && (rc->end[SK_RELAY_END_B].tls =
+	    sk_tls_new(f->cfg.to_tls, p->ufd, f->cfg.to_host, err)) ==
+	    NULL) {
+		sk_tls_free(rc->end[SK_RELAY_END_A].tls);
+		rc->end[SK_RELAY_END_A].tls = NULL;
+		return -1;
+	}
+	rc->on_tls = relay_tls;
+	return 0;
+}
+
 static void
 start_relay(struct pending *p)
 {
@@ -290,9 +280,9 @@ start_relay(struct pending *p)
 	(void)setsockopt(p->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	rc.arg = c;
 	rc.end[SK_RELAY_END_A] = (struct sk_relay_endpoint){ p->cfd, p->cfd,
-	    true };
+	    true, NULL };
 	rc.end[SK_RELAY_END_B] = (struct sk_relay_endpoint){ p->ufd, p->ufd,
-	    true };
+	    true, NULL };
 	{
 		struct sk_addr local;
 		socklen_t len = sizeof(local.u);
@@ -305,7 +295,10 @@ start_relay(struct pending *p)
 		}
 		emit(f, &info);
 	}
-	if (sk_relay_new(f->group, &rc, &err) == NULL) {
+	if (tls_ends(f, p, &rc, &err) == -1 ||
+	    sk_relay_new(f->group, &rc, &err) == NULL) {
+		sk_tls_free(rc.end[SK_RELAY_END_A].tls);
+		sk_tls_free(rc.end[SK_RELAY_END_B].tls);
 		emit_simple(f, SK_FORWARD_WARNING, &p->peer, &err);
 		free(c);
 		pending_free(p, true);

@@ -143,12 +143,13 @@ sk_listen_addr(struct sk_socket *s, const struct sk_addr *addr, int flags,
     struct sk_error *err)
 {
 	int family = sk_addr_family(addr), one = 1;
+	int type = flags & SK_LISTEN_DGRAM ? SOCK_DGRAM : SOCK_STREAM;
 
-	s->fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	s->fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd == -1)
 		return sk_error_set(err, SK_ERR_OS, errno, NULL);
 	s->family = family;
-	s->type = SOCK_STREAM;
+	s->type = type;
 	s->proto = 0;
 	s->timeout = 0;
 	if ((family != AF_UNIX && setsockopt(s->fd, SOL_SOCKET, SO_REUSEADDR,
@@ -158,7 +159,7 @@ sk_listen_addr(struct sk_socket *s, const struct sk_addr *addr, int flags,
 	    (family == AF_INET6 && setsockopt(s->fd, IPPROTO_IPV6,
 	    IPV6_V6ONLY, &one, sizeof(one)) == -1) ||
 	    bind(s->fd, &addr->u.sa, addr->len) == -1 ||
-	    listen(s->fd, SOMAXCONN) == -1) {
+	    (type == SOCK_STREAM && listen(s->fd, SOMAXCONN) == -1)) {
 		int e = errno;
 
 		(void)close(s->fd);
@@ -200,7 +201,9 @@ sk_listen_all(struct sk_socket *out, size_t max, const char *host,
 	bool any_port, ok;
 
 	n = sk_getaddrinfo(host == NULL || host[0] == '\0' ? NULL : host,
-	    port, family, SOCK_STREAM, IPPROTO_TCP, AI_PASSIVE, &ai, err);
+	    port, family, flags & SK_LISTEN_DGRAM ? SOCK_DGRAM : SOCK_STREAM,
+	    flags & SK_LISTEN_DGRAM ? IPPROTO_UDP : IPPROTO_TCP, AI_PASSIVE,
+	    &ai, err);
 	if (n < 0)
 		return -1;
 	any_port = n > 0 && sk_addr_port(&ai[0].addr) == 0;

@@ -159,6 +159,13 @@ sk_tls_ctx_new(const struct sk_tls_opts *o, struct sk_error *err)
 	/* A peer that closes its socket without close_notify has ended its
 	 * data, as netcat's users expect (not an error, as in OpenSSL 3). */
 	SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+	/*
+	 * No SSL_OP_ENABLE_KTLS: kernel TLS could not be measured where
+	 * this was built (Linux 6.18 without CONFIG_TLS: no "tls" in
+	 * tcp_available_ulp, setsockopt TCP_ULP "tls" fails with ENOENT, no
+	 * modules to load), so the record layer stays in user space and the
+	 * relay copies TLS bytes; set it once a kTLS kernel shows it wins.
+	 */
 	if (o->server && (o->cert == NULL || o->key == NULL)) {
 		sk_error_set(err, SK_ERR_VALUE, EINVAL,
 		    "a TLS server needs a certificate and a key");
@@ -413,6 +420,15 @@ sk_tls_write(struct sk_tls *t, const void *buf, size_t n, int *want,
 	if (tls_status(t, r, want, "write", err) == 0)
 		sk_error_set(err, SK_ERR_OS, EAGAIN, NULL);
 	return -1;
+}
+
+void
+sk__tls_wait(int want, bool *can_read, bool *can_write)
+{
+	if (want & SK_LOOP_READABLE)
+		*can_read = false;
+	if (want & SK_LOOP_WRITABLE)
+		*can_write = false;
 }
 
 size_t

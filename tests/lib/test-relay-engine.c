@@ -11,7 +11,11 @@
  * direction goes on (the peer that closes first does not end the
  * session); a reset travels through as a reset; the idle timeout, a
  * direction switched off, a regular file as a source, a data hook,
- * sk_relay_close from a callback, and fifty relays on one loop.
+ * sk_relay_close from a callback, and fifty relays on one loop.  And TLS
+ * endpoints: two relays on one loop, one the client and one the server
+ * of a TLS session between them, carry a stream one way and, after the
+ * close_notify, the late reply the other way (certificates from
+ * tests/tls/make-certs).
  *
  * alarm(2) ends the program if something hangs.
  */
@@ -254,8 +258,8 @@ tcp_relay(struct seen *s, struct peer *pa, struct peer *pb, bool off_ab)
 		ok(false, "tcp_pair: %s", strerror(errno));
 		return false;
 	}
-	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	cfg.off[SK_RELAY_A_TO_B] = off_ab;
 	if (sk_relay_new(s->g, &cfg, &err) == NULL) {
 		ok(false, "sk_relay_new: %s", err.message);
@@ -271,6 +275,93 @@ tcp_relay(struct seen *s, struct peer *pa, struct peer *pb, bool off_ab)
 	(void)pthread_join(pa->thread, NULL);
 	(void)pthread_join(pb->thread, NULL);
 	return true;
+}
+
+static int tls_handshakes;
+
+static void
+on_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *t,
+    void *arg)
+{
+	struct sk_tls_info ti;
+
+	(void)r;
+	(void)arg;
+	if (end == SK_RELAY_END_A && sk_tls_get_info(t, &ti, NULL) == 0) {
+		tls_handshakes += strcmp(ti.version, "TLSv1.3") == 0;
+		sk_tls_info_free(&ti);
+	}
+}
+
+/*
+ * peer B - relay 1 (B plain, A TLS client) == TLS == relay 2 (A TLS
+ * server, B plain) - peer C.  B sends a megabyte and half-closes; C
+ * answers only after that EOF came through (the close_notify), and its
+ * answer must arrive whole.
+ */
+static void
+test_tls(const char *dir)
+{
+	struct seen s;
+	struct peer pb = { .send = 1 << 20, .seed_out = 5, .seed_in = 6 };
+	struct peer pc = { .send = 70000, .seed_out = 6, .seed_in = 5,
+	    .wait_eof = true };
+	struct sk_relay_config cfg = { .on_eof = on_eof, .on_done = on_done,
+	    .on_tls = on_tls, .arg = &s };
+	struct sk_tls_opts so = { .server = true }, co = { .server = false };
+	struct sk_tls_ctx *sctx, *cctx;
+	struct sk_error err;
+	char cert[300], key[300], ca[300];
+	int x0, x1, b0, b1, c0, c1;
+
+	(void)snprintf(cert, sizeof(cert), "%s/chain.pem", dir);
+	(void)snprintf(key, sizeof(key), "%s/leaf.key", dir);
+	(void)snprintf(ca, sizeof(ca), "%s/ca.pem", dir);
+	so.cert = cert;
+	so.key = key;
+	co.ca = ca;
+	if ((sctx = sk_tls_ctx_new(&so, &err)) == NULL ||
+	    (cctx = sk_tls_ctx_new(&co, &err)) == NULL) {
+		ok(false, "TLS contexts: %s", err.message);
+		return;
+	}
+	group(&s, 0, 0, false);
+	if (tcp_pair(&x0, &x1) == -1 || tcp_pair(&b0, &b1) == -1 ||
+	    tcp_pair(&c0, &c1) == -1) {
+		ok(false, "tcp_pair: %s", strerror(errno));
+		return;
+	}
+	cfg.end[0] = (struct sk_relay_endpoint){ x0, x0, true,
+	    sk_tls_new(cctx, x0, "localhost", &err) };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
+	ok(cfg.end[0].tls != NULL && sk_relay_new(s.g, &cfg, &err) != NULL,
+	    "TLS client relay");
+	cfg.end[0] = (struct sk_relay_endpoint){ x1, x1, true,
+	    sk_tls_new(sctx, x1, NULL, &err) };
+	cfg.end[1] = (struct sk_relay_endpoint){ c1, c1, true, NULL };
+	ok(cfg.end[0].tls != NULL && sk_relay_new(s.g, &cfg, &err) != NULL,
+	    "TLS server relay");
+	pb.fd = b0;
+	pc.fd = c0;
+	if (pthread_create(&pb.thread, NULL, peer_main, &pb) != 0 ||
+	    pthread_create(&pc.thread, NULL, peer_main, &pc) != 0)
+		return;
+	if (sk_loop_run(s.loop, &err) == -1)
+		ok(false, "sk_loop_run: %s", err.message);
+	(void)pthread_join(pb.thread, NULL);
+	(void)pthread_join(pc.thread, NULL);
+	is_int(tls_handshakes, 2, "TLS: both handshakes ended, TLS 1.3");
+	ok(pc.got == 1 << 20 && !pc.bad && pc.got_eof,
+	    "TLS: the megabyte arrived decrypted and byte-exact (%llu)",
+	    (unsigned long long)pc.got);
+	ok(pb.got == 70000 && !pb.bad && pb.got_eof,
+	    "TLS: the reply after close_notify arrived whole (%llu)",
+	    (unsigned long long)pb.got);
+	is_int(s.done, 2, "TLS: both relays done");
+	is_int(s.res.how, SK_CLOSE_FIN, "TLS: ended with fin");
+	group_end(&s);
+	sk_tls_ctx_free(sctx);
+	sk_tls_ctx_free(cctx);
 }
 
 static void
@@ -385,8 +476,8 @@ test_idle(void)
 	cfg.arg = &s;
 	if (tcp_pair(&a0, &a1) == -1 || tcp_pair(&b0, &b1) == -1)
 		return;
-	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	ok(sk_relay_new(s.g, &cfg, &err) != NULL, "idle relay");
 	(void)sk_loop_timer_add(s.loop, 30000, stop_after, NULL, NULL);
 	(void)sk_loop_run(s.loop, NULL);
@@ -424,8 +515,8 @@ test_file_and_hook(void)
 	(void)unlink(path);
 	group(&s, 0, 0, false);
 	cfg.arg = &s;
-	cfg.end[0] = (struct sk_relay_endpoint){ f, -1, true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ f, -1, true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	cfg.on_data[SK_RELAY_B_TO_A] = on_data;
 	ok(sk_relay_new(s.g, &cfg, &err) != NULL, "file relay");
 	pb.fd = b0;
@@ -459,8 +550,8 @@ test_close_in_callback(void)
 	group(&s, 0, 0, false);
 	s.close_in_eof = true;
 	cfg.arg = &s;
-	cfg.end[0] = (struct sk_relay_endpoint){ in[0], out[1], true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ in[0], out[1], true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	ok(sk_relay_new(s.g, &cfg, &err) != NULL, "pipe relay");
 	(void)close(in[1]);	/* A's EOF at once: on_eof closes it */
 	(void)sk_loop_timer_add(s.loop, 30000, stop_after, NULL, NULL);
@@ -503,8 +594,8 @@ test_many(void)
 		pb[i].seed_out = pa[i].seed_in = (unsigned int)(200 + i);
 		if (tcp_pair(&a0, &a1) == -1 || tcp_pair(&b0, &b1) == -1)
 			break;
-		cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true };
-		cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+		cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true, NULL };
+		cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 		if (sk_relay_new(s.g, &cfg, &err) == NULL)
 			break;
 		pa[i].fd = a0;
@@ -581,6 +672,8 @@ test_escape(void)
 int
 main(void)
 {
+	char dir[] = "/tmp/test-relay-engine.XXXXXX", cmd[300];
+
 	(void)signal(SIGPIPE, SIG_IGN);
 	alarm(240);
 	test_escape();
@@ -595,5 +688,16 @@ main(void)
 	test_file_and_hook();
 	test_close_in_callback();
 	test_many();
+	if (mkdtemp(dir) != NULL) {
+		(void)snprintf(cmd, sizeof(cmd),
+		    "tests/tls/make-certs %s >/dev/null 2>&1", dir);
+		/* NOLINTNEXTLINE(cert-env33-c): the test's own script */
+		if (ok(system(cmd) == 0, "certificates made"))
+			test_tls(dir);
+		(void)snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		/* NOLINTNEXTLINE(cert-env33-c) */
+		if (system(cmd) != 0)
+			diag("could not remove %s", dir);
+	}
 	return done_testing();
 }
