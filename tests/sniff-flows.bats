@@ -43,6 +43,11 @@ scenarios() {
 		[ "$status" -eq 0 ] || fail "$output"
 		[[ "$output" == *" 0 differ" ]] || fail "$output"
 	done
+	# And 200 generated connections, eight at a time.
+	"$GEN" "$T/tcp.pcap" tcp 200
+	run "$ORACLE" conv "$SOCKIT" "$T/tcp.pcap"
+	[[ "$output" == *": 200 conversations compared, 0 differ" ]] ||
+		fail "$output"
 }
 
 @test "sniff --flows -r: DNS questions, TLS server names, HTTP hosts are tshark's" {

@@ -195,7 +195,7 @@ format_json(const struct sk_flow *f, struct sk_buf *o)
 
 	sk_event_begin(&j, "flow");
 	sk_json_double(&j, "start", (double)f->start.tv_sec +
-	    (double)(f->start.tv_nsec / 1000) / 1e6);
+	    (double)(long)(f->start.tv_nsec / 1000) / 1e6);
 	sk_json_double(&j, "duration", f->duration);
 	sk_json_str(&j, "proto", proto_name(f->proto));
 	sk_json_strn(&j, "src", a, fmt_addr(f, f->src, a));

@@ -31,8 +31,8 @@ struct hint_field {
 
 struct sk__hint {
 	enum hint_kind kind;
-	struct hint_field f[3];	/* TLS: sni, alpn; DNS: qname; HTTP:
-				   method, host, path */
+	/* TLS: sni, alpn; DNS: qname; HTTP: method, host, path. */
+	struct hint_field f[3];
 	int qtype, rcode;	/* DNS; rcode -1 until answered */
 	unsigned int dns_id;
 	int64_t dns_query_ns;	/* when the query was seen */

@@ -139,8 +139,8 @@ sk_flow_table_new(const struct sk_flow_opts *o, sk_flow_fn fn, void *ctx,
 	for (t->nbuckets = 1024; t->nbuckets < max && t->nbuckets < (1u << 24);
 	    t->nbuckets <<= 1)
 		;
-	t->bucket = calloc(t->nbuckets, sizeof(*t->bucket));
-	t->chunks = calloc(max / FLOW_CHUNK + 1, sizeof(*t->chunks));
+	t->bucket = calloc(t->nbuckets, sizeof(struct flow *));
+	t->chunks = calloc(max / FLOW_CHUNK + 1, sizeof(struct flow *));
 	if (t->bucket != NULL && t->chunks != NULL)
 		return t;
 	sk_flow_table_free(t);
@@ -161,7 +161,8 @@ parse_ip4(const struct span *s, size_t off, struct pkt *pk)
 	struct span t;
 	size_t ihl;
 
-	if (!get_u8(s, off, &v) || v >> 4 != 4 || (ihl = (v & 15) * 4) < 20 ||
+	if (!get_u8(s, off, &v) || v >> 4 != 4 ||
+	    (ihl = (size_t)(v & 15) * 4) < 20 ||
 	    !get_be16(s, off + 2, &tot) || !get_be16(s, off + 6, &frag) ||
 	    !get_u8(s, off + 9, &proto) ||
 	    (a = get_bytes(s, off + 12, 8)) == NULL)

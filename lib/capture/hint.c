@@ -204,7 +204,8 @@ sk__hint_http(const unsigned char *p, size_t n, struct sk__hint *h)
 		if (eol == at)
 			break;
 		if (eol - at < sizeof(host) - 1 ||
-		    strncasecmp((const char *)p + at, host, sizeof(host) - 1))
+		    strncasecmp((const char *)p + at, host,
+		    sizeof(host) - 1) != 0)
 			continue;
 		for (k = at + sizeof(host) - 1; k < eol &&
 		    (p[k] == ' ' || p[k] == '\t'); k++)
