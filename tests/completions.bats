@@ -58,9 +58,10 @@ option_choices() {
 	"$SOCKIT" "$1" --list-options | awk -F '\t' '$4 != "" { print $1 "\t" $4 }'
 }
 
-# Whether the line $1 is among the lines of $2.
+# Whether the line $1 is among the lines of $2 (grep -qxF, without the
+# fork: it runs for every option of every command in every shell).
 has_line() {
-	grep -qxF -- "$1" <<<"$2"
+	[[ $'\n'"$2"$'\n' == *$'\n'"$1"$'\n'* ]]
 }
 
 # What bash completion offers for the command line $1 (cursor at its end),

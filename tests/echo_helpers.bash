@@ -53,9 +53,15 @@ bg_tool() {
 		"${@:2}"
 }
 
-# alive PID: whether PID still runs (and is not a zombie).
+# alive PID: whether PID still runs: its state is readable and neither
+# zombie nor dead.  One read of the state, so that a process that ends
+# between two looks (a zombie, then its status file gone while the shell
+# reaps it) is never taken for a running one.
 alive() {
-	[ -e "/proc/$1" ] && ! grep -q '^State:.*Z' "/proc/$1/status" 2>/dev/null
+	local state
+	state=$(awk '$1 == "State:" { print $2 }' "/proc/$1/status" \
+		2>/dev/null) || state=
+	[ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
 }
 
 # wait_for FILE REGEX [PID]: wait up to 30 s for a line matching REGEX

@@ -99,9 +99,12 @@ has_raw() {
 # check CMD LABEL EXPECT STATUS OUT ERR [KIND]: the rules every run obeys.
 # KIND is opt (one message, or a usage error's two lines), batch (one
 # message per bad line) or json (errors are JSON on stdout: stderr empty).
-# Prints what is wrong, nothing when all is well.
+# Prints what is wrong, nothing when all is well.  It runs once for each
+# of some two thousand runs, so stderr is read with bash's own mapfile
+# (its lines and their bytes) and both files searched by one grep.
 check() {
 	local cmd=$1 label=$2 want=$3 st=$4 out=$5 err=$6 kind=${7:-opt} n
+	local LC_ALL=C raw bytes=0 line lines=()
 	if [ "$st" -eq 124 ]; then
 		echo "$label: hung (killed after 10 s)"
 		return
@@ -111,11 +114,18 @@ check() {
 	any) [ "$st" -le 5 ] || echo "$label: exit $st, not 0-5" ;;
 	*) [[ "|$want|" == *"|$st|"* ]] || echo "$label: exit $st, want $want" ;;
 	esac
-	has_raw "$out" && echo "$label: a raw control byte on stdout"
-	has_raw "$err" && echo "$label: a raw control byte on stderr"
-	[ "$(wc -c <"$err")" -le 2048 ] ||
-		echo "$label: $(wc -c <"$err") bytes on stderr"
-	n=$(wc -l <"$err")
+	# The names of the files with a raw byte (has_raw's), one a line.
+	raw=$'\n'$(grep -l $'[\e\a\233\377\376]' "$out" "$err")$'\n' || true
+	[[ $raw != *$'\n'"$out"$'\n'* ]] ||
+		echo "$label: a raw control byte on stdout"
+	[[ $raw != *$'\n'"$err"$'\n'* ]] ||
+		echo "$label: a raw control byte on stderr"
+	mapfile -t lines <"$err"
+	for line in "${lines[@]}"; do
+		bytes=$((bytes + ${#line} + 1))
+	done
+	[ "$bytes" -le 2048 ] || echo "$label: $bytes bytes on stderr"
+	n=${#lines[@]}
 	if [ "$kind" = json ]; then
 		# JSON on stdout; a failure may still say why, in one line
 		# on stderr (echo-client's "echo differs", exit 5).
@@ -123,14 +133,14 @@ check() {
 			[ "$n" -eq 0 ] || echo "$label: $n lines on stderr"
 		else
 			[ "$n" -le 1 ] || echo "$label: $n lines on stderr"
-			[ "$n" -eq 0 ] || [[ "$(head -1 "$err")" == "sockit $cmd: "* ]] ||
+			[ "$n" -eq 0 ] || [[ ${lines[0]} == "sockit $cmd: "* ]] ||
 				echo "$label: message lacks 'sockit $cmd: '"
 		fi
 	elif [ "$st" -eq 2 ]; then
 		[ "$n" -eq 2 ] || echo "$label: usage error in $n lines"
-		[[ "$(head -1 "$err")" == "sockit $cmd: "* ]] ||
+		[[ ${lines[0]-} == "sockit $cmd: "* ]] ||
 			echo "$label: message lacks 'sockit $cmd: '"
-		[ "$(sed -n 2p "$err")" = "Try 'sockit $cmd --help' for more information." ] ||
+		[ "${lines[1]-}" = "Try 'sockit $cmd --help' for more information." ] ||
 			echo "$label: no --help hint"
 		[ -s "$out" ] && echo "$label: output on a usage error"
 	elif [ "$st" -ne 0 ]; then
@@ -139,7 +149,7 @@ check() {
 				echo "$label: a message without 'sockit $cmd: '"
 		else
 			[ "$n" -eq 1 ] || echo "$label: error in $n lines"
-			[[ "$(head -1 "$err")" == "sockit $cmd: "* ]] ||
+			[[ ${lines[0]-} == "sockit $cmd: "* ]] ||
 				echo "$label: message lacks 'sockit $cmd: '"
 		fi
 	fi
@@ -155,24 +165,54 @@ run_one() {
 }
 
 
+# hostile_runs K CLASS VALUE RUN...: the runs (each "CMD LONG SHORT") at
+# places K, K+2, ... with VALUE: every option as --long=VALUE and, when
+# it has one, as -s VALUE.  Prints what is wrong; the number of runs goes
+# to the file ran.
+hostile_runs() {
+	local k=$1 class=$2 value=$3 i=-1 n=0 r cmd long short want
+	local problems=""
+	shift 3
+	for r in "$@"; do
+		i=$((i + 1))
+		[ $((i % 2)) -eq "$k" ] || continue
+		read -r cmd long short <<<"$r"
+		want=$(expect "$cmd" "$long" "$class")
+		[ "$want" != skip ] || continue
+		add "$(run_one "$cmd" "$cmd $long=<$class>" "$want" \
+			"$long=$value")"
+		n=$((n + 1))
+		[ "$short" != - ] || continue
+		add "$(run_one "$cmd" "$cmd $short <$class>" "$want" \
+			"$short" "$value")"
+	done
+	echo "$n" >ran
+	printf '%s' "$problems"
+}
+
 # Every command, every option with an argument (long form, and the short
-# form when there is one), one value class.
+# form when there is one), one value class.  The runs are independent:
+# two workers, each in a folder of its own, share them out, one core each.
 hostile_class() {
-	local class=$1 value cmd long short want problems="" ran=0
+	local class=$1 value cmd long short k runs=() pids=() problems=""
 	value=$(value_of "$class")
 	for cmd in $(list_commands); do
 		while read -r long short; do
-			want=$(expect "$cmd" "$long" "$class")
-			[ "$want" = skip ] && continue
-			add "$(run_one "$cmd" "$cmd $long=<$class>" "$want" \
-				"$long=$value")"
-			ran=$((ran + 1))
-			[ "$short" != - ] || continue
-			add "$(run_one "$cmd" "$cmd $short <$class>" "$want" \
-				"$short" "$value")"
+			runs+=("$cmd $long $short")
 		done < <(arg_options "$cmd")
 	done
-	[ "$ran" -gt 0 ] || fail "no option took an argument"
+	for k in 0 1; do
+		mkdir "w$k"
+		(cd "w$k" && hostile_runs "$k" "$class" "$value" "${runs[@]}" \
+			>report) 3>&- &
+		pids+=("$!")
+	done
+	for k in 0 1; do
+		wait "${pids[k]}" || fail "worker $k: exit status $?"
+	done
+	[ $(($(cat w0/ran) + $(cat w1/ran))) -gt 0 ] ||
+		fail "no option took an argument"
+	problems=$(cat w0/report w1/report)
 	[ -z "$problems" ] || fail "$problems"
 }
 

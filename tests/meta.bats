@@ -99,13 +99,15 @@ load helpers
 	all=$(for c in $(list_commands); do list_long_options "$c"; done |
 		sort -u)
 	all+=$'\nversion\nlist-commands'
-	for f in "$TOP"/man/*.[13] "$TOP"/tests/*.bats "$TOP"/README.md \
-		"$TOP"/completions/*; do
+	for f in "$TOP"/man/*.[13] "$TOP"/tests/*.bats "$TOP"/tests/*/*.bats \
+		"$TOP"/README.md "$TOP"/completions/*; do
 		[ -f "$f" ] || continue
 		for w in $(grep -oE -- '--[a-z][a-z0-9-]+' "$f" | sed 's/^--//' |
 			sort -u); do
-			grep -qx -- "$w" <<<"$all" && continue
-			if grep -q -- "^$w" <<<"$all"; then
+			# One option, or the start of one (bash patterns, not
+			# grep: this runs for every word of every file).
+			[[ $'\n'$all$'\n' == *$'\n'"$w"$'\n'* ]] && continue
+			if [[ $'\n'$all == *$'\n'"$w"* ]]; then
 				fail "$f: --$w abbreviates an option"
 			fi
 		done
