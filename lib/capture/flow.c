@@ -93,7 +93,7 @@ struct sk_flow_table {
 	sk_flow_fn fn;
 	void *ctx;
 	int64_t idle_ns[L_COUNT];
-	size_t max, nbuckets;
+	size_t max, nbuckets, chunk;	/* chunk: flows per allocation */
 	struct flow **bucket;
 	struct flow *free;
 	struct flow **chunks;
@@ -132,6 +132,7 @@ sk_flow_table_new(const struct sk_flow_opts *o, sk_flow_fn fn, void *ctx,
 	t->fn = fn;
 	t->ctx = ctx;
 	t->max = max;
+	t->chunk = max < FLOW_CHUNK ? max : FLOW_CHUNK;
 	t->idle_ns[L_IDLE] = (int64_t)(timeout * 1e9);
 	t->idle_ns[L_TCP] = t->idle_ns[L_IDLE] * FLOW_TCP_IDLE_FACTOR;
 	t->idle_ns[L_DONE] = t->idle_ns[L_IDLE] < FLOW_LINGER_NS ?
@@ -140,7 +141,7 @@ sk_flow_table_new(const struct sk_flow_opts *o, sk_flow_fn fn, void *ctx,
 	    t->nbuckets <<= 1)
 		;
 	t->bucket = calloc(t->nbuckets, sizeof(struct flow *));
-	t->chunks = calloc(max / FLOW_CHUNK + 1, sizeof(struct flow *));
+	t->chunks = calloc(max / t->chunk + 1, sizeof(struct flow *));
 	if (t->bucket != NULL && t->chunks != NULL)
 		return t;
 	sk_flow_table_free(t);
@@ -506,11 +507,11 @@ flow_alloc(struct sk_flow_table *t)
 	size_t i;
 
 	if (t->free == NULL) {
-		if (t->nchunks > t->max / FLOW_CHUNK ||
-		    (c = calloc(FLOW_CHUNK, sizeof(*c))) == NULL)
+		if (t->nchunks > t->max / t->chunk ||
+		    (c = calloc(t->chunk, sizeof(*c))) == NULL)
 			return NULL;
 		t->chunks[t->nchunks++] = c;
-		for (i = FLOW_CHUNK; i-- > 0;) {
+		for (i = t->chunk; i-- > 0;) {
 			c[i].hnext = t->free;
 			t->free = &c[i];
 		}
