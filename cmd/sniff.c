@@ -4,7 +4,9 @@
  * (pcap-filter(7)), then the capture (packet(7), or raw(7) with --ip) and
  * the output file are opened, privileges dropped (-Z), and only then is
  * the first packet decoded: one line each as `tcpdump -n -tt` prints it,
- * JSON Lines, or a classic pcap file (-w).  On exit, the counts tcpdump
+ * JSON Lines, or a classic pcap file (-w); or, with --flows, one record
+ * per conversation when it ends (lib/capture/flow.c), for every open one
+ * on SIGUSR1, and for the rest at the end.  On exit, the counts tcpdump
  * gives.  Everything that touches the kernel is in lib/capture/capture.c.
  */
 #include <errno.h>
@@ -21,9 +23,10 @@
 
 struct opts {
 	const char *iface, *wfile, *rfile, *user;
-	long long count, snaplen, buffer_kib;
+	long long count, snaplen, buffer_kib, max_flows;
+	double flow_timeout;
 	int ip_proto;
-	bool hex, no_promisc, numeric;
+	bool hex, no_promisc, numeric, flows;
 	char *expr;
 };
 
@@ -56,6 +59,15 @@ static const struct cli_option options[] = {
 	CLI_CALL(0, "ip", &opt.ip_proto, "PROTO", ip_option,
 	    "the reference's IP-level raw socket for PROTO (tcp, udp, icmp, "
 	    "...)"),
+	CLI_FLAG(0, "flows", &opt.flows,
+	    "one record per flow (connection, or UDP/ICMP 5-tuple) instead "
+	    "of a line per packet"),
+	CLI_SECONDS(0, "flow-timeout", &opt.flow_timeout, "SECONDS",
+	    "--flows: a UDP or ICMP flow ends after SECONDS idle (default "
+	    "30; TCP ten times that)"),
+	CLI_INT(0, "max-flows", &opt.max_flows, "COUNT", 1, 16777216,
+	    "--flows: track at most COUNT flows, evicting the longest idle "
+	    "(default 262144)"),
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
 	CLI_OPT_END
@@ -65,13 +77,15 @@ static int main_sniff(int, char **);
 
 const struct cli_command cmd_sniff = {
 	"[-i IFACE] [-c COUNT] [-s SNAPLEN] [-w FILE] [-r FILE] [-n] [-x] "
-	"[--no-promisc] [-Z USER] [EXPRESSION]",
+	"[--no-promisc] [-Z USER] [--flows [--flow-timeout SECONDS] "
+	"[--max-flows COUNT]] [EXPRESSION]",
 	"Capture packets with a raw packet socket (AF_PACKET, a TPACKET_V3\n"
 	"ring), the interface in promiscuous mode while it runs, and print\n"
 	"one line per packet as tcpdump -n -tt does.  EXPRESSION is a\n"
 	"pcap-filter(7) expression, run in the kernel.  On exit (COUNT\n"
-	"packets, SIGINT, SIGTERM) the counts go to stderr.  Needs the\n"
-	"CAP_NET_RAW capability.",
+	"packets, SIGINT, SIGTERM) the counts go to stderr.  --flows: one\n"
+	"record per flow instead, when it ends, and for every open flow on\n"
+	"SIGUSR1.  Needs the CAP_NET_RAW capability.",
 	options,
 	main_sniff
 };
@@ -80,18 +94,22 @@ struct run {
 	const struct opts *o;
 	struct sk_decoder *dec;
 	struct sk_pcap_writer *w;
+	struct sk_flow_table *flows;
 	struct sk_buf out;
 	unsigned long long captured;
 	int status;
 	bool stop;
 };
 
-static volatile sig_atomic_t stop_signal;
+static volatile sig_atomic_t stop_signal, report_signal;
 
 static void
 on_signal(int sig)
 {
-	stop_signal = sig;
+	if (sig == SIGUSR1)
+		report_signal = 1;
+	else
+		stop_signal = sig;
 }
 
 /* --ip PROTO: a protocol name or number, 1 to 254. */
@@ -143,9 +161,16 @@ validate(const struct opts *o)
 		return cli_usage("cannot use --read with --interface");
 	if (o->rfile != NULL && o->ip_proto > 0)
 		return cli_usage("cannot use --read with --ip");
-	if (o->wfile != NULL && (o->hex || cli_common.json))
+	if (o->wfile != NULL && (o->hex || cli_common.json || o->flows))
 		return cli_usage("cannot use --write with %s",
-		    o->hex ? "--hex" : "--json");
+		    o->hex ? "--hex" : o->flows ? "--flows" : "--json");
+	if (o->flows && o->hex)
+		return cli_usage("cannot use --flows with --hex");
+	if (!o->flows && (cli_given(&o->flow_timeout) ||
+	    cli_given(&o->max_flows)))
+		return cli_usage("%s needs --flows",
+		    cli_given(&o->flow_timeout) ? "--flow-timeout" :
+		    "--max-flows");
 	if (o->wfile != NULL && strcmp(o->wfile, "-") == 0 &&
 	    isatty(STDOUT_FILENO))
 		return cli_usage("--write: refusing to write a capture file "
@@ -184,7 +209,9 @@ on_packet(void *ctx, const struct sk_packet *p)
 	struct run *r = ctx;
 	struct sk_error err;
 
-	if (r->w != NULL) {
+	if (r->flows != NULL)
+		(void)sk_flow_table_add(r->flows, p);
+	else if (r->w != NULL) {
 		if (sk_pcap_write(r->w, p, &err) == -1) {
 			r->status = cli_fail(r->o->wfile, &err);
 			r->stop = true;
@@ -202,6 +229,33 @@ on_packet(void *ctx, const struct sk_packet *p)
 		return 1;
 	}
 	return 0;
+}
+
+/* A flow ended (or is reported open): its record into the output. */
+static void
+on_flow(void *ctx, const struct sk_flow *f)
+{
+	struct run *r = ctx;
+
+	if (r->stop && r->status != EXIT_OK)
+		return;
+	if (sk_flow_format(f, cli_common.json ? SK_FLOW_JSON : 0,
+	    &r->out) == -1) {
+		cli_warn("flows: %s", strerror(errno));
+		r->status = EXIT_OSERR;
+		r->stop = true;
+	} else if (r->out.len > (1u << 20))
+		(void)write_out(r);
+}
+
+/* SIGUSR1: a record for every open flow. */
+static void
+report_open(struct run *r)
+{
+	if (!report_signal || r->flows == NULL)
+		return;
+	report_signal = 0;
+	sk_flow_table_report(r->flows, false);
 }
 
 /* Write out what one batch produced: lines, or pcap records. */
@@ -234,6 +288,7 @@ install_signals(void)
 	(void)sigaction(SIGINT, &sa, NULL);
 	(void)sigaction(SIGTERM, &sa, NULL);
 	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)sigaction(SIGUSR1, &sa, NULL);
 }
 
 static const char *
@@ -265,6 +320,7 @@ read_file(struct run *r, struct sk_pcap_reader *rd, struct sk_filter *f)
 		if (f != NULL && sk_filter_run(f, &p) == 0)
 			continue;
 		(void)on_packet(r, &p);
+		report_open(r);
 		if (++batch == 256 || r->out.len > (1u << 20)) {
 			flush_batch(r);
 			batch = 0;
@@ -278,17 +334,26 @@ static int
 capture(struct run *r, struct sk_capture *c)
 {
 	struct sk_error err;
+	struct timespec now;
 	int n;
 
 	while (!r->stop && !stop_signal) {
 		n = sk_capture_next(c, 250, on_packet, r, &err);
 		if (n < 0) {
-			if (err.kind == SK_ERR_OS && err.code == EINTR)
+			if (err.kind == SK_ERR_OS && err.code == EINTR) {
+				report_open(r);
+				flush_batch(r);
 				continue;
+			}
 			flush_batch(r);
 			return cli_fail("capture", &err);
 		}
-		if (n > 0)
+		/* Flows idle by the clock too, when no packet comes. */
+		if (r->flows != NULL &&
+		    clock_gettime(CLOCK_REALTIME, &now) == 0)
+			sk_flow_table_expire(r->flows, &now);
+		report_open(r);
+		if (n > 0 || r->out.len > 0)
 			flush_batch(r);
 	}
 	flush_batch(r);
@@ -312,6 +377,18 @@ print_stats(struct run *r, struct sk_capture *c)
 	    r->captured, r->captured == 1 ? "" : "s",
 	    (unsigned long long)st.received, st.received == 1 ? "" : "s",
 	    (unsigned long long)st.dropped, st.dropped == 1 ? "" : "s");
+}
+
+/* After tcpdump's counts: the flows, and those the cap cut short. */
+static void
+print_flow_stats(struct run *r)
+{
+	struct sk_flow_stats st;
+
+	sk_flow_table_stats(r->flows, &st);
+	(void)fflush(stdout);
+	fprintf(stderr, "%llu flow%s, %llu evicted at --max-flows\n",
+	    st.flows, st.flows == 1 ? "" : "s", st.evicted);
 }
 
 /* A capture that could not open: name the capability when that is why. */
@@ -405,7 +482,16 @@ main_sniff(int argc, char **argv)
 		status = cli_fail(o->user, &err);
 		goto out;
 	}
-	if (o->wfile == NULL &&
+	if (o->flows) {
+		struct sk_flow_opts fo = { o->flow_timeout,
+			(size_t)o->max_flows };
+
+		if ((r.flows = sk_flow_table_new(&fo, on_flow, &r,
+		    &err)) == NULL) {
+			status = cli_fail("flows", &err);
+			goto out;
+		}
+	} else if (o->wfile == NULL &&
 	    (r.dec = sk_decoder_new((o->hex ? SK_DECODE_HEX : 0) |
 	    (cli_common.json ? SK_DECODE_JSON : 0), &err)) == NULL) {
 		status = cli_fail("decoder", &err);
@@ -428,11 +514,16 @@ main_sniff(int argc, char **argv)
 	/* Run. */
 	if (rd != NULL)
 		status = read_file(&r, rd, o->expr[0] != '\0' ? filter : NULL);
-	else {
+	else
 		status = capture(&r, cap);
-		if (!cli_common.quiet)
-			print_stats(&r, cap);
+	if (r.flows != NULL) {
+		sk_flow_table_report(r.flows, true);
+		flush_batch(&r);
 	}
+	if (cap != NULL && !cli_common.quiet)
+		print_stats(&r, cap);
+	if (r.flows != NULL && !cli_common.quiet)
+		print_flow_stats(&r);
 out:
 	if (r.w != NULL && sk_pcap_close(r.w, &err) == -1 &&
 	    status == EXIT_OK && err.code != EPIPE)
@@ -441,6 +532,7 @@ out:
 	sk_pcap_reader_close(rd);
 	sk_filter_free(filter);
 	sk_decoder_free(r.dec);
+	sk_flow_table_free(r.flows);
 	sk_buf_free(&r.out);
 	free(o->expr);
 	return status;

@@ -781,6 +781,80 @@ SK_API int sk_pcap_next(struct sk_pcap_reader *r, struct sk_packet *p,
 SK_API void sk_pcap_reader_close(struct sk_pcap_reader *r);
 
 /*
+ * Flows (sniff --flows): the conversations of a stream of packets.  TCP
+ * by connection (SYN, SYN-ACK, FIN both ways, RST), UDP and ICMP by
+ * 5-tuple with an idle timeout judged on the packets' time; per flow the
+ * packets and bytes (whole frames, as on the wire) each way, the SYN to
+ * SYN-ACK time, retransmissions and out-of-order segments, how it ended,
+ * and a hint of what it was for (TLS server name and ALPN, DNS question
+ * and answer time, HTTP/1 request).  A hash table of at most max_flows
+ * live flows: memory does not grow with the packets.
+ */
+struct sk_flow_table;
+struct sk_flow_opts {
+	/* UDP and ICMP idle seconds, 0: 30 (TCP without FIN or RST: ten
+	 * times that). */
+	double timeout;
+	size_t max_flows;	/* live flows at most; 0: 262144 */
+};
+enum sk_flow_close {
+	/* Still open: reported on demand, at the end, or at the cap. */
+	SK_FLOW_OPEN,
+	SK_FLOW_FIN,		/* FIN both ways */
+	SK_FLOW_RST,		/* a reset */
+	SK_FLOW_IDLE		/* nothing for the timeout */
+};
+/* One flow's record, valid during the callback.  src is the side that
+ * began it (sent the SYN, or the first packet seen). */
+struct sk_flow {
+	struct timespec start;
+	double duration;	/* seconds, first packet to last */
+	int family;		/* AF_INET or AF_INET6 */
+	int proto;		/* IPPROTO_TCP, _UDP, _ICMP or _ICMPV6 */
+	unsigned char src[16], dst[16];	/* 4 or 16 bytes used */
+	unsigned int sport, dport;	/* ICMP echo: the identifier */
+	unsigned long long packets[2], bytes[2];	/* [0]: src to dst */
+	double syn_rtt_ms;	/* < 0: no SYN and SYN-ACK seen */
+	unsigned long long retransmits, out_of_order;
+	enum sk_flow_close close;
+	/* Hints, the bytes as they came (not terminated); NULL: none. */
+	const char *sni, *alpn, *qname, *method, *host, *path;
+	size_t sni_len, alpn_len, qname_len, method_len, host_len, path_len;
+	int qtype, rcode;	/* DNS; -1: none (rcode: no answer) */
+	double dns_ms;		/* query to answer; < 0: unanswered */
+};
+typedef void (*sk_flow_fn)(void *ctx, const struct sk_flow *f);
+struct sk_flow_stats {
+	unsigned long long flows;	/* flows begun */
+	unsigned long long live;	/* in the table now */
+	unsigned long long evicted;	/* ended early at the cap */
+	unsigned long long untracked;	/* packets of no flow (ARP, ...) */
+};
+/* A table that calls FN for each flow that ends.  Returns NULL
+ * (SK_ERR_OS, ENOMEM; SK_ERR_VALUE for a negative timeout). */
+SK_API struct sk_flow_table *sk_flow_table_new(const struct sk_flow_opts *o,
+    sk_flow_fn fn, void *ctx, struct sk_error *err);
+/* Account one packet: flows it ends, or that were idle before its time,
+ * are reported first.  Returns 1, or 0 for a packet of no flow. */
+SK_API int sk_flow_table_add(struct sk_flow_table *t,
+    const struct sk_packet *p);
+/* Report and end the flows idle at NOW (live capture with no packets). */
+SK_API void sk_flow_table_expire(struct sk_flow_table *t,
+    const struct timespec *now);
+/* Report every live flow as SK_FLOW_OPEN; with END, forget them too. */
+SK_API void sk_flow_table_report(struct sk_flow_table *t, bool end);
+SK_API void sk_flow_table_stats(const struct sk_flow_table *t,
+    struct sk_flow_stats *st);
+SK_API void sk_flow_table_free(struct sk_flow_table *t);
+#define SK_FLOW_JSON	0x1	/* {"event":"flow",...} instead of a line */
+/* Append F as one line (bytes from the network escaped) or one JSON
+ * object, and a newline; returns 0, or -1 (errno ENOMEM). */
+SK_API int sk_flow_format(const struct sk_flow *f, int flags,
+    struct sk_buf *out);
+/* "fin", "rst", "idle", "open". */
+SK_API const char *sk_flow_close_name(enum sk_flow_close c);
+
+/*
  * Injection (inject.c): Ethernet frames sent as they are on one
  * interface, through an AF_PACKET socket of type SOCK_RAW (packet(7)),
  * in batches (sendmmsg(2)); the frames of a capture file, or frames
