@@ -82,7 +82,8 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		nd_trunc(c, "arp");
 		return;
 	}
-	nd_puts(c, "ARP, ");
+	if (!nd_eflag(c))
+		nd_puts(c, "ARP, ");
 	if (c->j != NULL) {
 		nd_j_open(c, "arp");
 		sk_json_uint(c->j, "op", op);
