@@ -37,7 +37,9 @@
 #define ETHERTYPE_REVARP	0x8035
 #define ETHERTYPE_VLAN		0x8100
 #define ETHERTYPE_IPV6		0x86dd
+#define ETHERTYPE_AOE		0x88a2
 #define ETHERTYPE_QINQ		0x88a8
+#define ETHERTYPE_LLDP		0x88cc
 #define ETHERTYPE_MACSEC	0x88e5
 #define ETHERTYPE_QINQ_OLD	0x9100
 #define ETHERTYPE_LEN_MAX	1500	/* at most: an 802.3 length */
@@ -54,9 +56,15 @@
 #define ND_IPPROTO_GRE		47
 #define ND_IPPROTO_ROUTING	43
 #define ND_IPPROTO_FRAGMENT	44
+#define ND_IPPROTO_ESP		50
+#define ND_IPPROTO_AH		51
 #define ND_IPPROTO_ICMPV6	58
 #define ND_IPPROTO_NONE		59
 #define ND_IPPROTO_DSTOPTS	60
+#define ND_IPPROTO_EIGRP	88
+#define ND_IPPROTO_OSPF		89
+#define ND_IPPROTO_PIM		103
+#define ND_IPPROTO_VRRP		112
 #define ND_IPPROTO_SCTP		132
 
 /* BSD loopback address families (DLT_NULL, DLT_LOOP). */
@@ -100,6 +108,7 @@ struct ipinfo {
 	const unsigned char *src, *dst;	/* 4 or 16 bytes, checked */
 	bool direct;		/* the transport header follows the IP one */
 	bool fragmented;	/* the first fragment of several */
+	unsigned int ttl;	/* TTL or hop limit */
 };
 
 struct ctx {
@@ -180,7 +189,20 @@ nd_eflag(const struct ctx *c)
 	return c->j == NULL && (c->d->flags & SK_DECODE_LINK_HDR) != 0;
 }
 
-/* Output (print-util.c): text, numbers, addresses, the cut-short mark. */
+/* A table from number to name (tcpdump's struct tok), ended by a NULL
+ * name. */
+struct nd_tok {
+	unsigned int v;
+	const char *s;
+};
+
+/* Output (print-util.c): text, numbers, addresses, the cut-short mark;
+ * nd_tok_str is the name of v in a table, or NULL. */
+const char *nd_tok_str(const struct nd_tok *, unsigned int);
+void nd_put_bits(struct ctx *, const struct nd_tok *, unsigned int,
+    const char *, const char *);
+bool nd_put_chars(struct ctx *, const struct span *, size_t, size_t);
+bool nd_put_string(struct ctx *, const struct span *, size_t, size_t);
 void nd_put(struct ctx *, const char *, size_t);
 void nd_puts(struct ctx *, const char *);
 void nd_putu(struct ctx *, unsigned long long);
@@ -234,7 +256,27 @@ nd_ipproto_printer nd_print_sctp;
 nd_ipproto_printer nd_print_gre;
 nd_ipproto_printer nd_print_igmp;
 void nd_print_vxlan(struct ctx *, const struct span *, uint32_t);
+void nd_print_domain_udp(struct ctx *, const struct span *, uint32_t);
+void nd_print_domain_tcp(struct ctx *, const struct span *, uint32_t);
+void nd_print_mdns(struct ctx *, const struct span *, uint32_t);
+void nd_print_bootp(struct ctx *, const struct span *, uint32_t);
+void nd_print_stp(struct ctx *, const struct span *, uint32_t);
+void nd_print_openflow(struct ctx *, const struct span *, uint32_t);
+void nd_print_aoe(struct ctx *, const struct span *, uint32_t);
+void nd_print_lldp(struct ctx *, const struct span *, uint32_t);
+void nd_print_hsrp(struct ctx *, const struct span *, uint32_t);
+void nd_print_bcm_li(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_control(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_multihop(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_lag(struct ctx *, const struct span *, uint32_t);
+void nd_print_bfd_echo(struct ctx *, const struct span *, uint32_t);
 nd_ipproto_printer nd_print_icmp;
 nd_ipproto_printer nd_print_icmp6;
+nd_ipproto_printer nd_print_ah;
+nd_ipproto_printer nd_print_esp;
+nd_ipproto_printer nd_print_eigrp;
+nd_ipproto_printer nd_print_ospf;
+nd_ipproto_printer nd_print_pim;
+nd_ipproto_printer nd_print_vrrp;
 
 #endif

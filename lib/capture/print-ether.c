@@ -17,6 +17,8 @@ static const struct {
 	{ ETHERTYPE_ARP, nd_print_arp },
 	{ ETHERTYPE_REVARP, nd_print_arp },
 	{ ETHERTYPE_IPV6, nd_print_ip6 },
+	{ ETHERTYPE_AOE, nd_print_aoe },
+	{ ETHERTYPE_LLDP, nd_print_lldp },
 };
 
 /* The names -e gives EtherTypes (tcpdump's ethertype_values). */
@@ -65,6 +67,60 @@ nd_put_ethertype(struct ctx *c, unsigned int type)
 {
 	nd_putf(c, "ethertype %s (0x%04x)", nd_ethertype_name(type, "Unknown"),
 	    type);
+}
+
+/* 802.2 LLC: the SAPs (both sides the same) of the printers known. */
+#define LLCSAP_8021D	0x42	/* spanning tree */
+#define LLCSAP_SNAP	0xaa
+#define LLC_UI		0x03	/* unnumbered information */
+#define PID_CISCO_PVST	0x010b	/* Cisco's OUI 00:00:0c, then this */
+#define OUI_CISCO_PVST_HI (0x00000c00u | PID_CISCO_PVST >> 8)
+
+static const struct {
+	unsigned int sap;
+	void (*print)(struct ctx *, const struct span *, uint32_t);
+} llcsaps[] = {
+	{ LLCSAP_8021D, nd_print_stp },
+};
+
+/*
+ * An 802.3 frame of length bytes (its length field) in s: true when its
+ * LLC header names a printer that printed it.
+ */
+static bool
+print_llc(struct ctx *c, const struct span *s, uint32_t length)
+{
+	unsigned int dsap, ssap, control, pid_lo;
+	uint32_t oui_pid;
+	struct span rest;
+	size_t i;
+
+	if (length < 3 || !get_u8(s, 0, &dsap) || !get_u8(s, 1, &ssap) ||
+	    !get_u8(s, 2, &control))
+		return false;
+	/* The group and command/response bits are not part of the SAP. */
+	dsap &= ~1u;
+	ssap &= ~1u;
+	if (dsap != ssap || control != LLC_UI)
+		return false;
+	if (dsap == LLCSAP_SNAP) {
+		/* SNAP: an OUI and a protocol id; Cisco's PVST+ BPDUs. */
+		if (length >= 8 && get_be32(s, 3, &oui_pid) &&
+		    get_u8(s, 7, &pid_lo) && oui_pid == OUI_CISCO_PVST_HI &&
+		    pid_lo == (PID_CISCO_PVST & 0xff)) {
+			rest = sub(s, 8, length - 8);
+			nd_print_stp(c, &rest, length - 8);
+			return true;
+		}
+		return false;
+	}
+	rest = sub(s, 3, length - 3);
+	for (i = 0; i < sizeof(llcsaps) / sizeof(llcsaps[0]); i++)
+		if (llcsaps[i].sap == dsap) {
+			llcsaps[i].print(c, &rest, length - 3);
+			return true;
+		}
+	return false;
 }
 
 void
@@ -181,6 +237,9 @@ nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 			nd_puts(c, "LLC");
 			return;
 		}
+		rest = sub(&s, off, type);
+		if (print_llc(c, &rest, type))
+			return;
 		nd_put_mac(c, s.p + 6, 6);
 		nd_put(c, " > ", 3);
 		nd_put_mac(c, s.p, 6);

@@ -53,8 +53,14 @@ static const struct ipproto {
 	{ ND_IPPROTO_DCCP, nd_print_dccp, true },
 	{ ND_IPPROTO_IPV6, print_ip6ip, false },
 	{ ND_IPPROTO_GRE, nd_print_gre, false },
+	{ ND_IPPROTO_ESP, nd_print_esp, false },
+	{ ND_IPPROTO_AH, nd_print_ah, false },
 	{ ND_IPPROTO_ICMPV6, nd_print_icmp6, false },
 	{ ND_IPPROTO_NONE, print_nonext, false },
+	{ ND_IPPROTO_EIGRP, nd_print_eigrp, false },
+	{ ND_IPPROTO_OSPF, nd_print_ospf, false },
+	{ ND_IPPROTO_PIM, nd_print_pim, false },
+	{ ND_IPPROTO_VRRP, nd_print_vrrp, false },
 	{ ND_IPPROTO_SCTP, nd_print_sctp, true },
 };
 
@@ -93,7 +99,7 @@ void
 nd_print_ip(struct ctx *c, const struct span *s0, uint32_t length)
 {
 	unsigned int vhl, len, off, proto, ttl, id, tos;
-	struct ipinfo ip = { 4, NULL, NULL, true, false };
+	struct ipinfo ip = { 4, NULL, NULL, true, false, 0 };
 	struct span s, payload;
 	size_t hlen;
 
@@ -128,6 +134,7 @@ nd_print_ip(struct ctx *c, const struct span *s0, uint32_t length)
 	(void)get_be16(s0, 6, &off);
 	(void)get_u8(s0, 8, &ttl);
 	(void)get_u8(s0, 9, &proto);
+	ip.ttl = ttl;
 	ip.src = s0->p + 12;
 	ip.dst = s0->p + 16;
 	if (hlen < 20) {

@@ -11,7 +11,7 @@
 void
 nd_print_ip6(struct ctx *c, const struct span *s0, uint32_t length)
 {
-	struct ipinfo ip = { 6, NULL, NULL, true, false };
+	struct ipinfo ip = { 6, NULL, NULL, true, false, 0 };
 	unsigned int vfc, plen, nh, hlim, v, v2;
 	struct span s, rest;
 	uint32_t len, v32;
@@ -33,6 +33,7 @@ nd_print_ip6(struct ctx *c, const struct span *s0, uint32_t length)
 	(void)get_be16(s0, 4, &plen);
 	(void)get_u8(s0, 6, &nh);
 	(void)get_u8(s0, 7, &hlim);
+	ip.ttl = hlim;
 	ip.src = s0->p + 8;
 	ip.dst = s0->p + 24;
 	if (plen != 0) {

@@ -382,6 +382,30 @@ bad:
 	return OPTS_BAD;
 }
 
+/* BGP (RFC 4271): tcpdump names it and says more only with -v. */
+static void
+print_bgp(struct ctx *c, const struct span *s, uint32_t length)
+{
+	(void)s;
+	(void)length;
+	nd_puts(c, ": BGP");
+}
+
+/*
+ * From TCP port (either side) to the printer of the payload, given its
+ * bytes and its length: the first row that matches wins, in tcpdump's
+ * order.
+ */
+static const struct {
+	unsigned int port;
+	void (*print)(struct ctx *, const struct span *, uint32_t);
+} tcpports[] = {
+	{ 179, print_bgp },
+	{ 6633, nd_print_openflow },
+	{ 6653, nd_print_openflow },
+	{ 53, nd_print_domain_tcp },
+};
+
 void
 nd_print_tcp(struct ctx *c, const struct span *s, uint32_t length,
     const struct ipinfo *ip)
@@ -489,6 +513,17 @@ nd_print_tcp(struct ctx *c, const struct span *s, uint32_t length,
 	}
 	nd_puts(c, ", length ");
 	nd_putu(c, length);
+	if (length > 0 && has(s, 0, hlen)) {
+		struct span payload = sub(s, hlen, SIZE_MAX);
+		size_t k;
+
+		for (k = 0; k < sizeof(tcpports) / sizeof(tcpports[0]); k++)
+			if (tcpports[k].port == sport ||
+			    tcpports[k].port == dport) {
+				tcpports[k].print(c, &payload, length);
+				break;
+			}
+	}
 }
 
 

@@ -9,14 +9,43 @@
 
 #include "decode-int.h"
 
-/* From UDP port (either side) to the printer of the payload, given its
- * bytes and its length. */
+/*
+ * From UDP port to the printer of the payload, given its bytes and its
+ * length: the first row that matches wins, in tcpdump's order, so that a
+ * datagram between two known ports is printed as tcpdump prints it.
+ */
+enum port_side { EITHER, SRC, DST };
+
 static const struct {
 	unsigned int port;
+	enum port_side side;
 	void (*print)(struct ctx *, const struct span *, uint32_t);
 } udpports[] = {
-	{ 4789, nd_print_vxlan },
+	{ 53, EITHER, nd_print_domain_udp },
+	{ 5353, EITHER, nd_print_mdns },
+	{ 68, EITHER, nd_print_bootp },
+	{ 67, EITHER, nd_print_bootp },
+	{ 1985, DST, nd_print_hsrp },
+	{ 49152, SRC, nd_print_bcm_li },
+	{ 3784, DST, nd_print_bfd_control },
+	{ 4784, DST, nd_print_bfd_multihop },
+	{ 6784, DST, nd_print_bfd_lag },
+	{ 3785, DST, nd_print_bfd_echo },
+	{ 4789, EITHER, nd_print_vxlan },
 };
+
+static bool
+port_matches(size_t i, unsigned int sport, unsigned int dport)
+{
+	switch (udpports[i].side) {
+	case SRC:
+		return udpports[i].port == sport;
+	case DST:
+		return udpports[i].port == dport;
+	default:
+		return udpports[i].port == sport || udpports[i].port == dport;
+	}
+}
 
 void
 nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
@@ -52,8 +81,7 @@ nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
 
 			for (i = 0; i < sizeof(udpports) / sizeof(udpports[0]);
 			    i++)
-				if (udpports[i].port == sport ||
-				    udpports[i].port == dport) {
+				if (port_matches(i, sport, dport)) {
 					udpports[i].print(c, &payload, n);
 					nd_j_close(c);
 					return;

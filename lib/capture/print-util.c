@@ -12,6 +12,81 @@
 
 #include "decode-int.h"
 
+const char *
+nd_tok_str(const struct nd_tok *t, unsigned int v)
+{
+	for (; t->s != NULL; t++)
+		if (t->v == v)
+			return t->s;
+	return NULL;
+}
+
+/* The names of the bits of v set, in table order, joined by sep, or
+ * none when no name's bits are all set (tcpdump's bittok2str). */
+void
+nd_put_bits(struct ctx *c, const struct nd_tok *t, unsigned int v,
+    const char *sep, const char *none)
+{
+	bool any = false;
+
+	for (; t->s != NULL; t++)
+		if (t->v != 0 && (v & t->v) == t->v) {
+			if (any)
+				nd_puts(c, sep);
+			nd_puts(c, t->s);
+			any = true;
+		}
+	if (!any)
+		nd_puts(c, none);
+}
+
+/*
+ * n bytes from off as printable ASCII, tcpdump's way: a byte with the top
+ * bit set as "M-" and the rest, a control character as "^" and its
+ * letter.  False when the bytes end first.
+ */
+bool
+nd_put_chars(struct ctx *c, const struct span *s, size_t off, size_t n)
+{
+	unsigned int ch;
+	char b[4];
+	size_t k;
+
+	for (; n > 0; n--) {
+		if (!get_u8(s, off++, &ch))
+			return false;
+		k = 0;
+		if (ch & 0x80) {
+			ch &= 0x7f;
+			b[k++] = 'M';
+			b[k++] = '-';
+		}
+		if (ch < 0x20 || ch == 0x7f) {
+			ch ^= 0x40;
+			b[k++] = '^';
+		}
+		b[k++] = (char)ch;
+		nd_put(c, b, k);
+	}
+	return true;
+}
+
+/* The same, up to the first NUL byte. */
+bool
+nd_put_string(struct ctx *c, const struct span *s, size_t off, size_t n)
+{
+	unsigned int ch;
+
+	for (; n > 0; n--, off++) {
+		if (!get_u8(s, off, &ch))
+			return false;
+		if (ch == 0)
+			break;
+		(void)nd_put_chars(c, s, off, 1);
+	}
+	return true;
+}
+
 void
 nd_put(struct ctx *c, const char *s, size_t n)
 {
