@@ -124,11 +124,27 @@ sk_capture_linktype_for(const char *ifname, struct sk_error *err)
  * shift the loads, and turn those of the header's packet type, protocol,
  * interface and hardware type into the kernel's ancillary loads (as
  * libpcap's own fix-up does).  -1 if a load cannot be expressed.
+ * cooked_field is the ancillary field for a header offset, or -1.
  */
+static int
+cooked_field(uint32_t k, bool v2)
+{
+	if (k == (v2 ? 10u : 0u))
+		return SKF_AD_PKTTYPE;
+	if (k == (v2 ? 0u : 14u))
+		return SKF_AD_PROTOCOL;
+	if (v2 && k == 4)
+		return SKF_AD_IFINDEX;
+	if (k == (v2 ? 8u : 2u))
+		return SKF_AD_HATYPE;
+	return -1;
+}
+
 static int
 fix_cooked(struct sock_filter *insn, size_t n, bool v2)
 {
 	size_t i, hl = v2 ? SLL2_HDR_LEN : SLL_HDR_LEN;
+	int ad;
 
 	for (i = 0; i < n; i++) {
 		struct sock_filter *p = &insn[i];
@@ -141,16 +157,8 @@ fix_cooked(struct sock_filter *insn, size_t n, bool v2)
 			continue;
 		if (p->k >= hl)
 			p->k -= (uint32_t)hl;
-		else if (mode != BPF_ABS)
-			return -1;
-		else if (p->k == (v2 ? 10 : 0))
-			p->k = (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE);
-		else if (p->k == (v2 ? 0 : 14))
-			p->k = (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL);
-		else if (v2 && p->k == 4)
-			p->k = (uint32_t)(SKF_AD_OFF + SKF_AD_IFINDEX);
-		else if (p->k == (v2 ? 8 : 2))
-			p->k = (uint32_t)(SKF_AD_OFF + SKF_AD_HATYPE);
+		else if (mode == BPF_ABS && (ad = cooked_field(p->k, v2)) >= 0)
+			p->k = (uint32_t)(SKF_AD_OFF + ad);
 		else
 			return -1;
 	}
