@@ -2,7 +2,7 @@
  * sniff.c - sockit sniff: the reference's raw-socket sniffer made a
  * capture tool.  Options are parsed and checked, the filter compiled
  * (pcap-filter(7)), then the capture (packet(7), or raw(7) with --ip) and
- * the output file are opened, privileges dropped (-Z), and only then is
+ * privileges dropped (-Z), the output file opened, and only then is
  * the first packet decoded: one line each as `tcpdump -n -tt` prints it,
  * JSON Lines, or a classic pcap file (-w); or, with --flows, one record
  * per conversation when it ends (lib/capture/flow.c), for every open one
@@ -25,8 +25,8 @@ struct opts {
 	const char *iface, *wfile, *rfile, *user;
 	long long count, snaplen, buffer_kib, max_flows;
 	double flow_timeout;
-	int ip_proto;
-	bool hex, no_promisc, numeric, flows;
+	int ip_proto, hex, hex_ascii, ascii, tflag, precision;
+	bool link_hdr, no_promisc, numeric, flows;
 	char *expr;
 };
 
@@ -34,6 +34,10 @@ struct opts {
 static struct opts opt;
 
 static int ip_option(const struct cli_option *, const char *);
+
+static const struct cli_choice precisions[] = {
+	{ "micro", 0 }, { "nano", SK_DECODE_NANO }, { NULL, 0 }
+};
 
 static const struct cli_option options[] = {
 	CLI_STRING('i', "interface", &opt.iface, "IFACE",
@@ -48,12 +52,25 @@ static const struct cli_option options[] = {
 	    "read packets from FILE (pcap or pcapng) instead"),
 	CLI_FLAG('n', "numeric", &opt.numeric,
 	    "accepted for tcpdump's sake (-n, -nn): names are never looked up"),
-	CLI_FLAG('x', "hex", &opt.hex,
-	    "a hex dump of each packet from the network layer on"),
+	CLI_COUNT('x', "hex", &opt.hex,
+	    "a hex dump of each packet from the network layer on (-xx: "
+	    "from the link layer)"),
+	CLI_COUNT('X', "hex-ascii", &opt.hex_ascii,
+	    "the dump in hex and ASCII (-XX: from the link layer)"),
+	CLI_COUNT('A', "ascii", &opt.ascii,
+	    "each packet as ASCII text (-AA: from the link layer)"),
+	CLI_FLAG('e', "link-header", &opt.link_hdr,
+	    "print the link-level header on each line"),
+	CLI_COUNT('t', "time-stamp", &opt.tflag,
+	    "-t: no time stamp; -tt: epoch seconds (default); -ttt: since the "
+	    "packet before; -tttt: date and local time; -ttttt: since the "
+	    "first"),
+	CLI_CHOICE(0, "time-stamp-precision", &opt.precision, "PRECISION",
+	    precisions, "time stamps to the micro (default) or nano second"),
 	CLI_FLAG(0, "no-promisc", &opt.no_promisc,
 	    "leave the interface out of promiscuous mode"),
 	CLI_STRING('Z', "user", &opt.user, "USER",
-	    "once the capture and FILE are open, run as USER"),
+	    "once the capture is open, run as USER (who then creates FILE)"),
 	CLI_INT('B', "buffer-size", &opt.buffer_kib, "KIB", 64, 4194304,
 	    "the kernel's capture ring, in KiB (default 65536)"),
 	CLI_CALL(0, "ip", &opt.ip_proto, "PROTO", ip_option,
@@ -76,9 +93,9 @@ static const struct cli_option options[] = {
 static int main_sniff(int, char **);
 
 const struct cli_command cmd_sniff = {
-	"[-i IFACE] [-c COUNT] [-s SNAPLEN] [-w FILE] [-r FILE] [-n] [-x] "
-	"[--no-promisc] [-Z USER] [--flows [--flow-timeout SECONDS] "
-	"[--max-flows COUNT]] [EXPRESSION]",
+	"[-i IFACE] [-c COUNT] [-s SNAPLEN] [-w FILE] [-r FILE] [-n] [-e] "
+	"[-t...] [-x|-X|-A] [--no-promisc] [-Z USER] [--flows "
+	"[--flow-timeout SECONDS] [--max-flows COUNT]] [EXPRESSION]",
 	"Capture packets with a raw packet socket (AF_PACKET, a TPACKET_V3\n"
 	"ring), the interface in promiscuous mode while it runs, and print\n"
 	"one line per packet as tcpdump -n -tt does.  EXPRESSION is a\n"
@@ -161,11 +178,15 @@ validate(const struct opts *o)
 		return cli_usage("cannot use --read with --interface");
 	if (o->rfile != NULL && o->ip_proto > 0)
 		return cli_usage("cannot use --read with --ip");
-	if (o->wfile != NULL && (o->hex || cli_common.json || o->flows))
+	if (o->wfile != NULL && (o->hex || o->hex_ascii || o->ascii ||
+	    cli_common.json || o->flows))
 		return cli_usage("cannot use --write with %s",
-		    o->hex ? "--hex" : o->flows ? "--flows" : "--json");
-	if (o->flows && o->hex)
-		return cli_usage("cannot use --flows with --hex");
+		    o->hex ? "--hex" : o->hex_ascii ? "--hex-ascii" :
+		    o->ascii ? "--ascii" : o->flows ? "--flows" : "--json");
+	if (o->flows && (o->hex || o->hex_ascii || o->ascii))
+		return cli_usage("cannot use --flows with %s",
+		    o->hex ? "--hex" : o->hex_ascii ? "--hex-ascii" :
+		    "--ascii");
 	if (!o->flows && (cli_given(&o->flow_timeout) ||
 	    cli_given(&o->max_flows)))
 		return cli_usage("%s needs --flows",
@@ -176,6 +197,30 @@ validate(const struct opts *o)
 		return cli_usage("--write: refusing to write a capture file "
 		    "to a terminal");
 	return EXIT_OK;
+}
+
+/* The decoder's flags, from tcpdump's letters. */
+static int
+decode_flags(const struct opts *o)
+{
+	static const int stamps[] = { 0, SK_DECODE_TIME_NONE, 0,
+	    SK_DECODE_TIME_DELTA, SK_DECODE_TIME_DATE, SK_DECODE_TIME_FIRST };
+	int f = o->precision;
+
+	if (cli_common.json)
+		f |= SK_DECODE_JSON;
+	if (o->link_hdr)
+		f |= SK_DECODE_LINK_HDR;
+	/* tcpdump counts the t's; past five it prints no time at all. */
+	f |= o->tflag < 6 ? stamps[o->tflag] : SK_DECODE_TIME_NONE;
+	if (o->hex_ascii > 0)
+		f |= SK_DECODE_HEX_ASCII |
+		    (o->hex_ascii > 1 ? SK_DECODE_DUMP_LINK : 0);
+	else if (o->hex > 0)
+		f |= SK_DECODE_HEX | (o->hex > 1 ? SK_DECODE_DUMP_LINK : 0);
+	else if (o->ascii > 0)
+		f |= SK_DECODE_ASCII | (o->ascii > 1 ? SK_DECODE_DUMP_LINK : 0);
+	return f;
 }
 
 static int
@@ -469,6 +514,12 @@ main_sniff(int argc, char **argv)
 			goto out;
 		}
 	}
+	/* Narrow: nothing is decoded, and FILE is not opened, before this:
+	 * as with tcpdump, FILE is created by USER and belongs to it. */
+	if (o->user != NULL && sk_drop_privileges(o->user, &err) == -1) {
+		status = cli_fail(o->user, &err);
+		goto out;
+	}
 	if (o->wfile != NULL) {
 		r.w = sk_pcap_create(o->wfile, linktype, rd != NULL ?
 		    sk_pcap_reader_snaplen(rd) : sk_capture_snaplen(cap), &err);
@@ -476,11 +527,6 @@ main_sniff(int argc, char **argv)
 			status = cli_fail(o->wfile, &err);
 			goto out;
 		}
-	}
-	/* Narrow: nothing is decoded before this. */
-	if (o->user != NULL && sk_drop_privileges(o->user, &err) == -1) {
-		status = cli_fail(o->user, &err);
-		goto out;
 	}
 	if (o->flows) {
 		struct sk_flow_opts fo = { o->flow_timeout,
@@ -492,8 +538,7 @@ main_sniff(int argc, char **argv)
 			goto out;
 		}
 	} else if (o->wfile == NULL &&
-	    (r.dec = sk_decoder_new((o->hex ? SK_DECODE_HEX : 0) |
-	    (cli_common.json ? SK_DECODE_JSON : 0), &err)) == NULL) {
+	    (r.dec = sk_decoder_new(decode_flags(o), &err)) == NULL) {
 		status = cli_fail("decoder", &err);
 		goto out;
 	}

@@ -743,6 +743,21 @@ SK_API int sk_drop_privileges(const char *user, struct sk_error *err);
 struct sk_decoder;
 #define SK_DECODE_HEX	0x1	/* a hex dump as tcpdump -x prints it */
 #define SK_DECODE_JSON	0x2	/* a JSON object instead of the line */
+/* The display switches, each named for the tcpdump flag that asks for
+ * the same output.  The dumps come after the line: -x (SK_DECODE_HEX),
+ * -X (SK_DECODE_HEX_ASCII), -A (SK_DECODE_ASCII); with SK_DECODE_DUMP_LINK
+ * (-xx, -XX, -AA) they start at the link-layer header, not after it. */
+#define SK_DECODE_LINK_HDR	0x4	/* -e: the link-level header */
+#define SK_DECODE_HEX_ASCII	0x8	/* -X: hex and ASCII */
+#define SK_DECODE_ASCII		0x10	/* -A: the bytes as ASCII */
+#define SK_DECODE_DUMP_LINK	0x20	/* -xx, -XX, -AA */
+#define SK_DECODE_NANO		0x40	/* time stamps to the nanosecond */
+/* The time stamp: epoch seconds (-tt) unless one of these is set. */
+#define SK_DECODE_TIME_NONE	0x100	/* -t: none */
+#define SK_DECODE_TIME_DELTA	0x200	/* -ttt: since the packet before */
+#define SK_DECODE_TIME_DATE	0x300	/* -tttt: date and local time */
+#define SK_DECODE_TIME_FIRST	0x400	/* -ttttt: since the first packet */
+#define SK_DECODE_TIME_MASK	0x700
 SK_API struct sk_decoder *sk_decoder_new(int flags, struct sk_error *err);
 /* Append the packet's line (or object) and a newline to out; returns 0,
  * or -1 (errno ENOMEM). */

@@ -435,7 +435,7 @@ net_case() {
 @test "sniff -r: escapes and lying lengths in a capture file" {
 	local problems="" st opt
 	"$PYTHON" "$TOP/tests/hostile-peer" pcap hostile.pcap
-	for opt in "" -x --json; do
+	for opt in "" -x -X -A -AA -e --json; do
 		st=0
 		timeout 10 "$SOCKIT" sniff $opt -r hostile.pcap </dev/null \
 			>out 2>err || st=$?

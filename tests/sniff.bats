@@ -23,6 +23,11 @@ setup() {
 	T=$BATS_TEST_TMPDIR
 }
 
+# The -Z test's folder, outside the runner's.
+teardown() {
+	if [ -n "${Z:-}" ]; then rm -rf "$Z"; fi
+}
+
 # Run the script $1 in a new network namespace with lo up; every process
 # it starts dies with it (it kills them by PID itself).
 in_netns() {
@@ -82,10 +87,47 @@ export -f wait_for
 	tcpdump -n -tt -r "$T/td.pcap" -xx 2>/dev/null | sed -E 's/^[0-9]+\.[0-9]+ //' >"$T/td.hex"
 	diff "$T/td.hex" "$T/sk.hex"
 	[ "$(tcpdump -r "$T/sk.pcap" 2>/dev/null | wc -l)" -eq 12 ]
-	# Its counts, as tcpdump words them.
+	# Its counts, as tcpdump words and counts them: the filter saw each
+	# packet twice on lo, going out and coming in.
 	grep -qx '12 packets captured' "$T/sk.err"
-	grep -qx '12 packets received by filter' "$T/sk.err"
+	grep -qx '24 packets received by filter' "$T/sk.err"
 	grep -qx '0 packets dropped by kernel' "$T/sk.err"
+	grep -qx '24 packets received by filter' "$T/td.err"
+}
+
+@test "sniff: -i any: the interface and direction, SLL2 in the -w file" {
+	export SOCKIT TRAFFIC T
+	run in_netns '
+		tcpdump -l -n -t -i any udp port 5700 >$T/td.lines 2>$T/td.err &
+		tp=$!
+		"$SOCKIT" sniff -t -i any udp port 5700 >$T/sk.lines 2>$T/sk.err &
+		sp=$!
+		"$SOCKIT" sniff -i any -w $T/any.pcap udp port 5700 2>$T/w.err &
+		wp=$!
+		wait_for $T/td.err listening && wait_for $T/sk.err listening &&
+		    wait_for $T/w.err listening || exit 3
+		"$TRAFFIC" udp 5700 || exit 4
+		wait_for $T/sk.lines "UDP, length" && wait_for $T/td.lines "UDP"
+		sleep 0.2
+		kill -INT $sp $wp; kill -INT $tp; wait $sp $wp $tp
+		true'
+	[ "$status" -eq 0 ]
+	cat "$T/sk.lines" "$T/sk.err"
+	# The lines, without time stamps (-t), are tcpdump's
+	# (which adds an empty line when SIGINT stops it).
+	grep -qE '^lo    In  IP 127\.0\.0\.1\.[0-9]+ > 127\.0\.0\.1\.5700: UDP, length [0-9]+$' "$T/sk.lines"
+	diff <(grep . "$T/td.lines") "$T/sk.lines"
+	grep -q 'link-type LINUX_SLL2 (Linux cooked v2)' "$T/sk.err"
+	# The counts, tcpdump's.
+	diff <(grep packets "$T/td.err") <(grep packets "$T/sk.err")
+	# The file is SLL2: the interface survives, tcpdump reads it so,
+	# and sniff -r reads it as tcpdump does.
+	tcpdump -r "$T/any.pcap" 2>&1 | grep -q 'link-type LINUX_SLL2'
+	tcpdump -n -tt -r "$T/any.pcap" 2>/dev/null >"$T/td.r"
+	grep -q ' lo    In  IP 127\.0\.0\.1\.' "$T/td.r"
+	diff "$T/td.r" <("$SOCKIT" sniff -q -r "$T/any.pcap")
+	diff <(tcpdump -n -tt -e -r "$T/any.pcap" 2>/dev/null) \
+	    <("$SOCKIT" sniff -q -e -r "$T/any.pcap")
 }
 
 @test "sniff: -c COUNT stops after COUNT packets, with the counts" {
@@ -209,12 +251,14 @@ export -f wait_for
 	[ "$status" -eq 2 ]
 }
 
-@test "sniff: -Z drops to the user once the socket and the file are open" {
+@test "sniff: -Z drops to the user once the socket is open; USER creates FILE" {
 	id nobody >/dev/null 2>&1 || skip "no user nobody"
-	export SOCKIT TRAFFIC T
-	chmod 777 "$T"
+	# A folder nobody can reach (the test's own is under the runner's).
+	Z=$(mktemp -d /tmp/sniff-z.XXXXXX)
+	chmod 777 "$Z"
+	export SOCKIT TRAFFIC T Z
 	run in_netns '
-		"$SOCKIT" sniff -i lo -Z nobody -w $T/z.pcap 2>$T/err &
+		"$SOCKIT" sniff -i lo -Z nobody -w $Z/z.pcap 2>$T/err &
 		sp=$!
 		wait_for $T/err listening || exit 3
 		awk "/^Uid:/ { print \"uid\", \$2, \$3 }" /proc/$sp/status
@@ -224,9 +268,10 @@ export -f wait_for
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ $output == "uid $(id -u nobody) $(id -u nobody)" ]]
-	# The file was opened as root before the drop, and is complete.
-	[ "$(stat -c %U "$T/z.pcap")" = root ]
-	[ "$(tcpdump -r "$T/z.pcap" 2>/dev/null | wc -l)" -ge 1 ]
+	# The file was created after the drop, as tcpdump does, and is
+	# complete.
+	[ "$(stat -c %U "$Z/z.pcap")" = "$(id -un nobody)" ]
+	[ "$(tcpdump -r "$Z/z.pcap" 2>/dev/null | wc -l)" -ge 1 ]
 	run --separate-stderr sockit sniff -i lo -Z no-such-user-here -c 1
 	[ "$status" -eq 1 ]
 	[[ $stderr == *"no-such-user-here"* ]]
@@ -304,6 +349,30 @@ for line in sys.stdin:
     assert "summary" in o and "ts_sec" in o and "eth" in o, o
     assert o["summary"].startswith("ARP, "), o
 '
+}
+
+@test "sniff -r: each display switch prints what tcpdump prints for it" {
+	local f sw stamp
+	# Ethernet with two tags, Linux cooked with nanoseconds, BSD loopback.
+	for f in 802.1ad_QinQ.pcap tcp-handshake-nano.pcap quic_retry.pcap; do
+		for sw in -t -tt -ttt -tttt -ttttt --time-stamp-precision=nano \
+		    -e -x -xx -X -XX -A -AA; do
+			stamp=-tt
+			[[ $sw == -t* ]] && stamp=
+			echo "$f $sw"
+			# -tttt is local time: the same zone for both.
+			diff <(TZ=UTC tcpdump -n $stamp "$sw" -r "$PCAPS/$f" \
+			    2>/dev/null) \
+			    <(TZ=UTC sockit sniff -q "$sw" -r "$PCAPS/$f")
+		done
+	done
+	# -ttttt counts from the first packet, -ttt from the one before.
+	run sockit sniff -q -ttttt -r "$PCAPS/802.1ad_QinQ.pcap"
+	[[ ${lines[0]} == " 00:00:00.000000 ARP, Request"* ]]
+	[[ ${lines[1]} == " 00:00:00.000268 ARP, Reply"* ]]
+	# The dumps do not go with -w.
+	run --separate-stderr sockit sniff -X -w "$T/x.pcap" -r "$PCAPS/802.1ad_QinQ.pcap"
+	[ "$status" -eq 2 ]
 }
 
 @test "sniff -r: every capture file reads cleanly (crash, hang, sanitizer)" {

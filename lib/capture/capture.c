@@ -32,8 +32,12 @@
 #include "sockit-int.h"
 
 #define SLL_HDR_LEN	16
+#define SLL2_HDR_LEN	20
 #define VLAN_TAG_LEN	4
-#define RESERVE		SLL_HDR_LEN	/* room before each packet */
+#define RESERVE		SLL2_HDR_LEN	/* room before each packet */
+#ifndef DLT_LINUX_SLL2
+#define DLT_LINUX_SLL2	276
+#endif
 #define IP_BATCH	64
 
 struct sk_capture {
@@ -42,6 +46,7 @@ struct sk_capture {
 	unsigned int snaplen;
 	bool ip_mode;
 	bool cooked;		/* SOCK_DGRAM: we write the SLL header */
+	int lo_ifindex;		/* > 0: skip lo's outgoing copies */
 	/* The ring. */
 	unsigned char *ring;
 	size_t ring_len;
@@ -100,8 +105,9 @@ sk_capture_linktype_for(const char *ifname, struct sk_error *err)
 {
 	int type;
 
+	/* As tcpdump 4.99 does: SLL2 keeps the interface of each packet. */
 	if (is_any(ifname))
-		return DLT_LINUX_SLL;
+		return DLT_LINUX_SLL2;
 	if (if_nametoindex(ifname) == 0)
 		return sk_error_set(err, SK_ERR_OS, ENODEV, NULL);
 	type = iface_type(ifname);
@@ -114,15 +120,31 @@ sk_capture_linktype_for(const char *ifname, struct sk_error *err)
 
 /*
  * In cooked mode the kernel runs the filter on the packet without the
- * 16-byte SLL header that libpcap compiled for: shift the loads, and turn
- * those of the header's packet type and protocol into the kernel's
- * ancillary loads (as libpcap's own fix-up does).  -1 if a load cannot
- * be expressed.
+ * SLL (16 bytes) or SLL2 (20 bytes) header that libpcap compiled for:
+ * shift the loads, and turn those of the header's packet type, protocol,
+ * interface and hardware type into the kernel's ancillary loads (as
+ * libpcap's own fix-up does).  -1 if a load cannot be expressed.
+ * cooked_field is the ancillary field for a header offset, or -1.
  */
 static int
-fix_cooked(struct sock_filter *insn, size_t n)
+cooked_field(uint32_t k, bool v2)
 {
-	size_t i;
+	if (k == (v2 ? 10u : 0u))
+		return SKF_AD_PKTTYPE;
+	if (k == (v2 ? 0u : 14u))
+		return SKF_AD_PROTOCOL;
+	if (v2 && k == 4)
+		return SKF_AD_IFINDEX;
+	if (k == (v2 ? 8u : 2u))
+		return SKF_AD_HATYPE;
+	return -1;
+}
+
+static int
+fix_cooked(struct sock_filter *insn, size_t n, bool v2)
+{
+	size_t i, hl = v2 ? SLL2_HDR_LEN : SLL_HDR_LEN;
+	int ad;
 
 	for (i = 0; i < n; i++) {
 		struct sock_filter *p = &insn[i];
@@ -133,12 +155,10 @@ fix_cooked(struct sock_filter *insn, size_t n)
 			continue;
 		if (mode != BPF_ABS && mode != BPF_IND && mode != BPF_MSH)
 			continue;
-		if (p->k >= SLL_HDR_LEN)
-			p->k -= SLL_HDR_LEN;
-		else if (p->k == 0)
-			p->k = (uint32_t)(SKF_AD_OFF + SKF_AD_PKTTYPE);
-		else if (p->k == 14)
-			p->k = (uint32_t)(SKF_AD_OFF + SKF_AD_PROTOCOL);
+		if (p->k >= hl)
+			p->k -= (uint32_t)hl;
+		else if (mode == BPF_ABS && (ad = cooked_field(p->k, v2)) >= 0)
+			p->k = (uint32_t)(SKF_AD_OFF + ad);
 		else
 			return -1;
 	}
@@ -146,9 +166,13 @@ fix_cooked(struct sock_filter *insn, size_t n)
 }
 
 /*
- * The program the kernel runs: on loopback (or "any") first refuse the
- * outgoing copy of each packet on lo, since a packet socket sees every
- * loopback packet twice; then the user's program, or "keep snaplen".
+ * The program the kernel runs: the user's program, or "keep snaplen".
+ * On loopback (or "any") a packet socket sees every loopback packet
+ * twice, going out and coming in.  The outgoing copy still runs the
+ * user's program, so that the kernel counts it as libpcap's captures do
+ * ("packets received by filter" is tcpdump's number), but a second copy
+ * of the program, which keeps one byte of what it accepts; next_ring
+ * skips those copies.
  */
 static int
 attach_filter(struct sk_capture *c, const struct sk_filter *f,
@@ -159,7 +183,7 @@ attach_filter(struct sk_capture *c, const struct sk_filter *f,
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PACKET_OUTGOING, 0, 3),
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_IFINDEX),
 		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0),
+		BPF_STMT(BPF_JMP | BPF_JA, 0),	/* to the second copy */
 	};
 	struct sock_filter keep = BPF_STMT(BPF_RET | BPF_K, c->snaplen);
 	const struct bpf_program *prog = f != NULL ?
@@ -169,19 +193,23 @@ attach_filter(struct sk_capture *c, const struct sk_filter *f,
 	struct sock_fprog fprog;
 	int rc;
 
+	size_t i;
+
 	nuser = prog != NULL && prog->bf_len > 0 ? prog->bf_len : 1;
-	n = npre + nuser;
+	n = npre + (npre > 0 ? 2 : 1) * nuser;
 	if (n > BPF_MAXINSNS)
 		return sk_error_set(err, SK_ERR_VALUE, E2BIG,
 		    "filter too long for the kernel");
 	if ((all = calloc(n, sizeof(*all))) == NULL)
 		return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
 	pre[3].k = (uint32_t)lo_ifindex;
+	pre[4].k = (uint32_t)nuser;
 	memcpy(all, pre, npre * sizeof(*all));
 	if (prog != NULL && prog->bf_len > 0) {
 		/* struct bpf_insn and struct sock_filter have one layout. */
 		memcpy(all + npre, prog->bf_insns, nuser * sizeof(*all));
-		if (c->cooked && fix_cooked(all + npre, nuser) == -1) {
+		if (c->cooked && fix_cooked(all + npre, nuser,
+		    c->linktype == DLT_LINUX_SLL2) == -1) {
 			free(all);
 			return sk_error_set(err, SK_ERR_VALUE, EINVAL,
 			    "filter cannot run in the kernel on a cooked "
@@ -189,6 +217,13 @@ attach_filter(struct sk_capture *c, const struct sk_filter *f,
 		}
 	} else
 		all[npre] = keep;
+	if (npre > 0) {
+		/* The second copy: what it keeps, it keeps one byte of. */
+		memcpy(all + npre + nuser, all + npre, nuser * sizeof(*all));
+		for (i = npre + nuser; i < n; i++)
+			if (all[i].code == (BPF_RET | BPF_K) && all[i].k != 0)
+				all[i].k = 1;
+	}
 	fprog.len = (unsigned short)n;
 	fprog.filter = all;
 	rc = setsockopt(c->fd, SOL_SOCKET, SO_ATTACH_FILTER, &fprog,
@@ -260,7 +295,8 @@ open_packet(struct sk_capture *c, const struct sk_capture_opts *o,
 		return sk_error_set(err, SK_ERR_OS, ENODEV, NULL);
 	if ((c->linktype = sk_capture_linktype_for(o->ifname, err)) == -1)
 		return -1;
-	c->cooked = c->linktype == DLT_LINUX_SLL;
+	c->cooked = c->linktype == DLT_LINUX_SLL ||
+	    c->linktype == DLT_LINUX_SLL2;
 	/* Protocol 0: nothing is queued until bind() names one. */
 	c->fd = socket(AF_PACKET, (c->cooked ? SOCK_DGRAM : SOCK_RAW) |
 	    SOCK_CLOEXEC, 0);
@@ -268,6 +304,7 @@ open_packet(struct sk_capture *c, const struct sk_capture_opts *o,
 		return os_error(err);
 	if (is_any(o->ifname) || iface_type(o->ifname) == 772)
 		lo = (int)if_nametoindex("lo");
+	c->lo_ifindex = lo;
 	if (attach_filter(c, o->filter, lo, err) == -1 ||
 	    setup_ring(c, o->ring_size > 0 ? o->ring_size : SK_RING_DEFAULT,
 	    o->block_timeout_ms > 0 ? o->block_timeout_ms : 50, err) == -1)
@@ -382,6 +419,14 @@ wait_readable(int fd, int timeout_ms, struct sk_error *err)
 	return n;
 }
 
+/* The address the kernel puts after each packet's ring header. */
+static const struct sockaddr_ll *
+ring_sll(const struct tpacket3_hdr *h)
+{
+	return (const struct sockaddr_ll *)((const unsigned char *)h +
+	    TPACKET_ALIGN(sizeof(*h)));
+}
+
 /* One packet of a block, as the caller sees it. */
 static void
 ring_packet(struct sk_capture *c, struct tpacket3_hdr *h, struct sk_packet *p)
@@ -389,9 +434,29 @@ ring_packet(struct sk_capture *c, struct tpacket3_hdr *h, struct sk_packet *p)
 	unsigned char *data = (unsigned char *)h + h->tp_mac;
 	uint32_t caplen = h->tp_snaplen, len = h->tp_len;
 
-	if (c->cooked) {
-		const struct sockaddr_ll *sll = (const struct sockaddr_ll *)
-		    ((unsigned char *)h + TPACKET_ALIGN(sizeof(*h)));
+	if (c->cooked && c->linktype == DLT_LINUX_SLL2) {
+		const struct sockaddr_ll *sll = ring_sll(h);
+		unsigned char *s = data - SLL2_HDR_LEN;
+		unsigned int halen = sll->sll_halen > 8 ? 8 : sll->sll_halen;
+		uint32_t ifindex = (uint32_t)sll->sll_ifindex;
+
+		/* The SLL2 header (LINKTYPE_LINUX_SLL2), network order. */
+		memset(s, 0, SLL2_HDR_LEN);
+		memcpy(s, &sll->sll_protocol, 2);
+		s[4] = (unsigned char)(ifindex >> 24);
+		s[5] = (unsigned char)(ifindex >> 16);
+		s[6] = (unsigned char)(ifindex >> 8);
+		s[7] = (unsigned char)ifindex;
+		s[8] = (unsigned char)(sll->sll_hatype >> 8);
+		s[9] = (unsigned char)sll->sll_hatype;
+		s[10] = sll->sll_pkttype;
+		s[11] = (unsigned char)halen;
+		memcpy(s + 12, sll->sll_addr, halen);
+		data = s;
+		caplen += SLL2_HDR_LEN;
+		len += SLL2_HDR_LEN;
+	} else if (c->cooked) {
+		const struct sockaddr_ll *sll = ring_sll(h);
 		unsigned char *s = data - SLL_HDR_LEN;
 		unsigned int halen = sll->sll_halen > 8 ? 8 : sll->sll_halen;
 
@@ -453,12 +518,17 @@ next_ring(struct sk_capture *c, int timeout_ms, sk_packet_fn fn, void *ctx,
 		c->next = (unsigned char *)bd + bd->hdr.bh1.offset_to_first_pkt;
 	while (c->pkt < bd->hdr.bh1.num_pkts) {
 		struct tpacket3_hdr *h = (struct tpacket3_hdr *)c->next;
+		const struct sockaddr_ll *sll = ring_sll(h);
 		struct sk_packet p;
 		int stop;
 
-		ring_packet(c, h, &p);
 		c->pkt++;
 		c->next += h->tp_next_offset;
+		/* lo's outgoing copy: counted by the kernel, not shown. */
+		if (c->lo_ifindex > 0 && sll->sll_pkttype == PACKET_OUTGOING &&
+		    sll->sll_ifindex == c->lo_ifindex)
+			continue;
+		ring_packet(c, h, &p);
 		n++;
 		stop = fn(ctx, &p);
 		if (stop)

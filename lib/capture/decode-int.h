@@ -69,10 +69,18 @@
 
 /* BSD loopback address families (DLT_NULL, DLT_LOOP). */
 #define BSD_AFNUM_INET		2
+#define BSD_AFNUM_NS		6
+#define BSD_AFNUM_ISO		7
+#define BSD_AFNUM_APPLETALK	16
+#define BSD_AFNUM_IPX		23
 #define BSD_AFNUM_INET6_BSD	24
 #define BSD_AFNUM_INET6_FREEBSD	28
 #define BSD_AFNUM_INET6_DARWIN	30
 #define BSD_AFNUM_INET6_LINUX	10
+
+/* Linux cooked headers' protocols below 1536 (if_ether.h's ETH_P_*). */
+#define SLL_P_802_3		0x0001
+#define SLL_P_802_2		0x0004
 
 #define SEQ_BUCKETS 4096
 
@@ -80,6 +88,8 @@ struct seq_entry;
 
 struct sk_decoder {
 	int flags;
+	long long ref_sec;	/* -ttt, -ttttt: the time to count from */
+	long ref_frac;
 	struct seq_entry *seq[SEQ_BUCKETS];
 	size_t nseq;
 	struct sk_json json;
@@ -172,6 +182,13 @@ sub(const struct span *s, size_t off, size_t n)
 	return r;
 }
 
+/* -e: the link-level header is printed (never in JSON). */
+static inline bool
+nd_eflag(const struct ctx *c)
+{
+	return c->j == NULL && (c->d->flags & SK_DECODE_LINK_HDR) != 0;
+}
+
 /* A table from number to name (tcpdump's struct tok), ended by a NULL
  * name. */
 struct nd_tok {
@@ -202,6 +219,10 @@ void nd_put_ports(struct ctx *, const struct ipinfo *, unsigned int,
 void nd_put_addrs(struct ctx *, const struct ipinfo *);
 void nd_default_print(struct ctx *, const unsigned char *, size_t);
 void nd_hex_print(struct ctx *, const unsigned char *, size_t);
+void nd_hex_ascii_print(struct ctx *, const unsigned char *, size_t);
+void nd_ascii_print(struct ctx *, const unsigned char *, size_t);
+const char *nd_ethertype_name(unsigned int, const char *);
+void nd_put_ethertype(struct ctx *, unsigned int);
 
 /* JSON fields, only when the output is JSON. */
 void nd_j_addr(struct ctx *, const char *, int, const unsigned char *);

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <pcap/pcap.h>
 
@@ -59,6 +60,123 @@ put_time(struct ctx *c, const struct timespec *ts)
 		us /= 10;
 	}
 	nd_put(c, b, 7);
+}
+
+/* The part of a second: micro- or nanoseconds as the flag says. */
+static void
+put_frac(struct ctx *c, long frac)
+{
+	nd_putf(c, (c->d->flags & SK_DECODE_NANO) ? ".%09u" : ".%06u",
+	    (unsigned int)frac);
+}
+
+/*
+ * Hours, minutes and seconds (and the date before them), in local time or
+ * UTC; a time at or past 2^31 seconds is "[Error converting time]".
+ */
+static void
+put_clock(struct ctx *c, long long sec, long frac, bool date, bool local)
+{
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char b[40];
+
+	if ((uint32_t)sec & 0x80000000u || (local ? localtime_r(&t, &tm) :
+	    gmtime_r(&t, &tm)) == NULL) {
+		nd_puts(c, "[Error converting time]");
+		return;
+	}
+	nd_put(c, b, strftime(b, sizeof(b), date ? "%Y-%m-%d %H:%M:%S" :
+	    "%H:%M:%S", &tm));
+	put_frac(c, frac);
+}
+
+/*
+ * -ttt and -ttttt: the time since the packet before (or the first), with
+ * a sign ("-" when it went back, a space otherwise).  As tcpdump does, a
+ * reference of zero is no reference: the next packet becomes it.
+ */
+static void
+put_delta(struct ctx *c, long long sec, long frac, bool since_first)
+{
+	struct sk_decoder *d = c->d;
+	long unit = (d->flags & SK_DECODE_NANO) ? 1000000000L : 1000000L;
+	long long ds;
+	long df;
+	bool neg;
+
+	if (d->ref_sec == 0 && d->ref_frac == 0) {
+		d->ref_sec = sec;
+		d->ref_frac = frac;
+	}
+	neg = sec == d->ref_sec ? frac < d->ref_frac : sec < d->ref_sec;
+	ds = neg ? d->ref_sec - sec : sec - d->ref_sec;
+	df = neg ? d->ref_frac - frac : frac - d->ref_frac;
+	if (df < 0) {
+		ds--;
+		df += unit;
+	}
+	nd_put(c, neg ? "-" : " ", 1);
+	put_clock(c, ds, df, false, false);
+	if (!since_first) {
+		d->ref_sec = sec;
+		d->ref_frac = frac;
+	}
+}
+
+/* The time stamp the flags ask for, and the space after it. */
+static void
+put_stamp(struct ctx *c, const struct timespec *ts)
+{
+	long frac = (c->d->flags & SK_DECODE_NANO) ? ts->tv_nsec :
+	    ts->tv_nsec / 1000;
+
+	switch (c->d->flags & SK_DECODE_TIME_MASK) {
+	case SK_DECODE_TIME_NONE:
+		return;
+	case SK_DECODE_TIME_DELTA:
+	case SK_DECODE_TIME_FIRST:
+		put_delta(c, (long long)ts->tv_sec, frac,
+		    (c->d->flags & SK_DECODE_TIME_MASK) ==
+		    SK_DECODE_TIME_FIRST);
+		break;
+	case SK_DECODE_TIME_DATE:
+		put_clock(c, (long long)ts->tv_sec, frac, true, true);
+		break;
+	default:
+		if (c->d->flags & SK_DECODE_NANO) {
+			if ((unsigned long)ts->tv_sec & ~0x7fffffffUL)
+				nd_puts(c, "[Error converting time]");
+			else {
+				nd_putu(c, (unsigned long long)ts->tv_sec);
+				put_frac(c, frac);
+			}
+		} else
+			put_time(c, ts);
+		break;
+	}
+	nd_put(c, " ", 1);
+}
+
+/*
+ * The dump after the line (-x, -X, -A), from the network layer on, or
+ * from the link layer with SK_DECODE_DUMP_LINK.  -X wins over -x, and -x
+ * over -A, as in tcpdump.
+ */
+static void
+put_dump(struct ctx *c, const struct sk_packet *p)
+{
+	int f = c->d->flags;
+	size_t off = (f & SK_DECODE_DUMP_LINK) ? 0 : c->net_off;
+
+	if (off >= p->caplen)
+		return;
+	if (f & SK_DECODE_HEX_ASCII)
+		nd_hex_ascii_print(c, p->data + off, p->caplen - off);
+	else if (f & SK_DECODE_HEX)
+		nd_hex_print(c, p->data + off, p->caplen - off);
+	else if (f & SK_DECODE_ASCII)
+		nd_ascii_print(c, p->data + off, p->caplen - off);
 }
 
 /*
@@ -117,13 +235,10 @@ sk_decode(struct sk_decoder *d, const struct sk_packet *p,
 	if (!(d->flags & SK_DECODE_JSON)) {
 		c.o = out;
 		if (!invalid_header(&c, p)) {
-			put_time(&c, &p->ts);
-			nd_put(&c, " ", 1);
+			put_stamp(&c, &p->ts);
 			nd_print_link(&c, p->linktype, &s, len);
+			put_dump(&c, p);
 		}
-		if ((d->flags & SK_DECODE_HEX) && c.net_off < p->caplen)
-			nd_hex_print(&c, p->data + c.net_off,
-			    p->caplen - c.net_off);
 		nd_put(&c, "\n", 1);
 		if (c.nomem) {
 			errno = ENOMEM;
@@ -149,7 +264,7 @@ sk_decode(struct sk_decoder *d, const struct sk_packet *p,
 	sk_json_bool(c.j, "truncated", c.truncated);
 	sk_json_strn(c.j, "summary", d->line.data != NULL ? d->line.data : "",
 	    d->line.len);
-	if (d->flags & SK_DECODE_HEX)
+	if (d->flags & (SK_DECODE_HEX | SK_DECODE_HEX_ASCII | SK_DECODE_ASCII))
 		sk_json_bytes(c.j, p->data, p->caplen);
 	if (sk_json_end(c.j) == -1 || c.nomem ||
 	    sk_buf_append(out, c.j->buf.data, c.j->buf.len) == -1) {

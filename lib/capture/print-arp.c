@@ -82,7 +82,8 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		nd_trunc(c, "arp");
 		return;
 	}
-	nd_puts(c, "ARP, ");
+	if (!nd_eflag(c))
+		nd_puts(c, "ARP, ");
 	if (c->j != NULL) {
 		nd_j_open(c, "arp");
 		sk_json_uint(c->j, "op", op);
@@ -154,7 +155,8 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		arp_proto_addr(c, s, spa, pro, pln);
 		break;
 	default:
-		nd_default_print(c, s->p, s->n);
+		/* Unlike elsewhere, printed under -x and -X too. */
+		nd_hex_ascii_print(c, s->p, s->n);
 		return;
 	}
 out:

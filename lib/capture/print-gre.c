@@ -63,6 +63,9 @@ nd_print_gre(struct ctx *c, const struct span *s, uint32_t length,
 	}
 	if (flags & GRE_RP)	/* source routes: not decoded */
 		goto trunc;
+	if (nd_eflag(c))
+		nd_putf(c, ", proto %s (0x%04x)",
+		    nd_ethertype_name(prot, "unknown"), prot);
 	nd_putf(c, ", length %u: ", length);
 	rest = sub(s, off, SIZE_MAX);
 	switch (prot) {

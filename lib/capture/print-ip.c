@@ -116,7 +116,8 @@ nd_print_ip(struct ctx *c, const struct span *s0, uint32_t length)
 		c->truncated = true;
 		return;
 	}
-	nd_puts(c, "IP ");
+	if (!nd_eflag(c))
+		nd_puts(c, "IP ");
 	if (!has(s0, 0, 20)) {
 		nd_trunc(c, "ip");
 		return;

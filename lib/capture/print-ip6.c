@@ -18,7 +18,8 @@ nd_print_ip6(struct ctx *c, const struct span *s0, uint32_t length)
 	size_t cp = 40, adv;
 	int hops;
 
-	nd_puts(c, "IP6 ");
+	if (!nd_eflag(c))
+		nd_puts(c, "IP6 ");
 	if (!has(s0, 0, 40)) {
 		nd_trunc(c, "ip6");
 		return;

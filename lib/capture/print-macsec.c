@@ -78,16 +78,21 @@ nd_print_macsec(struct ctx *c, const struct span *f, size_t at,
 		return 1;
 	}
 	sl &= MACSEC_SL_MASK;
+	if (nd_eflag(c))
+		print_sectag(c, f, at, sl);
 	*taglen = tag;
 	*length -= (uint32_t)tag;
 	caplen -= tag;
 	if (tci & (MACSEC_TCI_E | MACSEC_TCI_C)) {
-		/* Encrypted: the addresses, the SecTAG, the bytes. */
-		nd_put_mac(c, f->p + 6, 6);
-		nd_put(c, " > ", 3);
-		nd_put_mac(c, f->p, 6);
-		nd_puts(c, " 802.1AE MACsec, ");
-		print_sectag(c, f, at, sl);
+		/* Encrypted: the addresses, the SecTAG (unless -e said
+		 * them), the bytes. */
+		if (!nd_eflag(c)) {
+			nd_put_mac(c, f->p + 6, 6);
+			nd_put(c, " > ", 3);
+			nd_put_mac(c, f->p, 6);
+			nd_puts(c, " 802.1AE MACsec, ");
+			print_sectag(c, f, at, sl);
+		}
 		nd_default_print(c, f->p + at + tag, caplen);
 		return 0;
 	}

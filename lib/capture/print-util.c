@@ -277,12 +277,23 @@ nd_put_addrs(struct ctx *c, const struct ipinfo *ip)
 
 
 /*
- * tcpdump's default print of bytes it does not decode: on continuation
- * lines, the offset, 16 bytes as 8 groups of hex, and the printable
- * ASCII characters (a dot for any other byte).
+ * tcpdump's default print of bytes it does not decode, as -X dumps them;
+ * left out under -x and -X, whose dump comes after the line anyway.
  */
 void
 nd_default_print(struct ctx *c, const unsigned char *p, size_t n)
+{
+	if (c->d->flags & (SK_DECODE_HEX | SK_DECODE_HEX_ASCII))
+		return;
+	nd_hex_ascii_print(c, p, n);
+}
+
+/*
+ * tcpdump -X: on continuation lines, the offset, 16 bytes as 8 groups of
+ * hex, and the printable ASCII characters (a dot for any other byte).
+ */
+void
+nd_hex_ascii_print(struct ctx *c, const unsigned char *p, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
 	char hs[48], as[17];
@@ -327,4 +338,36 @@ nd_hex_print(struct ctx *c, const unsigned char *p, size_t n)
 		}
 		nd_put(c, line, k);
 	}
+}
+
+/*
+ * tcpdump -A: the bytes as text on the lines after the packet's.  A tab,
+ * space or newline stays, any other byte that is not printable ASCII is a
+ * dot (so no terminal escape gets through); a carriage return is dropped
+ * before a newline and near the end, a dot elsewhere.
+ */
+void
+nd_ascii_print(struct ctx *c, const unsigned char *p, size_t n)
+{
+	char b[256];
+	size_t i, k = 0;
+
+	nd_put(c, "\n", 1);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = p[i];
+
+		if (ch == '\r') {
+			if (n - i - 1 > 1 && p[i + 1] != '\n')
+				b[k++] = '.';
+		} else if ((ch > 0x20 && ch < 0x7f) || ch == '\t' ||
+		    ch == ' ' || ch == '\n')
+			b[k++] = (char)ch;
+		else
+			b[k++] = '.';
+		if (k == sizeof(b)) {
+			nd_put(c, b, k);
+			k = 0;
+		}
+	}
+	nd_put(c, b, k);
 }
