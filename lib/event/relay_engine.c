@@ -22,9 +22,11 @@
  * Between two sockets a direction that moves bulk (a read filled the copy
  * buffer) goes socket -> pipe -> socket with splice(2), the pipe taken
  * from the group's pool while bytes wait in it, and the copy path comes
- * back if splice says EINVAL.  Either way at most `buffer` bytes wait per
- * direction, and a direction whose bytes cannot be written stops reading
- * its source: the sender's own buffers fill and it waits (backpressure).
+ * back if splice says EINVAL.  At most `buffer` bytes wait per direction
+ * on the copy path, a pipe's worth (1 MiB by default, `buffer` when one
+ * is set) on the splice path, and a direction whose bytes cannot be
+ * written stops reading its source: the sender's own buffers fill and it
+ * waits (backpressure).
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
