@@ -195,6 +195,29 @@ extern struct cli_tls cli_tls;
  */
 int cli_tls_context(bool server, struct sk_tls_ctx **out);
 
+/*
+ * The access list of every server (--allow, --deny, and with
+ * CLI_OPT_ACL_FILES their -file forms), built as the options come, into
+ * cli_acl (NULL when none was given; the command frees it).
+ */
+extern struct sk_acl *cli_acl;
+/* The callback of the ACL options: min 1 allows, max 1 reads a file. */
+int cli_acl_option(const struct cli_option *opt, const char *arg);
+
+#define CLI_ACL(name, arg, file, allow, help) \
+	CLI_ENTRY(0, name, CLI_KIND_CALL, &cli_acl, arg, help, allow, file, \
+	    NULL, cli_acl_option)
+#define CLI_OPT_ACL \
+	CLI_ACL("allow", "ADDR[/PREFIX]", 0, 1, \
+	    "let in only clients from these addresses (repeatable)"), \
+	CLI_ACL("deny", "ADDR[/PREFIX]", 0, 0, \
+	    "shut out clients from these addresses (repeatable)")
+#define CLI_OPT_ACL_FILES \
+	CLI_ACL("allow-file", "FILE", 1, 1, \
+	    "--allow each ADDR[/PREFIX] line of FILE"), \
+	CLI_ACL("deny-file", "FILE", 1, 0, \
+	    "--deny each ADDR[/PREFIX] line of FILE")
+
 struct cli_command {
 	const char *usage;	/* after "sockit NAME " */
 	const char *about;	/* paragraphs for --help, after the usage */
@@ -271,6 +294,10 @@ int cli_fail_addr(const struct sk_addr *a, const struct sk_error *err);
  * cli_fail_addr's hints. */
 int cli_fail_bind(const char *host, const char *port, int family,
     int socktype, const struct sk_error *err);
+/* A raw socket or capture on WHAT failed: without the privilege, the
+ * capability that DOING ("capturing") needs is named. */
+int cli_fail_raw(const char *what, const char *doing,
+    const struct sk_error *err);
 /* The hint of cli_fail_addr alone, after a message of the caller's. */
 void cli_addr_hint(const struct sk_addr *a, const struct sk_error *err);
 

@@ -25,13 +25,7 @@ static struct {
 	struct cli_port port;
 	long long max_conns, workers;
 	double idle_timeout;
-	struct sk_acl *acl;
 } opt = { .port = CLI_PORT_INIT(50007) };
-
-static int acl_option(const struct cli_option *, const char *);
-
-#define ACL(name, arg, file, allow, help) CLI_ENTRY(0, name, \
-	CLI_KIND_CALL, &opt.acl, arg, help, allow, file, NULL, acl_option)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("listen on IPv4 only"),
@@ -55,14 +49,8 @@ static const struct cli_option options[] = {
 	    "N threads sharing the port (SO_REUSEPORT; default 1)"),
 	CLI_FLAG(0, "no-splice", &opt.cfg.no_splice,
 	    "copy through a buffer instead of splice(2)"),
-	ACL("allow", "ADDR[/PREFIX]", 0, 1,
-	    "let in only clients from these addresses (repeatable)"),
-	ACL("deny", "ADDR[/PREFIX]", 0, 0,
-	    "shut out clients from these addresses (repeatable)"),
-	ACL("allow-file", "FILE", 1, 1,
-	    "--allow each ADDR[/PREFIX] line of FILE"),
-	ACL("deny-file", "FILE", 1, 0,
-	    "--deny each ADDR[/PREFIX] line of FILE"),
+	CLI_OPT_ACL,
+	CLI_OPT_ACL_FILES,
 	CLI_OPT_TLS("serve TLS (with --cert and --key): echo the "
 	    "decrypted bytes"),
 	CLI_OPT_VERBOSE,
@@ -87,35 +75,6 @@ const struct cli_command cmd_echo_server = {
 	main_echo_server
 };
 
-/* --allow, --deny (min: 1 to allow) and their -file forms (max: 1). */
-static int
-acl_option(const struct cli_option *o, const char *arg)
-{
-	bool allow = o->min != 0;
-	struct sk_error err;
-	size_t line;
-	char q[96];
-
-	if (opt.acl == NULL && (opt.acl = sk_acl_new(&err)) == NULL)
-		return cli_usage_fail("--%s: %s", o->name, err.message);
-	if (o->max == 0) {
-		if (sk_acl_add(opt.acl, arg, allow, &err) == -1)
-			return cli_usage_fail("--%s: %s: %s", o->name,
-			    cli_quote(arg, strlen(arg), q, sizeof(q)),
-			    err.message);
-		return 0;
-	}
-	if (sk_acl_load(opt.acl, arg, allow, &line, &err) == -1) {
-		if (line > 0)
-			return cli_usage_fail("--%s: %s: line %zu: %s",
-			    o->name, cli_quote(arg, strlen(arg), q, sizeof(q)),
-			    line, err.message);
-		return cli_usage_fail("--%s: %s: %s", o->name, cli_quote(arg,
-		    strlen(arg), q, sizeof(q)), err.message);
-	}
-	return 0;
-}
-
 /* The checks between options. */
 static int
 validate(int nargs)
@@ -135,7 +94,7 @@ validate(int nargs)
 		    net : cfg->unix_path != NULL ? "--unix" : "--workers");
 	if (cfg->unix_path != NULL && net != NULL)
 		return cli_usage("cannot use --unix with %s", net);
-	if (cfg->unix_path != NULL && opt.acl != NULL)
+	if (cfg->unix_path != NULL && cli_acl != NULL)
 		return cli_usage("cannot use --unix with access rules: they "
 		    "match IP addresses");
 	if (cfg->once && (opt.workers > 1 || opt.max_conns > 0))
@@ -272,14 +231,14 @@ main_echo_server(int argc, char **argv)
 	first = cli_parse(argc, argv);
 	if ((status = validate(argc - first)) != EXIT_OK ||
 	    (status = cli_tls_context(true, &cfg->tls)) != EXIT_OK) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return status;
 	}
-	cfg->acl = opt.acl;
+	cfg->acl = cli_acl;
 	/* systemd's socket activation: the sockets we were given. */
 	if (!cfg->inetd && (n = sk_listen_fds(&err)) != 0) {
 		if (n < 0) {
-			sk_acl_free(opt.acl);
+			sk_acl_free(cli_acl);
 			return cli_fail("LISTEN_FDS", &err);
 		}
 		for (i = 0; i < n && i < 16; i++)
@@ -297,7 +256,7 @@ main_echo_server(int argc, char **argv)
 	raise_nofile();
 	(void)fflush(stdout);
 	if ((out = sk_outq_new(STDOUT_FILENO, 0, &err)) == NULL) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		sk_tls_ctx_free(cfg->tls);
 		return cli_fail("stdout", &err);
 	}
@@ -309,7 +268,7 @@ main_echo_server(int argc, char **argv)
 	cfg->on_event = on_event;
 	cfg->data = NULL;
 	if ((srv = sk_echo_server_new(cfg, &err)) == NULL) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		sk_tls_ctx_free(cfg->tls);
 		(void)sk_outq_close(out, 1, NULL, NULL);
 		if (cfg->unix_path != NULL)
@@ -323,7 +282,7 @@ main_echo_server(int argc, char **argv)
 		status = cli_fail("event loop", &err);
 	sk_echo_server_stats(srv, &st);
 	sk_echo_server_free(srv);
-	sk_acl_free(opt.acl);
+	sk_acl_free(cli_acl);
 	sk_tls_ctx_free(cfg->tls);
 	/* What is still queued gets a moment to go out, no more. */
 	if (sk_outq_close(out, 1, &dropped, &err) == -1 &&

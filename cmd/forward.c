@@ -28,14 +28,7 @@ static struct {
 	long long max_conns;
 	double idle_timeout, drain;
 	const char *events_path;
-	struct sk_acl *acl;
 } opt = { .drain = 5 };
-
-static int acl_option(const struct cli_option *, const char *);
-
-/* --allow and --deny (min: 1 to allow). */
-#define ACL(name, allow, help) CLI_ENTRY(0, name, CLI_KIND_CALL, &opt.acl, \
-	"ADDR[/PREFIX]", help, allow, 0, NULL, acl_option)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("listen and connect over IPv4 only"),
@@ -53,9 +46,7 @@ static const struct cli_option options[] = {
 	    "forward at most N connections at once; more are reset"),
 	CLI_SECONDS_POS(0, "idle-timeout", &opt.idle_timeout, "SECONDS",
 	    "close a connection (UDP: forget a client) idle for SECONDS"),
-	ACL("allow", 1, "let in only clients from these addresses "
-	    "(repeatable)"),
-	ACL("deny", 0, "shut out clients from these addresses (repeatable)"),
+	CLI_OPT_ACL,
 	CLI_SECONDS(0, "drain", &opt.drain, "SECONDS",
 	    "on SIGINT/SIGTERM, let connections finish for SECONDS "
 	    "(default 5)"),
@@ -93,20 +84,6 @@ struct tally {
 	uint64_t bytes_in, bytes_out;
 };
 
-static int
-acl_option(const struct cli_option *o, const char *arg)
-{
-	struct sk_error err;
-	char q[96];
-
-	if (opt.acl == NULL && (opt.acl = sk_acl_new(&err)) == NULL)
-		return cli_usage_fail("--%s: %s", o->name, err.message);
-	if (sk_acl_add(opt.acl, arg, o->min != 0, &err) == -1)
-		return cli_usage_fail("--%s: %s: %s", o->name, cli_quote(arg,
-		    strlen(arg), q, sizeof(q)), err.message);
-	return 0;
-}
-
 /* The checks between options, and the operands. */
 static int
 validate(int nargs, char **args)
@@ -140,7 +117,7 @@ validate(int nargs, char **args)
 	cfg->drain = opt.drain;
 	cfg->connect_timeout = cli_given(&cli_common.timeout) ?
 	    cli_common.timeout : 0;
-	cfg->acl = opt.acl;
+	cfg->acl = cli_acl;
 	return EXIT_OK;
 }
 
@@ -307,7 +284,7 @@ main_forward(int argc, char **argv)
 
 	first = cli_parse(argc, argv);
 	if ((status = validate(argc - first, argv + first)) != EXIT_OK) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return status;
 	}
 	sk_events_init(&t.ev);
@@ -315,7 +292,7 @@ main_forward(int argc, char **argv)
 		sk_events_use_fd(&t.ev, STDOUT_FILENO);
 	} else if (opt.events_path != NULL &&
 	    sk_events_open(&t.ev, opt.events_path, &err) == -1) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return cli_fail(cli_quote(opt.events_path,
 		    strlen(opt.events_path), q, sizeof(q)), &err);
 	}
@@ -342,14 +319,14 @@ main_forward(int argc, char **argv)
 		if (!cli_common.json)
 			(void)sk_event_exit(&t.ev, status, err.message, NULL);
 		sk_events_close(&t.ev);
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return status;
 	}
 	status = EXIT_OK;
 	if (sk_forward_run(f, &err) == -1)
 		status = cli_fail("event loop", &err);
 	sk_forward_free(f);
-	sk_acl_free(opt.acl);
+	sk_acl_free(cli_acl);
 	if (!cli_common.quiet && !cli_common.json)
 		(void)fprintf(stderr, "%llu connection%s, %llu bytes from "
 		    "clients, %llu to them, %llu without upstream, %llu "

@@ -268,18 +268,6 @@ check_file(const char *path)
 	return EXIT_OSERR;
 }
 
-static int
-open_failed(const char *what, const struct sk_error *err)
-{
-	if (err->kind == SK_ERR_OS && (err->code == EPERM ||
-	    err->code == EACCES)) {
-		cli_warn("%s: %s (sending needs the CAP_NET_RAW capability)",
-		    what, err->message);
-		return EXIT_OSERR;
-	}
-	return cli_fail(what, err);
-}
-
 static void
 summary(const struct run *r)
 {
@@ -335,7 +323,7 @@ main_inject(int argc, char **argv)
 	if (o->rate > 0 && o->rate < 1000.0 * BATCH)
 		r.batch = o->rate >= 1000.0 ? (size_t)(o->rate / 1000.0) : 1;
 	if ((r.in = sk_inject_open(o->iface, &err)) == NULL) {
-		status = open_failed(o->iface, &err);
+		status = cli_fail_raw(o->iface, "sending", &err);
 		goto out;
 	}
 	r.arena_size = (size_t)BATCH * (sk_inject_mtu(r.in) + 18u);

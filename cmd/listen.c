@@ -31,13 +31,7 @@ static struct {
 	bool udp, keep, inetd;
 	const char *unix_path;
 	long long max_conns;
-	struct sk_acl *acl;
 } opt;
-
-static int acl_option(const struct cli_option *, const char *);
-
-#define ACL(name, allow, help) CLI_ENTRY(0, name, CLI_KIND_CALL, &opt.acl, \
-	"ADDR[/PREFIX]", help, allow, 0, NULL, acl_option)
 
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("listen on IPv4 only"),
@@ -55,9 +49,7 @@ static const struct cli_option options[] = {
 	CLI_INT(0, "max-conns", &opt.max_conns, "N", 1, 1000000,
 	    "with -k and --exec: at most N commands at once; more are reset"),
 	CLI_OPT_TIMEOUT("exit 4 when no client came within SECONDS"),
-	ACL("allow", 1, "let in only clients from these addresses "
-	    "(repeatable)"),
-	ACL("deny", 0, "shut out clients from these addresses (repeatable)"),
+	CLI_OPT_ACL,
 	CLI_FLAG(0, "inetd", &opt.inetd,
 	    "the connection is on stdin and stdout (an inetd service): "
 	    "hand it to --exec"),
@@ -88,21 +80,6 @@ const struct cli_command cmd_listen = {
 	main_listen
 };
 
-/* --allow and --deny (min: 1 to allow). */
-static int
-acl_option(const struct cli_option *o, const char *arg)
-{
-	struct sk_error err;
-	char q[96];
-
-	if (opt.acl == NULL && (opt.acl = sk_acl_new(&err)) == NULL)
-		return cli_usage_fail("--%s: %s", o->name, err.message);
-	if (sk_acl_add(opt.acl, arg, o->min != 0, &err) == -1)
-		return cli_usage_fail("--%s: %s: %s", o->name,
-		    cli_quote(arg, strlen(arg), q, sizeof(q)), err.message);
-	return 0;
-}
-
 static int
 validate(int nargs, int inherited)
 {
@@ -129,7 +106,7 @@ validate(int nargs, int inherited)
 	}
 	if (cli_port_proto("--port", &opt.port, opt.udp ? "udp" : "tcp") == -1)
 		return EXIT_USAGE;
-	if (opt.unix_path != NULL && opt.acl != NULL)
+	if (opt.unix_path != NULL && cli_acl != NULL)
 		return cli_usage("cannot use --unix with access rules: they "
 		    "match IP addresses");
 	if (opt.udp && (nc_opt.exec != NULL || opt.keep))
@@ -205,7 +182,7 @@ admitted(struct sk_socket *conn, const struct sk_addr *peer)
 	struct linger lg = { 1, 0 };
 	char a[SK_ADDRSTRLEN];
 
-	if (sk_acl_check(opt.acl, peer) == SK_ACL_ALLOW)
+	if (sk_acl_check(cli_acl, peer) == SK_ACL_ALLOW)
 		return true;
 	(void)sk_socket_setsockopt(conn, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof(lg), NULL);
@@ -493,16 +470,16 @@ main_listen(int argc, char **argv)
 
 	first = cli_parse(argc, argv);
 	if ((inherited = sk_listen_fds(&err)) == -1) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return nc_fail("LISTEN_FDS", &err);
 	}
 	if ((status = validate(argc - first, inherited)) != EXIT_OK) {
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return status;
 	}
 	if (opt.inetd) {
 		status = serve_inetd();
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return nc_finish(status, NULL);
 	}
 	if ((n = open_listeners(ls, inherited, &err)) < 0) {
@@ -514,7 +491,7 @@ main_listen(int argc, char **argv)
 			(void)snprintf(what, sizeof(what), "%s port %s",
 			    opt.host != NULL && opt.host[0] != '\0' ?
 			    opt.host : "''", opt.port.text);
-		sk_acl_free(opt.acl);
+		sk_acl_free(cli_acl);
 		return nc_finish(nc_fail(inherited > 0 ? "LISTEN_FDS" : what,
 		    &err), NULL);
 	}
@@ -531,6 +508,6 @@ main_listen(int argc, char **argv)
 		(void)sk_socket_close(&ls[n], NULL);
 	if (opt.unix_path != NULL && inherited == 0)
 		(void)unlink(opt.unix_path);
-	sk_acl_free(opt.acl);
+	sk_acl_free(cli_acl);
 	return nc_finish(status, NULL);
 }

@@ -161,6 +161,7 @@ list_options(const struct command *c)
 
 struct cli_common cli_common = { .family = AF_UNSPEC, .timeout = -1 };
 struct cli_tls cli_tls;
+struct sk_acl *cli_acl;
 
 /* Why the command ended, for the exit event: the last error message
  * (servers report from several threads). */
@@ -273,6 +274,18 @@ cli_fail(const char *what, const struct sk_error *err)
 	cli_warn("%s: %s", plain ? what : cli_quote(what, n, q, sizeof(q)),
 	    err->message);
 	return cli_exit_status(err->kind);
+}
+
+int
+cli_fail_raw(const char *what, const char *doing, const struct sk_error *err)
+{
+	if (err->kind == SK_ERR_OS && (err->code == EPERM ||
+	    err->code == EACCES)) {
+		cli_warn("%s: %s (%s needs the CAP_NET_RAW capability)",
+		    what, err->message, doing);
+		return EXIT_OSERR;
+	}
+	return cli_fail(what, err);
 }
 
 /* Whether the running command has the long option name. */
@@ -427,6 +440,31 @@ cli_port(const char *what, const char *arg, const char *proto,
 	(void)snprintf(out->text, sizeof(out->text), "%u", port);
 	out->arg = arg;
 	return 0;
+}
+
+/* --allow, --deny (min: 1 to allow) and their -file forms (max: 1). */
+int
+cli_acl_option(const struct cli_option *o, const char *arg)
+{
+	bool allow = o->min != 0;
+	struct sk_error err;
+	size_t line = 0;
+	int rc;
+	char q[96];
+
+	if (cli_acl == NULL && (cli_acl = sk_acl_new(&err)) == NULL)
+		return cli_usage_fail("--%s: %s", o->name, err.message);
+	if (o->max == 0)
+		rc = sk_acl_add(cli_acl, arg, allow, &err);
+	else
+		rc = sk_acl_load(cli_acl, arg, allow, &line, &err);
+	if (rc == 0)
+		return 0;
+	(void)cli_quote(arg, strlen(arg), q, sizeof(q));
+	if (line > 0)
+		return cli_usage_fail("--%s: %s: line %zu: %s", o->name, q,
+		    line, err.message);
+	return cli_usage_fail("--%s: %s: %s", o->name, q, err.message);
 }
 
 int

@@ -35,8 +35,7 @@ struct nc_session {
 	bool done;		/* the relay ended */
 	int status;		/* the relay's exit status, once done */
 	int *in_fd;		/* stdin, -1 once its EOF was read */
-	struct sk_tty_escape esc;
-	bool tty;
+	struct sk_relay_tty *tty;	/* stdout is a terminal: its hook */
 	struct sk_loop *loop;
 	struct nc_pool *pool;	/* NULL: nc_serve's one session */
 	LIST_ENTRY(nc_session) link;
@@ -96,48 +95,16 @@ nc_finish(int status, const char *reason)
 	return status;
 }
 
-/* Everything to fd, blocking until it is taken. */
-static int
-write_all(int fd, const char *p, size_t n, struct sk_error *err)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w > 0) {
-			p += w;
-			n -= (size_t)w;
-		} else if (w == -1 && errno != EINTR && errno != EAGAIN) {
-			return sk_error_set(err, SK_ERR_OS, errno, NULL);
-		}
-	}
-	return 0;
-}
-
 /* Received bytes, to a terminal (escaped) or as data events. */
 static int
 on_data(struct sk_relay *r, enum sk_relay_dir dir, const void *data,
     size_t n, void *arg, struct sk_error *err)
 {
-	static char *buf;
-	static size_t cap;
 	struct nc_session *s = arg;
-	size_t len;
 
-	(void)r;
-	(void)dir;
-	if (!s->tty)
-		return n == 0 ? 0 : sk_event_data(&nc_events, data, n, err);
-	if (SK_TTY_ESCAPE_MAX(n) > cap) {
-		char *nb = realloc(buf, SK_TTY_ESCAPE_MAX(n));
-
-		if (nb == NULL)
-			return sk_error_set(err, SK_ERR_OS, ENOMEM, NULL);
-		buf = nb;
-		cap = SK_TTY_ESCAPE_MAX(n);
-	}
-	len = sk_tty_escape(&s->esc, data, n, buf);
-	return write_all(STDOUT_FILENO, buf, len, err);
+	if (s->tty != NULL)
+		return sk_relay_tty_write(r, dir, data, n, s->tty, err);
+	return n == 0 ? 0 : sk_event_data(&nc_events, data, n, err);
 }
 
 static void
@@ -256,12 +223,13 @@ session_start(struct nc_session *s, struct sk_relay_group *g,
 		rc.end[SK_RELAY_END_B].wfd = s->child.in_fd;
 		rc.end[SK_RELAY_END_B].close = true;
 	} else {
-		s->tty = !nc_opt.raw && !cli_common.json &&
-		    isatty(STDOUT_FILENO);
-		sk_tty_escape_init(&s->esc);
+		if (!nc_opt.raw && !cli_common.json &&
+		    isatty(STDOUT_FILENO) &&
+		    (s->tty = sk_relay_tty_new(STDOUT_FILENO, &err)) == NULL)
+			return nc_fail("stdout", &err);
 		rc.end[SK_RELAY_END_B].rfd = in_fd != NULL ? *in_fd : -1;
 		rc.end[SK_RELAY_END_B].wfd = STDOUT_FILENO;
-		if (s->tty || cli_common.json)
+		if (s->tty != NULL || cli_common.json)
 			rc.on_data[SK_RELAY_A_TO_B] = on_data;
 	}
 	rc.off[SK_RELAY_A_TO_B] = nc_opt.send_only;
@@ -345,6 +313,7 @@ nc_serve(struct sk_socket *sock, const struct sk_addr *peer,
 	}
 	sk_relay_group_free(g);
 	sk_loop_free(loop);
+	sk_relay_tty_free(s.tty);
 	if (s.has_child && sk_child_wait(&s.child, true, &st, &err) == 1 &&
 	    child_status(&s, st) != EXIT_OK && status == EXIT_OK)
 		status = EXIT_OSERR;
@@ -360,6 +329,7 @@ session_free(struct nc_session *s)
 {
 	LIST_REMOVE(s, link);
 	s->pool->n--;
+	sk_relay_tty_free(s->tty);
 	free(s);
 }
 

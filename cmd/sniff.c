@@ -318,18 +318,12 @@ print_stats(struct run *r, struct sk_capture *c)
 static int
 open_failed(const char *what, const struct sk_error *err)
 {
-	if (err->kind == SK_ERR_OS && (err->code == EPERM ||
-	    err->code == EACCES)) {
-		cli_warn("%s: %s (capturing needs the CAP_NET_RAW capability)",
-		    what, err->message);
-		return EXIT_OSERR;
-	}
 	if (err->kind == SK_ERR_VALUE) {
 		/* The filter cannot run there: a usage error. */
 		(void)cli_fail(what, err);
 		return EXIT_USAGE;
 	}
-	return cli_fail(what, err);
+	return cli_fail_raw(what, "capturing", err);
 }
 
 static int
