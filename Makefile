@@ -140,7 +140,7 @@ check-cli: all
 # pass runs.  The soak runs on the plain build only: memory is judged
 # there, leaks by LeakSanitizer (here) and valgrind.
 SAN_BATS := dispatcher echo-client echo-server faults hostile inet-convert \
-            connect listen forward tls \
+            connect listen forward tls tls-relay \
             resolve sniff udp-listen udp-send
 SAN_JOBS ?= 2
 

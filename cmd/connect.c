@@ -41,6 +41,8 @@ static const struct cli_option options[] = {
 	CLI_OPT_TIMEOUT("give up connecting after SECONDS (exit 4); with -u, "
 	    "wait SECONDS for datagrams after stdin's end"),
 	NC_OPTIONS_SESSION,
+	CLI_OPT_TLS("TLS: verify the server (HOST, or --sni) and relay the "
+	    "decrypted bytes"),
 	CLI_STRING(0, "proxy", &opt.proxy, "URL",
 	    "through a proxy: socks5://[USER:PASS@]HOST:PORT or "
 	    "http://HOST:PORT"),
@@ -58,14 +60,18 @@ const struct cli_command cmd_connect = {
 	"[-4|-6] [-u] [-s HOST] [--source-port PORT] [-w SECONDS]\n"
 	"    [--idle-timeout SECONDS] [--send-only|--recv-only] "
 	"[--exec COMMAND]\n"
-	"    [--proxy URL] [--events FILE|--json] HOST PORT\n"
+	"    [--proxy URL] [--tls [--ca FILE] [--sni NAME] [--alpn LIST]\n"
+	"    [--cert FILE --key FILE] [--insecure]] [--events FILE|--json]\n"
+	"    HOST PORT\n"
 	"  or: sockit connect [-u] [OPTION]... --unix PATH",
 	"Connect to HOST and PORT (every address in order) and copy stdin to\n"
 	"the connection and the connection to stdout, both ways at once.  At\n"
 	"stdin's end the sending side is shut down and the reply is read to\n"
 	"its end; a peer that shuts down first does not end the session.\n"
+	"With --tls the connection is TLS, verified against the system's CAs\n"
+	"(or --ca) and HOST (or --sni); stdin's end sends close_notify.\n"
 	"Exit 0 when both directions ended, 1 on a reset or a failure, 3 when\n"
-	"HOST does not resolve, 4 on a timeout.",
+	"HOST does not resolve, 4 on a timeout, 6 when TLS failed.",
 	options,
 	main_connect
 };
@@ -83,6 +89,7 @@ static int
 validate(int nargs)
 {
 	const char *net = cli_given_name(&cli_common.family);
+	int status;
 
 	if (net == NULL)
 		net = cli_given_name(&opt.source);
@@ -106,6 +113,8 @@ validate(int nargs)
 	if (opt.udp && (nc_opt.send_only || nc_opt.recv_only))
 		return cli_usage("cannot use %s with -u", nc_opt.send_only ?
 		    "--send-only" : "--recv-only");
+	if ((status = nc_tls_setup(false, opt.udp)) != EXIT_OK)
+		return status;
 	return nc_setup();
 }
 
@@ -418,9 +427,10 @@ main_connect(int argc, char **argv)
 
 	first = cli_parse(argc, argv);
 	if ((status = validate(argc - first)) != EXIT_OK)
-		return status;
+		return nc_finish(status, NULL);
 	if (opt.unix_path == NULL) {
 		host = argv[first];
+		nc_tls_host = host;
 		if (cli_port("PORT", argv[first + 1], opt.udp ? "udp" : "tcp",
 		    &port) == -1)
 			return nc_finish(EXIT_USAGE, "bad PORT");

@@ -5,7 +5,8 @@
  * resolver gives, in order: create_connection), sends 'Hello, world' and
  * prints "Received b'Hello, world'", checking that what came back is what
  * went out (exit 5 if not).  --count makes it a TCP ping, --size sends a
- * generated payload of any size, --stdin is netcat.
+ * generated payload of any size, --stdin is netcat (over TLS with --tls,
+ * the server verified as connect --tls verifies it).
  */
 #include <errno.h>
 #include <math.h>
@@ -43,6 +44,9 @@ static struct opts opt = { .message = "Hello, world", .host = "localhost",
 
 static int positive_timeout(const struct cli_option *, const char *);
 
+/* --tls: the client context, or NULL. */
+static struct sk_tls_ctx *tls_ctx;
+
 static const struct cli_option options[] = {
 	CLI_OPT_IPV4("connect over IPv4 only"),
 	CLI_OPT_IPV6("connect over IPv6 only"),
@@ -69,6 +73,7 @@ static const struct cli_option options[] = {
 	    "--stdin: write received bytes as they are, even to a terminal"),
 	CLI_PATH(0, "unix", &opt.unix_path, "PATH",
 	    "connect to the stream AF_UNIX socket at PATH instead"),
+	CLI_OPT_TLS("--stdin over TLS: verify the server (HOST, or --sni)"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -80,7 +85,8 @@ static int main_echo_client(int, char **);
 const struct cli_command cmd_echo_client = {
 	"[-4|-6] [-m MESSAGE [--literal]] [-w SECONDS] [-s HOST]\n"
 	"    [--source-port PORT] [--count N] [--interval SECONDS]\n"
-	"    [--size BYTES] [--stdin [--raw]]\n"
+	"    [--size BYTES] [--stdin [--raw] [--tls [--ca FILE] [--sni NAME]\n"
+	"    [--alpn LIST] [--cert FILE --key FILE] [--insecure]]]\n"
 	"    [--unix PATH] [HOST [PORT]]",
 	"Connect to HOST and PORT ('localhost' and 50007 by default), trying\n"
 	"every address HOST has in order, send MESSAGE, read until as many\n"
@@ -163,7 +169,9 @@ validate(struct opts *o, int nargs, char **args)
 		return EXIT_USAGE;
 	o->timeout = cli_given(&cli_common.timeout) ? cli_common.timeout :
 	    SK_TIMEOUT_DEFAULT;
-	return EXIT_OK;
+	if (cli_tls.on && !o->use_stdin)
+		return cli_usage("--tls needs --stdin");
+	return cli_tls_context(false, &tls_ctx);
 }
 
 static double
@@ -399,6 +407,26 @@ struct netcat_run {
 	struct sk_relay_result res;
 };
 
+/* --tls: -v's line, and a failed verification --insecure let through. */
+static void
+netcat_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *t,
+    void *arg)
+{
+	struct sk_tls_info ti;
+
+	(void)r;
+	(void)end;
+	(void)arg;
+	if (sk_tls_get_info(t, &ti, NULL) == -1)
+		return;
+	if (ti.verify != SK_TLS_VERIFY_OK && !cli_common.quiet)
+		cli_warn("%s: certificate verify failed: %s (--insecure: "
+		    "going on)", opt.host, ti.verify_error);
+	if (cli_common.verbose)
+		(void)fprintf(stderr, "TLS: %s %s\n", ti.version, ti.cipher);
+	sk_tls_info_free(&ti);
+}
+
 static void
 netcat_done(struct sk_relay *r, const struct sk_relay_result *res, void *arg)
 {
@@ -432,19 +460,29 @@ netcat(struct sk_socket *s, const char *peer_text)
 	if (opt.timeout > 0)
 		gc.idle_timeout = opt.timeout;
 	cfg.end[SK_RELAY_END_A] = (struct sk_relay_endpoint){ STDIN_FILENO,
-	    STDOUT_FILENO, false };
+	    STDOUT_FILENO, false, NULL };
 	cfg.end[SK_RELAY_END_B] = (struct sk_relay_endpoint){ s->fd, s->fd,
-	    false };
+	    false, NULL };
 	if (!opt.raw && isatty(STDOUT_FILENO)) {
 		if ((tty = sk_relay_tty_new(STDOUT_FILENO, &err)) == NULL)
 			return cli_fail("stdout", &err);
 		cfg.on_data[SK_RELAY_B_TO_A] = sk_relay_tty_write;
 		cfg.data_arg[SK_RELAY_B_TO_A] = tty;
 	}
+	cfg.on_tls = netcat_tls;
+	if (tls_ctx != NULL && (cfg.end[SK_RELAY_END_B].tls = sk_tls_new(
+	    tls_ctx, s->fd, opt.host, &err)) == NULL) {
+		status = cli_fail(peer_text, &err);
+		goto out;
+	}
 	if ((nr.loop = sk_loop_new(&err)) == NULL ||
 	    (g = sk_relay_group_new(nr.loop, &gc, &err)) == NULL ||
-	    sk_relay_new(g, &cfg, &err) == NULL ||
-	    sk_loop_run(nr.loop, &err) == -1) {
+	    sk_relay_new(g, &cfg, &err) == NULL) {
+		sk_tls_free(cfg.end[SK_RELAY_END_B].tls);
+		status = cli_fail(peer_text, &err);
+		goto out;
+	}
+	if (sk_loop_run(nr.loop, &err) == -1) {
 		status = cli_fail(peer_text, &err);
 		goto out;
 	}
@@ -524,21 +562,33 @@ connect_failed(const struct opts *o, const struct sk_conn_report *r,
 	return cli_exit_status(err->kind);
 }
 
+static int run(struct opts *o);
+
 static int
 main_echo_client(int argc, char **argv)
 {
 	struct opts *o = &opt;
+	int first, status;
+
+	first = cli_parse(argc, argv);
+	if ((status = validate(o, argc - first, argv + first)) != EXIT_OK)
+		return status;
+	status = run(o);
+	sk_tls_ctx_free(tls_ctx);
+	return status;
+}
+
+/* Connect, then the mode the options chose. */
+static int
+run(struct opts *o)
+{
 	struct sk_socket s = { .fd = -1 };
 	struct sk_conn_report report = { .have_addr = false };
 	struct sk_addr peer;
 	struct sk_error err;
 	struct trip t = { 0 };
 	char peer_text[SK_ADDRSTRLEN];
-	int first, status;
-
-	first = cli_parse(argc, argv);
-	if ((status = validate(o, argc - first, argv + first)) != EXIT_OK)
-		return status;
+	int status;
 
 	if (o->unix_path != NULL ? connect_unix(&s, o->unix_path, o->timeout,
 	    &err) == -1 : sk_create_connection_report(&s, o->host,

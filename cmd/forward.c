@@ -6,7 +6,9 @@
  * reset, and the forwarder goes on.  -u forwards UDP.  The forwarding is
  * libsockit's (sk_forward, lib/event/forward.c); this file parses options
  * and reports the connections' lives: lines on stderr, or the events of
- * the connection schema with --json or --events FILE.
+ * the connection schema with --json or --events FILE.  --tls terminates
+ * TLS from the clients, --to-tls makes TLS to upstream (verified as
+ * connect --tls verifies), either or both.
  */
 #include <sys/resource.h>
 
@@ -28,6 +30,8 @@ static struct {
 	long long max_conns;
 	double idle_timeout, drain;
 	const char *events_path;
+	bool to_tls;
+	const char *client_ca;
 } opt = { .drain = 5 };
 
 static const struct cli_option options[] = {
@@ -54,6 +58,12 @@ static const struct cli_option options[] = {
 	    "copy through a buffer instead of splice(2)"),
 	CLI_PATH(0, "events", &opt.events_path, "FILE",
 	    "write the connections' events as JSON Lines to FILE"),
+	CLI_OPT_TLS("TLS from the clients, terminated here (with --cert and "
+	    "--key)"),
+	CLI_FLAG(0, "to-tls", &opt.to_tls,
+	    "TLS to upstream, verified (--ca, --sni, --insecure)"),
+	CLI_PATH(0, "client-ca", &opt.client_ca, "FILE",
+	    "with --tls: require client certificates signed by these CAs"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -65,14 +75,20 @@ static int main_forward(int, char **);
 const struct cli_command cmd_forward = {
 	"[-46] [-b HOST] -p PORT [-u] [-w SECONDS] [--max-conns N]\n"
 	"    [--idle-timeout SECONDS] [--allow ADDR]... [--deny ADDR]...\n"
-	"    [--drain SECONDS] [--events FILE | --json] HOST PORT",
+	"    [--drain SECONDS] [--tls --cert FILE --key FILE "
+	"[--client-ca FILE]]\n"
+	"    [--to-tls [--ca FILE] [--sni NAME] [--insecure]] "
+	"[--alpn LIST]\n"
+	"    [--events FILE | --json] HOST PORT",
 	"Listen on -b HOST and -p PORT (every interface, IPv4 and IPv6 both,\n"
 	"by default) and forward each client to HOST PORT, trying each of\n"
 	"its addresses in order; bytes go both ways at once until both\n"
 	"directions ended, a half-close or a reset travels through.  An\n"
 	"upstream that refuses or does not answer gets the client reset.\n"
 	"Prints 'Listening on ADDR' on stderr for each socket.  SIGINT or\n"
-	"SIGTERM stops accepting and lets open connections finish (exit 0).",
+	"SIGTERM stops accepting and lets open connections finish (exit 0).\n"
+	"--tls: the clients speak TLS to us; --to-tls: we speak TLS to\n"
+	"upstream (--ca is then its trust); either or both.",
 	options,
 	main_forward
 };
@@ -83,6 +99,62 @@ struct tally {
 	unsigned long long conns, failed, refused, denied;
 	uint64_t bytes_in, bytes_out;
 };
+
+/*
+ * The TLS contexts: --tls serves the clients (--cert and --key, and
+ * --client-ca to require theirs); --to-tls verifies upstream (--ca,
+ * --sni, --insecure) and presents --cert and --key when --tls does not
+ * take them.  --alpn goes to both.
+ */
+static int
+tls_contexts(struct sk_forward_config *cfg)
+{
+	struct sk_tls_opts so = cli_tls.o, co = cli_tls.o;
+	struct sk_error err;
+	const char *client_only = cli_tls.o.ca != NULL ? "--ca" :
+	    cli_tls.o.sni != NULL ? "--sni" : cli_tls.o.insecure ?
+	    "--insecure" : NULL;
+
+	if (opt.udp && (cli_tls.on || opt.to_tls))
+		return cli_usage("cannot use %s with -u", cli_tls.on ?
+		    "--tls" : "--to-tls");
+	if (opt.client_ca != NULL && !cli_tls.on)
+		return cli_usage("--client-ca needs --tls");
+	if (client_only != NULL && !opt.to_tls)
+		return cli_usage("%s is for upstream: it needs --to-tls",
+		    client_only);
+	if (!cli_tls.on && !opt.to_tls) {
+		if (cli_tls.o.cert != NULL || cli_tls.o.key != NULL ||
+		    cli_tls.o.alpn != NULL)
+			return cli_usage("%s needs --tls or --to-tls",
+			    cli_tls.o.cert != NULL ? "--cert" :
+			    cli_tls.o.key != NULL ? "--key" : "--alpn");
+		return EXIT_OK;
+	}
+	if ((cli_tls.o.cert == NULL) != (cli_tls.o.key == NULL) ||
+	    (cli_tls.on && cli_tls.o.cert == NULL))
+		return cli_usage(cli_tls.on ? "--tls needs --cert and --key" :
+		    "a client certificate needs --cert and --key");
+	if (cli_tls.on) {
+		so.server = true;
+		so.ca = opt.client_ca;
+		so.sni = NULL;
+		so.insecure = false;
+		if ((cfg->tls = sk_tls_ctx_new(&so, &err)) == NULL)
+			return cli_fail("tls", &err);
+	}
+	if (opt.to_tls) {
+		co.server = false;
+		if (cli_tls.on)
+			co.cert = co.key = NULL;
+		if ((cfg->to_tls = sk_tls_ctx_new(&co, &err)) == NULL) {
+			sk_tls_ctx_free(cfg->tls);
+			cfg->tls = NULL;
+			return cli_fail("tls", &err);
+		}
+	}
+	return EXIT_OK;
+}
 
 /* The checks between options, and the operands. */
 static int
@@ -118,7 +190,7 @@ validate(int nargs, char **args)
 	cfg->connect_timeout = cli_given(&cli_common.timeout) ?
 	    cli_common.timeout : 0;
 	cfg->acl = cli_acl;
-	return EXIT_OK;
+	return tls_contexts(cfg);
 }
 
 static const char *
@@ -166,6 +238,13 @@ json_event(struct tally *o, const struct sk_forward_info *in)
 	case SK_FORWARD_CLOSED:
 		(void)sk_event_closed(&o->ev, in->closed, NULL);
 		return;
+	case SK_FORWARD_TLS:
+		sk_event_begin(&j, "tls");
+		sk_json_addr(&j, "peer", in->addr);
+		sk_json_str(&j, "endpoint", in->side == SK_SIDE_PEER ?
+		    "client" : "upstream");
+		sk_tls_info_json(&j, in->tls);
+		break;
 	case SK_FORWARD_DENIED:
 	case SK_FORWARD_REFUSED:
 		sk_event_begin(&j, in->event == SK_FORWARD_DENIED ? "denied" :
@@ -221,6 +300,11 @@ on_event(const struct sk_forward_info *in, void *data)
 	case SK_FORWARD_CLOSED:
 		o->bytes_in += in->closed->bytes_in;
 		o->bytes_out += in->closed->bytes_out;
+		if (in->error != NULL && in->error->kind == SK_ERR_TLS &&
+		    !quiet)
+			cli_warn("%s: %s%s", fmt(in->addr, a, sizeof(a)),
+			    in->closed->by == SK_SIDE_PEER ? "" : "upstream: ",
+			    in->error->message);
 		if (verbose)
 			(void)fprintf(stderr, "Closed %s: %s by %s, %llu bytes "
 			    "in, %llu out\n", fmt(in->addr, a, sizeof(a)),
@@ -255,9 +339,29 @@ on_event(const struct sk_forward_info *in, void *data)
 		if (!quiet && in->error != NULL)
 			cli_warn("accept: %s", in->error->message);
 		break;
+	case SK_FORWARD_TLS:
+		if (verbose)
+			(void)fprintf(stderr, "TLS with %s: %s %s\n",
+			    in->side == SK_SIDE_PEER ? fmt(in->addr, a,
+			    sizeof(a)) : "upstream", in->tls->version,
+			    in->tls->cipher);
+		if (in->tls->verify != SK_TLS_VERIFY_OK && !quiet)
+			cli_warn("%s: upstream: certificate verify failed: %s "
+			    "(--insecure: going on)", fmt(in->addr, a,
+			    sizeof(a)), in->tls->verify_error);
+		break;
 	case SK_FORWARD_EOF:
 		break;
 	}
+}
+
+/* What the options hold: the access rules, the TLS contexts. */
+static void
+free_opts(void)
+{
+	sk_acl_free(cli_acl);
+	sk_tls_ctx_free(opt.cfg.tls);
+	sk_tls_ctx_free(opt.cfg.to_tls);
 }
 
 /* Room for many connections: the soft descriptor limit up to the hard. */
@@ -284,7 +388,7 @@ main_forward(int argc, char **argv)
 
 	first = cli_parse(argc, argv);
 	if ((status = validate(argc - first, argv + first)) != EXIT_OK) {
-		sk_acl_free(cli_acl);
+		free_opts();
 		return status;
 	}
 	sk_events_init(&t.ev);
@@ -292,7 +396,7 @@ main_forward(int argc, char **argv)
 		sk_events_use_fd(&t.ev, STDOUT_FILENO);
 	} else if (opt.events_path != NULL &&
 	    sk_events_open(&t.ev, opt.events_path, &err) == -1) {
-		sk_acl_free(cli_acl);
+		free_opts();
 		return cli_fail(cli_quote(opt.events_path,
 		    strlen(opt.events_path), q, sizeof(q)), &err);
 	}
@@ -319,14 +423,14 @@ main_forward(int argc, char **argv)
 		if (!cli_common.json)
 			(void)sk_event_exit(&t.ev, status, err.message, NULL);
 		sk_events_close(&t.ev);
-		sk_acl_free(cli_acl);
+		free_opts();
 		return status;
 	}
 	status = EXIT_OK;
 	if (sk_forward_run(f, &err) == -1)
 		status = cli_fail("event loop", &err);
 	sk_forward_free(f);
-	sk_acl_free(cli_acl);
+	free_opts();
 	if (!cli_common.quiet && !cli_common.json)
 		(void)fprintf(stderr, "%llu connection%s, %llu bytes from "
 		    "clients, %llu to them, %llu without upstream, %llu "

@@ -54,6 +54,8 @@ static const struct cli_option options[] = {
 	    "the connection is on stdin and stdout (an inetd service): "
 	    "hand it to --exec"),
 	NC_OPTIONS_SESSION,
+	CLI_OPT_TLS("TLS: serve it with --cert and --key (--ca: require "
+	    "client certificates)"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -68,6 +70,7 @@ const struct cli_command cmd_listen = {
 	"[--deny ADDR[/PREFIX]]...\n"
 	"    [--send-only|--recv-only] [--idle-timeout SECONDS] "
 	"[-w SECONDS]\n"
+	"    [--tls --cert FILE --key FILE [--ca FILE] [--alpn LIST]]\n"
 	"    [--events FILE|--json]",
 	"Listen on HOST and PORT ('' by default: every interface, IPv4 and\n"
 	"IPv6 both), accept one connection and copy stdin to it and it to\n"
@@ -75,7 +78,8 @@ const struct cli_command cmd_listen = {
 	"status.  -k: go on accepting, one connection at a time; with --exec,\n"
 	"every connection gets its own COMMAND at once.  Prints 'Listening on\n"
 	"ADDR' on stderr for each socket.  With LISTEN_FDS and LISTEN_PID\n"
-	"(systemd's socket activation) it serves the sockets it was given.",
+	"(systemd's socket activation) it serves the sockets it was given.\n"
+	"With --tls each connection is a TLS session (exit 6 when it fails).",
 	options,
 	main_listen
 };
@@ -84,6 +88,7 @@ static int
 validate(int nargs, int inherited)
 {
 	const char *net = cli_given_name(&opt.host);
+	int status;
 
 	if (net == NULL)
 		net = cli_given_name(&opt.port);
@@ -114,6 +119,8 @@ validate(int nargs, int inherited)
 		    "--exec");
 	if (opt.max_conns > 0 && !(opt.keep && nc_opt.exec != NULL))
 		return cli_usage("--max-conns needs -k and --exec");
+	if ((status = nc_tls_setup(true, opt.udp)) != EXIT_OK)
+		return status;
 	return nc_setup();
 }
 
@@ -475,7 +482,7 @@ main_listen(int argc, char **argv)
 	}
 	if ((status = validate(argc - first, inherited)) != EXIT_OK) {
 		sk_acl_free(cli_acl);
-		return status;
+		return nc_finish(status, NULL);
 	}
 	if (opt.inetd) {
 		status = serve_inetd();

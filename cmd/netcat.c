@@ -11,6 +11,11 @@
  * valid UTF-8, TAB, LF and CR LF pass and every other control byte and
  * invalid byte is shown as \xNN (--raw: as they are), and with --json,
  * where they become data events.
+ *
+ * With --tls the connection is a TLS session whose handshake the relay
+ * drives: its facts become the tls event, a failed verification ends
+ * the session with exit 6 (--insecure: said on stderr, and it goes on),
+ * and stdin's EOF sends close_notify while the reply is read on.
  */
 #include <sys/queue.h>
 
@@ -25,6 +30,8 @@
 
 struct nc_options nc_opt;
 struct sk_events nc_events = { .fd = -1 };
+struct sk_tls_ctx *nc_tls;
+const char *nc_tls_host;
 static char nc_reason[256];
 
 struct nc_session {
@@ -85,8 +92,18 @@ nc_setup(void)
 }
 
 int
+nc_tls_setup(bool server, bool udp)
+{
+	if (udp && cli_tls.on)
+		return cli_usage("cannot use --tls with -u");
+	return cli_tls_context(server, &nc_tls);
+}
+
+int
 nc_finish(int status, const char *reason)
 {
+	sk_tls_ctx_free(nc_tls);
+	nc_tls = NULL;
 	if (!cli_common.json && sk_events_on(&nc_events))
 		(void)sk_event_exit(&nc_events, status, status == EXIT_OK ?
 		    "ok" : reason != NULL ? reason : nc_reason[0] != '\0' ?
@@ -123,6 +140,33 @@ on_eof(struct sk_relay *r, enum sk_relay_dir dir, uint64_t bytes, void *arg)
 }
 
 static void pool_done(struct nc_session *s);
+
+/* The handshake's facts: the tls event, -v's line, and a failed
+ * verification that --insecure let through. */
+static void
+on_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *tls,
+    void *arg)
+{
+	struct nc_session *s = arg;
+	struct sk_tls_info ti;
+	struct sk_error err;
+	char a[SK_ADDRSTRLEN];
+
+	(void)r;
+	(void)end;
+	if (sk_tls_get_info(tls, &ti, &err) == -1)
+		return;
+	(void)sk_event_tls(&nc_events, &ti, NULL);
+	if (ti.verify != SK_TLS_VERIFY_OK && !cli_common.quiet)
+		cli_warn("%s: certificate verify failed: %s (--insecure: "
+		    "going on)", nc_addr(&s->peer, a, sizeof(a)),
+		    ti.verify_error);
+	if (cli_common.verbose)
+		(void)fprintf(stderr, "TLS with %s: %s %s%s%s\n",
+		    nc_addr(&s->peer, a, sizeof(a)), ti.version, ti.cipher,
+		    ti.alpn[0] != '\0' ? ", ALPN " : "", ti.alpn);
+	sk_tls_info_free(&ti);
+}
 
 /* The relay's end as an exit status, its error said on stderr. */
 static int
@@ -213,10 +257,15 @@ session_start(struct nc_session *s, struct sk_relay_group *g,
 	rc.end[SK_RELAY_END_A].rfd = sock->fd;
 	rc.end[SK_RELAY_END_A].wfd = sock->fd;
 	rc.end[SK_RELAY_END_A].close = true;
+	if (nc_tls != NULL && (rc.end[SK_RELAY_END_A].tls = sk_tls_new(nc_tls,
+	    sock->fd, nc_tls_host, &err)) == NULL)
+		return nc_fail(nc_addr(&s->peer, a, sizeof(a)), &err);
 	if (nc_opt.exec != NULL) {
 		if (sk_child_spawn(&s->child, nc_opt.exec, &s->peer, local,
-		    &err) == -1)
+		    &err) == -1) {
+			sk_tls_free(rc.end[SK_RELAY_END_A].tls);
 			return nc_fail("--exec", &err);
+		}
 		s->has_child = true;
 		s->pid = s->child.pid;
 		rc.end[SK_RELAY_END_B].rfd = s->child.out_fd;
@@ -236,8 +285,10 @@ session_start(struct nc_session *s, struct sk_relay_group *g,
 	rc.off[SK_RELAY_B_TO_A] = nc_opt.recv_only;
 	rc.on_eof = on_eof;
 	rc.on_done = on_done;
+	rc.on_tls = on_tls;
 	rc.arg = s;
 	if (sk_relay_new(g, &rc, &err) == NULL) {
+		sk_tls_free(rc.end[SK_RELAY_END_A].tls);
 		if (s->has_child) {
 			int st;
 

@@ -18,6 +18,9 @@ struct nc_options {
 	const char *events;	/* --events FILE */
 };
 extern struct nc_options nc_opt;
+/* TLS on every connection (--tls), and the name a client verifies. */
+extern struct sk_tls_ctx *nc_tls;
+extern const char *nc_tls_host;
 /* The event sink: --events FILE, stdout for --json, or none. */
 extern struct sk_events nc_events;
 
@@ -67,6 +70,10 @@ int nc_pool_add(struct nc_pool *p, struct sk_socket *s,
 size_t nc_pool_count(const struct nc_pool *p);
 /* End every connection, wait for the commands, free the pool. */
 void nc_pool_free(struct nc_pool *p);
+
+/* The TLS context from the options (-u cannot have one); EXIT_OK or the
+ * status, the message printed.  nc_finish frees it. */
+int nc_tls_setup(bool server, bool udp);
 
 /* The exit event into --events FILE (--json's is the dispatcher's), and
  * the sink closed.  Returns status. */

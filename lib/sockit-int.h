@@ -75,4 +75,11 @@ struct bpf_program;
  * attach to a socket with SO_ATTACH_FILTER. */
 const struct bpf_program *sk__filter_program(const struct sk_filter *f);
 
+/*
+ * TLS (tls.c).
+ */
+/* A wait a TLS call asked for (its *want): the readiness it lacks is
+ * cleared, so the caller calls again once the loop reports it. */
+void sk__tls_wait(int want, bool *can_read, bool *can_write);
+
 #endif /* SOCKIT_INT_H */

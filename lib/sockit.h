@@ -1373,6 +1373,13 @@ SK_API void sk_child_close(struct sk_child *c);
  *
  * Relays that share a loop share a group: its pipe pool, its copy buffer
  * and its idle-timeout sweep.
+ *
+ * An endpoint may be a TLS session (its tls, which the relay frees at the
+ * end): the loop drives its handshake before any byte moves either way
+ * (on_tls when it is done; a failure ends the relay with the SK_ERR_TLS
+ * error), its bytes go through sk_tls_read and sk_tls_write, never
+ * splice, and a direction's end sends close_notify, then SHUT_WR, while
+ * the other direction reads on.  A reset is still a reset.
  */
 enum sk_relay_dir {
 	SK_RELAY_A_TO_B = 0,	/* read from A, written to B */
@@ -1399,6 +1406,8 @@ struct sk_relay_endpoint {
 	int rfd;		/* read from; -1: nothing (its EOF at once) */
 	int wfd;		/* written to; -1: the bytes are discarded */
 	bool close;		/* the relay owns rfd and wfd */
+	struct sk_tls *tls;	/* a TLS session on the socket rfd == wfd
+				 * (sk_tls_new), or NULL: see below */
 };
 
 struct sk_relay_result {
@@ -1432,6 +1441,9 @@ typedef void sk_relay_eof_fn(struct sk_relay *r, enum sk_relay_dir dir,
  * (so TCP_INFO can still be read); the relay is freed when it returns. */
 typedef void sk_relay_done_fn(struct sk_relay *r,
     const struct sk_relay_result *res, void *arg);
+/* An endpoint's TLS handshake ended well (the tls event's moment). */
+typedef void sk_relay_tls_fn(struct sk_relay *r, enum sk_relay_who end,
+    const struct sk_tls *tls, void *arg);
 
 struct sk_relay_config {
 	struct sk_relay_endpoint end[2];	/* A and B */
@@ -1441,6 +1453,7 @@ struct sk_relay_config {
 	sk_relay_data_fn *on_data[2];	/* per direction, or NULL */
 	sk_relay_eof_fn *on_eof;	/* or NULL */
 	sk_relay_done_fn *on_done;	/* or NULL */
+	sk_relay_tls_fn *on_tls;	/* or NULL */
 	void *arg;
 	void *data_arg[2];	/* on_data's arg per direction; NULL: arg */
 };
@@ -1512,7 +1525,9 @@ SK_API size_t sk_tty_escape(struct sk_tty_escape *st, const void *data,
  * "" is both families, one port), connects each client to the upstream
  * HOST PORT (every address in order, non-blocking, each attempt bounded
  * by connect_timeout) and relays both ways on the relay engine; an
- * upstream that fails gets the client reset.  With udp, one upstream
+ * upstream that fails gets the client reset.  Either side may be TLS
+ * (tls: terminated from the clients; to_tls: made to upstream), each
+ * handshake on the loop once upstream is connected.  With udp, one upstream
  * socket per client address, forgotten after idle_timeout.  A stop
  * closes the listeners and drains open connections for at most drain
  * seconds.
@@ -1532,7 +1547,10 @@ enum sk_forward_event {
 	SK_FORWARD_CLOSED,	/* id, closed: how, by, bytes; error */
 	SK_FORWARD_FORGOTTEN,	/* addr: a UDP client's socket, idle */
 	SK_FORWARD_DRAINING,	/* the stop: listeners closed */
-	SK_FORWARD_WARNING	/* error: e.g. out of descriptors */
+	SK_FORWARD_WARNING,	/* error: e.g. out of descriptors */
+	SK_FORWARD_TLS		/* id, side (peer: the client's session,
+				 * local: upstream's), tls: a handshake
+				 * ended well */
 };
 
 struct sk_forward_info {
@@ -1548,6 +1566,7 @@ struct sk_forward_info {
 	uint64_t bytes;			/* EOF */
 	const struct sk_close_info *closed;	/* CLOSED */
 	const struct sk_error *error;	/* NULL unless it ended in one */
+	const struct sk_tls_info *tls;	/* TLS */
 };
 
 typedef void sk_forward_event_fn(const struct sk_forward_info *info,
@@ -1567,6 +1586,10 @@ struct sk_forward_config {
 	size_t buffer;		/* per direction; 0: 64 KiB */
 	bool no_splice;
 	const struct sk_acl *acl;	/* NULL: anyone */
+	struct sk_tls_ctx *tls;		/* a server context: TLS from the
+					 * clients, terminated; or NULL */
+	struct sk_tls_ctx *to_tls;	/* a client context: TLS to upstream,
+					 * verified against to_host */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
 	sk_forward_event_fn *on_event;
 	void *data;

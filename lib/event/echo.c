@@ -406,10 +406,7 @@ pump_copy(struct conn *c, char *scratch, size_t cap)
 static void
 tls_wait(struct conn *c, int want)
 {
-	if (want & SK_LOOP_READABLE)
-		c->can_read = false;
-	if (want & SK_LOOP_WRITABLE)
-		c->can_write = false;
+	sk__tls_wait(want, &c->can_read, &c->can_write);
 }
 
 /*

@@ -6,7 +6,10 @@
  * engine (relay_engine.c), so a half-close and a reset travel through
  * and memory per connection is bounded.  An upstream that refuses or
  * does not answer in time gets the client reset, and the forwarder goes
- * on.  UDP (RFC 768): one upstream socket per client address, forgotten
+ * on.  Either side may be TLS, its handshake driven by the relay engine
+ * once upstream is connected: terminated from the clients, originated
+ * to upstream (verified as a client verifies).  UDP (RFC 768): one
+ * upstream socket per client address, forgotten
  * after the idle timeout; replies go back to the client that sent.
  *
  * A stop (a stop signal or sk_forward_stop) closes the listeners and lets
@@ -223,6 +226,43 @@ relay_done(struct sk_relay *r, const struct sk_relay_result *res, void *arg)
 
 static void pending_free(struct pending *p, bool reset_client);
 
+/* A handshake ended well: the client's (end A) or upstream's (end B). */
+static void
+relay_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *tls,
+    void *arg)
+{
+	struct conn *c = arg;
+	struct sk_tls_info ti;
+	struct sk_forward_info info = { .event = SK_FORWARD_TLS,
+	    .addr = &c->peer, .id = c->id, .tls = &ti };
+
+	(void)r;
+	if (sk_tls_get_info(tls, &ti, NULL) == -1)
+		return;
+	info.side = end == SK_RELAY_END_A ? SK_SIDE_PEER : SK_SIDE_LOCAL;
+	emit(c->f, &info);
+	sk_tls_info_free(&ti);
+}
+
+/* The TLS sessions a connection's ends need, in rc; -1 with err. */
+static int
+tls_ends(const struct sk_forward *f, const struct pending *p,
+    struct sk_relay_config *rc, struct sk_error *err)
+{
+	if (f->cfg.tls != NULL && (rc->end[SK_RELAY_END_A].tls =
+	    sk_tls_new(f->cfg.tls, p->cfd, NULL, err)) == NULL)
+		return -1;
+	if (f->cfg.to_tls != NULL && (rc->end[SK_RELAY_END_B].tls =
+	    sk_tls_new(f->cfg.to_tls, p->ufd, f->cfg.to_host, err)) ==
+	    NULL) {
+		sk_tls_free(rc->end[SK_RELAY_END_A].tls);
+		rc->end[SK_RELAY_END_A].tls = NULL;
+		return -1;
+	}
+	rc->on_tls = relay_tls;
+	return 0;
+}
+
 static void
 start_relay(struct pending *p)
 {
@@ -244,9 +284,9 @@ start_relay(struct pending *p)
 	(void)setsockopt(p->ufd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 	rc.arg = c;
 	rc.end[SK_RELAY_END_A] = (struct sk_relay_endpoint){ p->cfd, p->cfd,
-	    true };
+	    true, NULL };
 	rc.end[SK_RELAY_END_B] = (struct sk_relay_endpoint){ p->ufd, p->ufd,
-	    true };
+	    true, NULL };
 	{
 		struct sk_addr local;
 		socklen_t len = sizeof(local.u);
@@ -259,7 +299,10 @@ start_relay(struct pending *p)
 		}
 		emit(f, &info);
 	}
-	if (sk_relay_new(f->group, &rc, &err) == NULL) {
+	if (tls_ends(f, p, &rc, &err) == -1 ||
+	    sk_relay_new(f->group, &rc, &err) == NULL) {
+		sk_tls_free(rc.end[SK_RELAY_END_A].tls);
+		sk_tls_free(rc.end[SK_RELAY_END_B].tls);
 		emit_simple(f, SK_FORWARD_WARNING, &p->peer, &err);
 		free(c);
 		pending_free(p, true);

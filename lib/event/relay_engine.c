@@ -27,6 +27,13 @@
  * is set) on the splice path, and a direction whose bytes cannot be
  * written stops reading its source: the sender's own buffers fill and it
  * waits (backpressure).
+ *
+ * A socket may carry a TLS session (tls.c): its handshake runs first,
+ * driven by the readiness it asks for, and no byte moves either way
+ * until it is done; then its bytes are read and written through the
+ * record layer (copy path only), and the end of a direction towards it
+ * is close_notify (RFC 8446 section 6.1: the other way may go on) and
+ * then SHUT_WR.
  */
 #include <sys/queue.h>
 #include <sys/socket.h>
@@ -65,6 +72,10 @@ struct rfd {
 	bool own;
 	bool errored;		/* an error or hang-up was reported */
 	enum sk_relay_who end;	/* whose descriptor it is */
+	struct sk_tls *tls;	/* a TLS session on it, or NULL */
+	bool handshaken;	/* its TLS handshake is done */
+	int hs_want;		/* the readiness the handshake waits for */
+	bool notify;		/* close_notify waits to be sent */
 };
 
 struct direction {
@@ -94,6 +105,7 @@ struct sk_relay {
 	int busy;		/* inside a pump: close later */
 	bool closing;
 	bool finishing;		/* in relay_finish: no second end */
+	bool has_tls;		/* an endpoint is a TLS session */
 	enum sk_close_how close_how;
 	TAILQ_ENTRY(sk_relay) link;	/* oldest activity first */
 };
@@ -187,31 +199,84 @@ is_reset(const struct rfd *f, int e)
  */
 
 static int
+fail_with(struct sk_relay *r, struct rfd *f, enum sk_relay_who who,
+    const struct sk_error *err, bool writing)
+{
+	relay_finish(r, err->kind == SK_ERR_OS && is_reset(f, err->code) ?
+	    SK_CLOSE_RST : SK_CLOSE_ERROR, who, err, writing);
+	return -1;
+}
+
+static int
 fail(struct sk_relay *r, struct rfd *f, enum sk_relay_who who, int e,
     bool writing)
 {
 	struct sk_error err;
 
 	(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
-	relay_finish(r, is_reset(f, e) ? SK_CLOSE_RST : SK_CLOSE_ERROR, who,
-	    &err, writing);
+	return fail_with(r, f, who, &err, writing);
+}
+
+/* A wait the TLS session asked for: the readiness it lacks. */
+static void
+tls_wait(struct rfd *f, int want)
+{
+	sk__tls_wait(want, &f->can_read, &f->can_write);
+}
+
+/*
+ * Through the TLS session: -1 with errno EAGAIN when it waits (the
+ * readiness it lacks cleared), or errno EPROTO with *tls_err filled.
+ */
+static ssize_t
+tls_io(struct rfd *f, void *buf, size_t n, bool writing,
+    struct sk_error *tls_err)
+{
+	ssize_t m;
+	int want;
+
+	m = writing ? sk_tls_write(f->tls, buf, n, &want, tls_err) :
+	    sk_tls_read(f->tls, buf, n, &want, tls_err);
+	if (m >= 0)
+		return m;
+	if (want != 0) {
+		tls_wait(f, want);
+		errno = EAGAIN;
+	} else if (tls_err->kind == SK_ERR_OS && tls_err->code != EAGAIN)
+		errno = tls_err->code;	/* a reset stays a reset */
+	else
+		errno = EPROTO;
 	return -1;
 }
 
 static ssize_t
-do_read(struct rfd *f, void *buf, size_t n)
+do_read(struct rfd *f, void *buf, size_t n, struct sk_error *tls_err)
 {
+	if (f->tls != NULL)
+		return tls_io(f, buf, n, false, tls_err);
 	if (f->kind == FD_SOCKET)
 		return recv(f->fd, buf, n, MSG_DONTWAIT);
 	return read(f->fd, buf, n);
 }
 
 static ssize_t
-do_write(struct rfd *f, const void *buf, size_t n)
+do_write(struct rfd *f, const void *buf, size_t n, struct sk_error *tls_err)
 {
+	if (f->tls != NULL)
+		return tls_io(f, (void *)(uintptr_t)buf, n, true, tls_err);
 	if (f->kind == FD_SOCKET)
 		return send(f->fd, buf, n, MSG_DONTWAIT | MSG_NOSIGNAL);
 	return write(f->fd, buf, n);
+}
+
+/* A failed read or write of f: the TLS error when it was one. */
+static int
+fail_io(struct sk_relay *r, struct rfd *f, enum sk_relay_who who, int e,
+    const struct sk_error *tls_err, bool writing)
+{
+	if (f->tls != NULL && e == EPROTO)
+		return fail_with(r, f, who, tls_err, writing);
+	return fail(r, f, who, e, writing);
 }
 
 static void *
@@ -225,6 +290,7 @@ hook_arg(const struct sk_relay *r, enum sk_relay_dir which)
 static int
 flush_buf(struct sk_relay *r, struct direction *d)
 {
+	struct sk_error terr;
 	ssize_t n;
 
 	if (d->dst->fd == -1) {		/* nowhere: discarded */
@@ -232,24 +298,27 @@ flush_buf(struct sk_relay *r, struct direction *d)
 		d->len = d->head = 0;
 		return 1;
 	}
-	n = do_write(d->dst, d->buf + d->head, d->len);
+	n = do_write(d->dst, d->buf + d->head, d->len, &terr);
 	if (n > 0) {
 		d->head += (size_t)n;
 		d->len -= (size_t)n;
 		d->written += (uint64_t)n;
-		if (d->len > 0 && d->dst->kind <= FD_NONBLOCK)
-			d->dst->can_write = false;	/* it is full */
+		/* Short: it is full (TLS writes a record at a time). */
+		if (d->len > 0 && d->dst->kind <= FD_NONBLOCK &&
+		    d->dst->tls == NULL)
+			d->dst->can_write = false;
 		if (d->len == 0)
 			d->head = 0;
 		return 1;
 	}
 	if (n == -1 && errno == EAGAIN) {
-		d->dst->can_write = false;
+		if (d->dst->tls == NULL)
+			d->dst->can_write = false;
 		return 0;
 	}
 	if (n == -1 && errno == EINTR)
 		return 0;
-	return fail(r, d->dst, d->to, n == -1 ? errno : EIO, true);
+	return fail_io(r, d->dst, d->to, n == -1 ? errno : EIO, &terr, true);
 }
 
 static int
@@ -270,7 +339,7 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 	struct sk_relay_group *g = r->g;
 	struct direction *d = &r->dir[which];
 	bool hooked = r->cfg.on_data[which] != NULL;
-	struct sk_error err;
+	struct sk_error err, terr;
 	size_t room;
 	ssize_t n, m;
 	char *to;
@@ -293,20 +362,23 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 		to = d->buf + d->head + d->len;
 		room = g->buffer - d->head - d->len;
 	}
-	n = do_read(d->src, to, room);
+	n = do_read(d->src, to, room, &terr);
 	if (n == -1) {
-		if (errno == EAGAIN)
+		if (errno == EAGAIN && d->src->tls == NULL)
 			d->src->can_read = false;
-		else if (errno != EINTR)
-			return fail(r, d->src, d->from, errno, false);
+		else if (errno != EAGAIN && errno != EINTR)
+			return fail_io(r, d->src, d->from, errno, &terr,
+			    false);
 		return progress;
 	}
 	if (n == 0)
 		return source_eof(r, d);
 	d->read += (uint64_t)n;
 	/* A short read drained a stream socket, unless its EOF came with
-	 * the data (no new edge then: read on to see it). */
-	if ((size_t)n < room && d->src->kind == FD_SOCKET && !d->src->rdhup)
+	 * the data (no new edge then: read on to see it); TLS reads a
+	 * record at a time, and reads on until it waits. */
+	if ((size_t)n < room && d->src->kind == FD_SOCKET &&
+	    d->src->tls == NULL && !d->src->rdhup)
 		d->src->can_read = false;
 	else if ((size_t)n == room && d->len == 0)
 		d->bulk = true;
@@ -331,12 +403,13 @@ pump_copy(struct sk_relay *r, enum sk_relay_dir which)
 	if (d->dst->fd == -1) {
 		m = n;
 	} else if (can_write(d->dst)) {
-		m = do_write(d->dst, to, (size_t)n);
+		m = do_write(d->dst, to, (size_t)n, &terr);
 		if (m == -1 && errno != EAGAIN && errno != EINTR)
-			return fail(r, d->dst, d->to, errno, true);
+			return fail_io(r, d->dst, d->to, errno, &terr, true);
 		if (m < 0)
 			m = 0;
-		if (m < n && d->dst->kind <= FD_NONBLOCK)
+		if (m < n && d->dst->kind <= FD_NONBLOCK &&
+		    d->dst->tls == NULL)
 			d->dst->can_write = false;
 	}
 	d->written += (uint64_t)m;
@@ -402,7 +475,9 @@ shut_dst(struct sk_relay *r, struct rfd *f)
 	if (f->fd == -1 || f->shut)
 		return;
 	f->shut = true;
-	if (f->kind == FD_SOCKET) {
+	if (f->tls != NULL) {
+		f->notify = true;	/* close_notify first: tls_notify */
+	} else if (f->kind == FD_SOCKET) {
 		(void)shutdown(f->fd, SHUT_WR);
 	} else if (f->own && !(f == r->dir[0].src || f == r->dir[1].src)) {
 		/* A pipe to a child: close it, so the child sees EOF. */
@@ -460,6 +535,7 @@ pump_dir(struct sk_relay *r, enum sk_relay_dir which)
 		if (d->pipe[0] == -1 && d->len == 0 && d->bulk &&
 		    !g->no_splice && d->src->kind == FD_SOCKET &&
 		    d->dst->kind == FD_SOCKET && d->dst->fd != -1 &&
+		    d->src->tls == NULL && d->dst->tls == NULL &&
 		    r->cfg.on_data[which] == NULL)
 			(void)sk__pipe_get(&g->pipes, d->pipe);
 		if (d->pipe[0] != -1) {
@@ -501,6 +577,71 @@ touch(struct sk_relay *r)
 
 static long long kick_timer(struct sk_loop *, long long, void *);
 
+static bool
+notify_waits(const struct sk_relay *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfds; i++)
+		if (r->fds[i].tls != NULL && r->fds[i].notify)
+			return true;
+	return false;
+}
+
+/*
+ * The TLS sessions' own steps: each handshake, driven by the readiness
+ * it asks for (on_tls when it is done), and a close_notify waiting to be
+ * sent (then SHUT_WR).  1 when bytes may move, 0 while a handshake
+ * waits, -1 when the relay failed (and was finished).
+ */
+static int
+tls_step(struct sk_relay *r)
+{
+	struct sk_error err;
+	size_t i;
+	int rc, want, ready = 1;
+
+	for (i = 0; i < r->nfds; i++) {
+		struct rfd *f = &r->fds[i];
+
+		if (f->tls == NULL || f->fd == -1)
+			continue;
+		if (!f->handshaken) {
+			if (((f->hs_want & SK_LOOP_READABLE) && !f->can_read) ||
+			    ((f->hs_want & SK_LOOP_WRITABLE) &&
+			    !f->can_write)) {
+				ready = 0;
+				continue;
+			}
+			rc = sk_tls_handshake(f->tls, &want, &err);
+			if (rc == -1)
+				return fail_with(r, f, f->end, &err, false);
+			if (rc == 0) {
+				f->hs_want = want;
+				tls_wait(f, want);
+				ready = 0;
+				continue;
+			}
+			f->handshaken = true;
+			f->hs_want = 0;
+			if (r->cfg.on_tls != NULL)
+				r->cfg.on_tls(r, f->end, f->tls, r->cfg.arg);
+		}
+		if (f->notify && f->can_write) {
+			rc = sk_tls_shutdown(f->tls, &want, NULL);
+			if (rc == 0) {
+				tls_wait(f, want);
+				continue;
+			}
+			/* Sent, or it failed as a plain SHUT_WR may: the
+			 * next read says how the connection ended. */
+			f->notify = false;
+			(void)shutdown(f->fd, SHUT_WR);
+		}
+	}
+	return ready;
+}
+
 /*
  * A socket that reported an error when nothing was left to read from it
  * or write to it (a reset while both ways were quiet): end the relay
@@ -541,6 +682,16 @@ pump(struct sk_relay *r)
 
 	r->busy++;
 	for (round = 0; round < ROUNDS; round++) {
+		if (r->has_tls && (a = tls_step(r)) != 1) {
+			if (a == -1)
+				return;
+			if (r->closing) {
+				r->busy = 0;
+				sk_relay_close(r, r->close_how);
+				return;
+			}
+			break;		/* a handshake waits */
+		}
 		if ((a = pump_dir(r, SK_RELAY_A_TO_B)) == -1)
 			return;
 		if ((b = pump_dir(r, SK_RELAY_B_TO_A)) == -1)
@@ -551,6 +702,11 @@ pump(struct sk_relay *r)
 			return;
 		}
 		if (r->dir[0].ended && r->dir[1].ended) {
+			/* The last close_notify goes out before the end. */
+			if (r->has_tls && (a = tls_step(r)) == -1)
+				return;
+			if (r->has_tls && notify_waits(r))
+				break;
 			relay_finish(r, SK_CLOSE_FIN, r->any_eof ?
 			    r->first_eof : SK_RELAY_END_SELF, NULL, false);
 			return;
@@ -652,6 +808,16 @@ relay_finish(struct sk_relay *r, enum sk_close_how how, enum sk_relay_who by,
 	for (i = 0; i < r->nfds; i++) {
 		struct rfd *f = &r->fds[i];
 
+		if (f->tls != NULL) {
+			int want;
+
+			/* A timeout ends the session cleanly, if it can. */
+			if (how == SK_CLOSE_TIMEOUT && f->handshaken &&
+			    f->fd != -1)
+				(void)sk_tls_shutdown(f->tls, &want, NULL);
+			sk_tls_free(f->tls);
+			f->tls = NULL;
+		}
 		if (f->fd == -1)
 			continue;
 		if (how == SK_CLOSE_RST || how == SK_CLOSE_ERROR)
@@ -845,6 +1011,8 @@ fd_watch(struct sk_relay *r, struct rfd *f, struct sk_error *err)
 		if (r->dir[k].dst == f && !r->dir[k].ended)
 			mask |= SK_LOOP_WRITABLE;
 	}
+	if (f->tls != NULL)	/* the handshake and close_notify: both */
+		mask = SK_LOOP_READABLE | SK_LOOP_WRITABLE;
 	if (mask == 0)
 		return 0;
 	if (sk_loop_add(r->g->loop, f->fd, mask | SK_LOOP_EDGE, fd_event, r,
@@ -864,7 +1032,9 @@ static void
 dir_off(struct sk_relay *r, struct direction *d)
 {
 	d->ended = true;
-	if (d->src->kind == FD_SOCKET && d->src->fd != -1)
+	/* (A TLS session reads on: its handshake and its alerts.) */
+	if (d->src->kind == FD_SOCKET && d->src->fd != -1 &&
+	    d->src->tls == NULL)
 		(void)shutdown(d->src->fd, SHUT_RD);
 	shut_dst(r, d->dst);
 }
@@ -889,6 +1059,16 @@ sk_relay_new(struct sk_relay_group *g, const struct sk_relay_config *cfg,
 		    (enum sk_relay_who)k);
 		wr[k] = fd_slot(r, cfg->end[k].wfd, cfg->end[k].close,
 		    (enum sk_relay_who)k);
+		if (cfg->end[k].tls != NULL) {
+			if (rd[k] != wr[k] || rd[k]->fd == -1) {
+				free(r);
+				(void)sk_error_set(err, SK_ERR_VALUE, EINVAL,
+				    "TLS needs one socket for both ways");
+				return NULL;
+			}
+			rd[k]->tls = cfg->end[k].tls;
+			r->has_tls = true;
+		}
 	}
 	for (k = 0; k < 2; k++) {
 		struct direction *d = &r->dir[k];

@@ -408,6 +408,15 @@ sk_tls_write(struct sk_tls *t, const void *buf, size_t n, int *want,
 	return -1;
 }
 
+void
+sk__tls_wait(int want, bool *can_read, bool *can_write)
+{
+	if (want & SK_LOOP_READABLE)
+		*can_read = false;
+	if (want & SK_LOOP_WRITABLE)
+		*can_write = false;
+}
+
 size_t
 sk_tls_pending(const struct sk_tls *t)
 {

@@ -254,8 +254,8 @@ tcp_relay(struct seen *s, struct peer *pa, struct peer *pb, bool off_ab)
 		ok(false, "tcp_pair: %s", strerror(errno));
 		return false;
 	}
-	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	cfg.off[SK_RELAY_A_TO_B] = off_ab;
 	if (sk_relay_new(s->g, &cfg, &err) == NULL) {
 		ok(false, "sk_relay_new: %s", err.message);
@@ -385,8 +385,8 @@ test_idle(void)
 	cfg.arg = &s;
 	if (tcp_pair(&a0, &a1) == -1 || tcp_pair(&b0, &b1) == -1)
 		return;
-	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	ok(sk_relay_new(s.g, &cfg, &err) != NULL, "idle relay");
 	(void)sk_loop_timer_add(s.loop, 30000, stop_after, NULL, NULL);
 	(void)sk_loop_run(s.loop, NULL);
@@ -424,8 +424,8 @@ test_file_and_hook(void)
 	(void)unlink(path);
 	group(&s, 0, 0, false);
 	cfg.arg = &s;
-	cfg.end[0] = (struct sk_relay_endpoint){ f, -1, true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ f, -1, true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	cfg.on_data[SK_RELAY_B_TO_A] = on_data;
 	ok(sk_relay_new(s.g, &cfg, &err) != NULL, "file relay");
 	pb.fd = b0;
@@ -459,8 +459,8 @@ test_close_in_callback(void)
 	group(&s, 0, 0, false);
 	s.close_in_eof = true;
 	cfg.arg = &s;
-	cfg.end[0] = (struct sk_relay_endpoint){ in[0], out[1], true };
-	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+	cfg.end[0] = (struct sk_relay_endpoint){ in[0], out[1], true, NULL };
+	cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 	ok(sk_relay_new(s.g, &cfg, &err) != NULL, "pipe relay");
 	(void)close(in[1]);	/* A's EOF at once: on_eof closes it */
 	(void)sk_loop_timer_add(s.loop, 30000, stop_after, NULL, NULL);
@@ -503,8 +503,8 @@ test_many(void)
 		pb[i].seed_out = pa[i].seed_in = (unsigned int)(200 + i);
 		if (tcp_pair(&a0, &a1) == -1 || tcp_pair(&b0, &b1) == -1)
 			break;
-		cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true };
-		cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true };
+		cfg.end[0] = (struct sk_relay_endpoint){ a1, a1, true, NULL };
+		cfg.end[1] = (struct sk_relay_endpoint){ b1, b1, true, NULL };
 		if (sk_relay_new(s.g, &cfg, &err) == NULL)
 			break;
 		pa[i].fd = a0;
