@@ -23,6 +23,7 @@
 #include <netdb.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -32,6 +33,7 @@
 
 #define MAX_LISTENERS	16
 #define ACCEPT_BATCH	64
+#define PAUSE_MS	100	/* retry accept after EMFILE */
 #define UDP_MAX		65536
 
 struct fwd_listener {
@@ -86,6 +88,8 @@ struct sk_forward {
 	unsigned long long next_id;
 	long long sweep;
 	bool stopping;
+	bool paused, warned;	/* accept out of descriptors */
+	long long pause_timer;
 	long long drain_timer;
 	char *dgram;
 };
@@ -464,30 +468,82 @@ accept_one(struct sk_forward *f, int fd, const struct sk_addr *peer)
 	try_next(p);
 }
 
+static void accept_event(struct sk_loop *, int, void *, int);
+
+static long long
+resume_timer(struct sk_loop *loop, long long id, void *data)
+{
+	struct sk_forward *f = data;
+	size_t i;
+
+	(void)id;
+	f->pause_timer = 0;
+	if (!f->paused || f->stopping)
+		return -1;
+	f->paused = false;
+	for (i = 0; i < f->nls; i++)
+		(void)sk_loop_add(loop, f->ls[i].fd, SK_LOOP_READABLE,
+		    accept_event, f, NULL);
+	return -1;
+}
+
+/*
+ * Out of descriptors (or memory): a level-triggered listener would wake
+ * the loop again at once, so the listeners are left alone for a moment;
+ * connections waiting in the backlog are taken when they come back.
+ * One warning until an accept works again.
+ */
+static void
+pause_accept(struct sk_forward *f, int e)
+{
+	struct sk_error err;
+	size_t i;
+
+	if (f->paused)
+		return;
+	for (i = 0; i < f->nls; i++)
+		sk_loop_del(f->loop, f->ls[i].fd);
+	f->paused = true;
+	f->pause_timer = sk_loop_timer_add(f->loop, PAUSE_MS, resume_timer, f,
+	    NULL);
+	if (f->warned)
+		return;
+	f->warned = true;
+	(void)sk_error_set(&err, SK_ERR_OS, e, NULL);
+	emit_simple(f, SK_FORWARD_WARNING, NULL, &err);
+}
+
 static void
 accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 {
 	struct sk_forward *f = data;
 	struct sk_addr peer;
-	struct sk_error err;
 	socklen_t len;
-	int fd, i;
+	int fd, i, spare = -1;
 
 	(void)loop;
 	(void)events;
 	for (i = 0; i < ACCEPT_BATCH && !f->stopping; i++) {
+		/* A client is taken only when its upstream socket can be
+		 * had too: a descriptor is held for it across accept(2). */
+		if (!f->cfg.udp &&
+		    (spare = fcntl(lfd, F_DUPFD_CLOEXEC, 0)) == -1) {
+			if (errno == EMFILE || errno == ENFILE)
+				pause_accept(f, errno);
+			return;
+		}
 		len = sizeof(peer.u);
 		fd = accept4(lfd, &peer.u.sa, &len, SOCK_NONBLOCK |
 		    SOCK_CLOEXEC);
+		if (spare != -1)
+			(void)close(spare);
 		if (fd == -1) {
 			if (errno == EMFILE || errno == ENFILE ||
-			    errno == ENOBUFS || errno == ENOMEM) {
-				(void)sk_error_set(&err, SK_ERR_OS, errno,
-				    NULL);
-				emit_simple(f, SK_FORWARD_WARNING, NULL, &err);
-			}
+			    errno == ENOBUFS || errno == ENOMEM)
+				pause_accept(f, errno);
 			return;
 		}
+		f->warned = false;
 		peer.len = len;
 		if (sk_acl_check(f->cfg.acl, &peer) != SK_ACL_ALLOW) {
 			reset_close(fd);
