@@ -2,7 +2,7 @@
 # tls-probe.bats - probe --tls (a certificate-expiry check for scripts)
 # and ping --tls (handshake times) against echo-server --tls, with the
 # tls event's facts checked against openssl x509 on the same certificate;
-# and both against hostile TLS servers (tests/tls/hostile-tls): garbage,
+# and both, and connect --tls, against hostile TLS servers (tests/tls/hostile-tls): garbage,
 # a truncated ServerHello, a close after the ClientHello, silence, and a
 # chain of 100 certificates.  Clear errors, the documented exit status,
 # nothing hangs.  The certificates are made at test time.
@@ -190,6 +190,28 @@ assert s["tls_min_ms"] == tms[0] and s["tls_max_ms"] == tms[-1], s
 		[ "$status" -eq 6 ] || fail "ping $mode: status $status: $stderr"
 		[[ ${lines[0]} == *" tls failed: $want" ]] ||
 			fail "ping $mode: $output"
+	done
+}
+
+@test "hostile TLS servers and connect --tls: exit 6 said once; silence ends at -w with exit 4" {
+	local mode want
+	for mode in garbage truncated close silent; do
+		hostile "$mode"
+		case $mode in
+		garbage) want="handshake: wrong version number" ;;
+		silent) want="timed out" ;;
+		*) want="the peer closed the connection in the handshake" ;;
+		esac
+		run --separate-stderr timeout 20 "$SOCKIT" connect --tls -w 2 \
+			127.0.0.1 "$HPORT" </dev/null
+		if [ "$mode" = silent ]; then
+			[ "$status" -eq 4 ] || fail "$mode: status $status: $stderr"
+		else
+			[ "$status" -eq 6 ] || fail "$mode: status $status: $stderr"
+		fi
+		[ "$stderr" = "sockit connect: ('127.0.0.1', $HPORT): $want" ] ||
+			fail "$mode: $stderr"
+		[ -z "$output" ] || fail "$mode: stdout: $output"
 	done
 }
 
