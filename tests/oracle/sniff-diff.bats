@@ -58,8 +58,8 @@ SWITCHES=(
 
 @test "sniff -r agrees with tcpdump -r under each display switch" {
 	local files=() sw min flags bad=0
-	mapfile -t files < <(sed "s|^|$BATS_TEST_DIRNAME/pcaps/|" \
-	    "$BATS_TEST_DIRNAME/pcaps/switches.list")
+	mapfile -t files < <(sed "s|^|$BATS_TEST_DIRNAME/../pcaps/|" \
+	    "$BATS_TEST_DIRNAME/../pcaps/switches.list")
 	[ "${#files[@]}" -gt 20 ]
 	for sw in "${SWITCHES[@]}"; do
 		read -r min flags <<<"$sw"
