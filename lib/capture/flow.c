@@ -23,6 +23,11 @@
  * is out of order when it fills the gap the highest segment left and
  * comes within the SYN round trip (3 ms when unknown) of that segment,
  * else a retransmission; Wireshark's tcp.analysis judges the same way.
+ *
+ * A ClientHello longer than the client's first segment (post-quantum key
+ * shares make it so) is put together from the segments that follow in
+ * order, up to the record's end or FLOW_REASM_BYTES, in one of at most
+ * FLOW_REASM_LIVE buffers; only then are its server name and ALPN read.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -46,6 +51,8 @@
 #define FLOW_OOO_NS		3000000LL	/* when the RTT is unknown */
 #define FLOW_VLAN_MAX		4
 #define FLOW_IP6_EXT_MAX	8
+#define FLOW_REASM_BYTES	8192	/* of a split ClientHello */
+#define FLOW_REASM_LIVE		256	/* buffers for it, at most */
 #define NS			1000000000LL
 
 #define TH_FIN	0x01
@@ -76,6 +83,14 @@ struct key {
 _Static_assert(sizeof(struct key) == KEY_WORDS * sizeof(uint64_t),
     "a key is five words");
 
+/* The client's first bytes, while its ClientHello is still coming. */
+struct reasm {
+	uint32_t next;		/* the sequence number past the bytes */
+	uint32_t len, want;
+	struct reasm *free;	/* on the free list */
+	unsigned char b[FLOW_REASM_BYTES];
+};
+
 struct tcpdir {
 	uint32_t next;		/* past the highest sequence seen */
 	uint32_t hole_lo, hole_hi;	/* the gap the highest segment left */
@@ -97,6 +112,7 @@ struct flow {
 	uint32_t retrans, ooo;
 	struct tcpdir td[2];
 	struct sk__hint *hint;
+	struct reasm *ra;	/* while a ClientHello is split */
 };
 
 struct list {
@@ -118,6 +134,8 @@ struct sk_flow_table {
 	struct flow **chunks;
 	size_t nchunks;
 	struct sk__hint *free_hints;
+	struct reasm *free_reasm;
+	size_t nreasm;		/* reassembly buffers allocated */
 	struct list lists[L_COUNT];
 	struct sk_flow_stats st;
 };
@@ -532,12 +550,36 @@ report(struct sk_flow_table *t, const struct flow *f, int close)
 	t->fn(t->ctx, &r);
 }
 
+/* Give back a hint that turned out to hold nothing. */
+static void
+hint_put(struct sk_flow_table *t, struct flow *f)
+{
+	f->hint->next = t->free_hints;
+	t->free_hints = f->hint;
+	f->hint = NULL;
+}
+
+/* The hint from the bytes put together; the buffer back to the list. */
+static void
+reasm_end(struct sk_flow_table *t, struct flow *f)
+{
+	struct reasm *ra = f->ra;
+
+	if (!sk__hint_tls(ra->b, ra->len, f->hint))
+		hint_put(t, f);
+	f->ra = NULL;
+	ra->free = t->free_reasm;
+	t->free_reasm = ra;
+}
+
 /* Report F as CLOSE and give its memory back. */
 static void
 flow_end(struct sk_flow_table *t, struct flow *f, int close)
 {
 	struct flow **pp = &t->bucket[f->hash & (t->nbuckets - 1)];
 
+	if (f->ra != NULL)
+		reasm_end(t, f);
 	report(t, f, close);
 	while (*pp != NULL && *pp != f)
 		pp = &(*pp)->hnext;
@@ -776,13 +818,61 @@ hint_get(struct sk_flow_table *t, struct flow *f)
 	return f->hint = h;
 }
 
-/* Give back a hint that turned out to hold nothing. */
-static void
-hint_put(struct sk_flow_table *t, struct flow *f)
+/*
+ * The client's first segment begins a ClientHello longer than itself:
+ * keep its bytes (and those to come) instead of reading the hint now.
+ * False when it does not, the capture cut the segment, or every buffer
+ * is in use: then the segment alone gives what it holds.
+ */
+static bool
+reasm_start(struct sk_flow_table *t, struct flow *f, const struct pkt *pk)
 {
-	f->hint->next = t->free_hints;
-	t->free_hints = f->hint;
-	f->hint = NULL;
+	const struct span *s = &pk->payload;
+	size_t want = sk__hint_tls_need(s->p, s->n);
+	struct reasm *ra;
+
+	if (want > FLOW_REASM_BYTES)
+		want = FLOW_REASM_BYTES;
+	if (want <= s->n || s->n != pk->seglen)
+		return false;
+	if ((ra = t->free_reasm) != NULL)
+		t->free_reasm = ra->free;
+	else if (t->nreasm >= FLOW_REASM_LIVE ||
+	    (ra = malloc(sizeof(*ra))) == NULL)
+		return false;
+	else
+		t->nreasm++;
+	memcpy(ra->b, s->p, s->n);
+	ra->len = (uint32_t)s->n;
+	ra->want = (uint32_t)want;
+	ra->next = pk->seq + pk->seglen;
+	f->ra = ra;
+	return true;
+}
+
+/* A later segment from the client: the bytes that follow those held (a
+ * segment past a gap waits for the gap's to come again), then the hint
+ * once the record is whole or the capture cut a segment short. */
+static void
+reasm_add(struct sk_flow_table *t, struct flow *f, const struct pkt *pk)
+{
+	struct reasm *ra = f->ra;
+	const struct span *s = &pk->payload;
+	uint32_t skip = ra->next - pk->seq;	/* bytes already held */
+	size_t n;
+
+	if (seq_diff(pk->seq, ra->next) > 0 || skip >= pk->seglen)
+		return;
+	if (skip < s->n) {
+		n = s->n - skip;
+		if (n > ra->want - ra->len)
+			n = ra->want - ra->len;
+		memcpy(ra->b + ra->len, s->p + skip, n);
+		ra->len += (uint32_t)n;
+		ra->next = pk->seq + pk->seglen;
+	}
+	if (ra->len >= ra->want || s->n < pk->seglen)
+		reasm_end(t, f);
 }
 
 static void
@@ -838,10 +928,15 @@ hints(struct sk_flow_table *t, struct flow *f, int dir, const struct pkt *pk,
 		hint_dns(t, f, &s, now);
 		return;
 	}
+	if (f->ra != NULL) {
+		if (dir == 0)
+			reasm_add(t, f, pk);
+		return;
+	}
 	if (f->k.proto != ND_IPPROTO_TCP || dir != 0 || f->hint_tried[0])
 		return;
 	f->hint_tried[0] = true;
-	if ((h = hint_get(t, f)) == NULL)
+	if ((h = hint_get(t, f)) == NULL || reasm_start(t, f, pk))
 		return;
 	if (!sk__hint_tls(s.p, s.n, h) && !sk__hint_http(s.p, s.n, h))
 		hint_put(t, f);
@@ -918,17 +1013,24 @@ void
 sk_flow_table_free(struct sk_flow_table *t)
 {
 	struct sk__hint *h;
+	struct reasm *ra;
 	size_t i;
 
 	if (t == NULL)
 		return;
-	/* Hints still held by live flows, then the free ones. */
+	/* Hints and buffers still held by live flows, then the free ones. */
 	for (i = 0; t->bucket != NULL && i < t->nbuckets; i++)
-		for (struct flow *f = t->bucket[i]; f != NULL; f = f->hnext)
+		for (struct flow *f = t->bucket[i]; f != NULL; f = f->hnext) {
 			free(f->hint);
+			free(f->ra);
+		}
 	while ((h = t->free_hints) != NULL) {
 		t->free_hints = h->next;
 		free(h);
+	}
+	while ((ra = t->free_reasm) != NULL) {
+		t->free_reasm = ra->free;
+		free(ra);
 	}
 	for (i = 0; i < t->nchunks; i++)
 		free(t->chunks[i]);

@@ -7,7 +7,9 @@
  * NaN values) must give the line that snprintf's "%.6f", "%.3f", "%llu"
  * and inet_ntop give.  Then the table: thousands of flows alive at once
  * (its hash buckets grow under them) each found again by its second
- * packet, and the longest timeout, whose TCP idle time is ten times it.
+ * packet, the longest timeout, whose TCP idle time is ten times it, and
+ * a ClientHello split over three segments put together again (and one
+ * whose end never came read as far as it went).
  */
 #include <math.h>
 #include <stdint.h>
@@ -274,16 +276,19 @@ test_many(void)
 	sk_flow_table_free(t);
 }
 
-/* One TCP segment over IPv4, FLAGS (SYN 0x02, ACK 0x10). */
+/* One TCP segment over IPv4, FLAGS (SYN 0x02, ACK 0x10), with N bytes
+ * of payload already at B + 54. */
 static void
-tcp_frame(unsigned char *b, int back, unsigned int flags, uint32_t seq)
+tcp_frame_n(unsigned char *b, int back, unsigned int flags, uint32_t seq,
+    size_t n)
 {
 	uint32_t a = htonl(0x0a000001u), c = htonl(0x0a000002u);
 
 	memset(b, 0, 54);
 	b[12] = 0x08;
 	b[14] = 0x45;
-	b[17] = 40;
+	b[16] = (unsigned char)((40 + n) >> 8);
+	b[17] = (unsigned char)(40 + n);
 	b[23] = IPPROTO_TCP;
 	memcpy(b + 26, back ? &c : &a, 4);
 	memcpy(b + 30, back ? &a : &c, 4);
@@ -297,6 +302,12 @@ tcp_frame(unsigned char *b, int back, unsigned int flags, uint32_t seq)
 	b[41] = (unsigned char)seq;
 	b[46] = 0x50;
 	b[47] = (unsigned char)flags;
+}
+
+static void
+tcp_frame(unsigned char *b, int back, unsigned int flags, uint32_t seq)
+{
+	tcp_frame_n(b, back, flags, seq, 0);
 }
 
 static void
@@ -329,6 +340,108 @@ test_long_timeout(void)
 	sk_flow_table_free(t);
 }
 
+/* A ClientHello for NAME with ALPN h2 at B; its length. */
+static size_t
+client_hello(unsigned char *b, const char *name)
+{
+	size_t n = strlen(name), k = 0, ext;
+
+	memcpy(b, "\x16\x03\x01\0\0\x01\0\0\0\x03\x03", 11);
+	k = 11;
+	memset(b + k, 0x11, 32);
+	k += 32;
+	memcpy(b + k, "\0\0\x02\x13\x01\x01\0\0\0", 9);
+	k += 9;
+	ext = k;
+	b[k++] = 0;		/* server_name */
+	b[k++] = 0;
+	b[k++] = 0;
+	b[k++] = (unsigned char)(n + 5);
+	b[k++] = 0;
+	b[k++] = (unsigned char)(n + 3);
+	b[k++] = 0;		/* host_name */
+	b[k++] = 0;
+	b[k++] = (unsigned char)n;
+	memcpy(b + k, name, n);
+	k += n;
+	memcpy(b + k, "\0\x10\0\x05\0\x03\x02h2", 9);	/* ALPN */
+	k += 9;
+	b[ext - 1] = (unsigned char)(k - ext);
+	b[4] = (unsigned char)(k - 5);
+	b[8] = (unsigned char)(k - 9);
+	return k;
+}
+
+struct hello_seen {
+	char sni[64], alpn[16];
+};
+
+static void
+keep_hint(void *ctx, const struct sk_flow *f)
+{
+	struct hello_seen *h = ctx;
+
+	(void)snprintf(h->sni, sizeof(h->sni), "%.*s", (int)f->sni_len,
+	    f->sni != NULL ? f->sni : "");
+	(void)snprintf(h->alpn, sizeof(h->alpn), "%.*s", (int)f->alpn_len,
+	    f->alpn != NULL ? f->alpn : "");
+}
+
+/* The hints of a connection whose hello comes in pieces ending at the
+ * offsets CUTS, as reported at the end; false without a table. */
+static bool
+send_hello(const unsigned char *hello, const size_t *cuts, int ncuts,
+    struct hello_seen *seen)
+{
+	unsigned char b[54 + 256];
+	struct sk_flow_table *t;
+	struct sk_packet p;
+	size_t at = 0;
+	int i;
+
+	memset(seen, 0, sizeof(*seen));
+	if ((t = sk_flow_table_new(NULL, keep_hint, seen, NULL)) == NULL)
+		return false;
+	packet_init(&p, b, 54);
+	tcp_frame(b, 0, 0x02, 100);
+	(void)sk_flow_table_add(t, &p);
+	tcp_frame(b, 1, 0x12, 500);
+	(void)sk_flow_table_add(t, &p);
+	tcp_frame(b, 0, 0x10, 101);
+	(void)sk_flow_table_add(t, &p);
+	for (i = 0; i < ncuts; i++) {
+		memcpy(b + 54, hello + at, cuts[i] - at);
+		tcp_frame_n(b, 0, 0x18, 101 + (uint32_t)at, cuts[i] - at);
+		p.caplen = p.len = (uint32_t)(54 + cuts[i] - at);
+		(void)sk_flow_table_add(t, &p);
+		at = cuts[i];
+	}
+	sk_flow_table_report(t, true);
+	sk_flow_table_free(t);
+	return true;
+}
+
+static void
+test_split_hello(void)
+{
+	unsigned char hello[256];
+	size_t n = client_hello(hello, "split.example.net");
+	size_t three[3] = { 40, 70, n }, cut[1] = { 70 };
+	struct hello_seen seen;
+
+	if (send_hello(hello, three, 3, &seen)) {
+		is_str(seen.sni, "split.example.net",
+		    "three segments: the name");
+		is_str(seen.alpn, "h2", "three segments: the ALPN");
+	}
+	/* Cut inside the name, and the rest never comes. */
+	if (send_hello(hello, cut, 1, &seen)) {
+		is_str(seen.sni, "",
+		    "the first segment only: no name (it is cut)");
+		is_str(seen.alpn, "", "and no ALPN");
+	}
+}
+
 int
 main(void)
 {
@@ -336,5 +449,6 @@ main(void)
 	test_escape();
 	test_many();
 	test_long_timeout();
+	test_split_hello();
 	return done_testing();
 }
