@@ -1562,6 +1562,10 @@ struct sk_relay_config {
 	sk_relay_tls_fn *on_tls;	/* or NULL */
 	void *arg;
 	void *data_arg[2];	/* on_data's arg per direction; NULL: arg */
+	double handshake_timeout;	/* seconds from sk_relay_new for
+					 * every TLS handshake to end; then
+					 * the relay ends as on the idle
+					 * timeout.  <= 0: no bound */
 };
 
 /* A group of relays on loop.  Returns NULL with err on failure. */
@@ -1696,6 +1700,10 @@ struct sk_forward_config {
 					 * clients, terminated; or NULL */
 	struct sk_tls_ctx *to_tls;	/* a client context: TLS to upstream,
 					 * verified against to_host */
+	double handshake_timeout;	/* seconds for a connection's TLS
+					 * handshakes, once upstream is
+					 * connected; <= 0:
+					 * SK_FORWARD_HANDSHAKE */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
 	sk_forward_event_fn *on_event;
 	void *data;
@@ -1703,6 +1711,7 @@ struct sk_forward_config {
 
 #define SK_FORWARD_MAX_CONNS	16384
 #define SK_FORWARD_UDP_IDLE	60.0
+#define SK_FORWARD_HANDSHAKE	10.0	/* seconds */
 
 struct sk_forward;
 /* Resolve the upstream, bind and listen (SK_FORWARD_LISTENING for each

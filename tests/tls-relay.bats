@@ -249,6 +249,45 @@ assert c[0]["not_after"] == end and 28 <= c[0]["days_left"] <= 30, c[0]
 	grep -q 'TLS with .*TLSv1.3' "$FWD_ERR" || fail "$(cat "$FWD_ERR")"
 }
 
+@test "forward --tls -w: a client that never starts its handshake is dropped; others are served" {
+	start_server -b 127.0.0.1
+	bg "$BATS_TEST_TMPDIR/f.out" "$BATS_TEST_TMPDIR/f.err" "$SOCKIT" \
+		forward -b 127.0.0.1 -p 0 --tls --cert "$CERTS/chain.pem" \
+		--key "$CERTS/leaf.key" -w 3 --json 127.0.0.1 "$PORT"
+	local fpid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/f.out" '"event":"listening"' "$fpid"
+	fport=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p' \
+		"$BATS_TEST_TMPDIR/f.out" | head -n 1)
+	# Connects, sends nothing, and says how the forwarder ended it.
+	bg "$BATS_TEST_TMPDIR/silent.out" "$BATS_TEST_TMPDIR/silent.err" \
+		"$PYTHON" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print("connected", flush=True)
+s.settimeout(20)
+try:
+    print("eof" if s.recv(1) == b"" else "data", flush=True)
+except ConnectionResetError:
+    print("reset", flush=True)
+except socket.timeout:
+    print("still open", flush=True)
+' "$fport"
+	local spid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/silent.out" '^connected' "$spid"
+	run timeout 30 "$PYTHON" "$PEERS/tls_peer.py" client "$fport" \
+		"$CERTS/ca.pem" localhost
+	[ "$status" -eq 0 ] || fail "beside it: status $status: $output"
+	[ "$output" = "ok 1048576" ] || fail "$output"
+	wait_for "$BATS_TEST_TMPDIR/silent.out" '^(eof|reset|data|still)' "$spid"
+	grep -Eq '^(eof|reset)$' "$BATS_TEST_TMPDIR/silent.out" ||
+		fail "$(cat "$BATS_TEST_TMPDIR/silent.out")"
+	wait_for "$BATS_TEST_TMPDIR/f.out" '"event":"closed".*"how":"timeout"' "$fpid"
+	run timeout 30 "$PYTHON" "$PEERS/tls_peer.py" client "$fport" \
+		"$CERTS/ca.pem" localhost
+	[ "$status" -eq 0 ] || fail "after it: status $status: $output"
+	[ "$output" = "ok 1048576" ] || fail "$output"
+}
+
 @test "forward --to-tls: a plain client through it to openssl s_server; a failed verification resets the client" {
 	s_server ss -cert "$CERTS/chain.pem" -key "$CERTS/leaf.key" -rev
 	bg "$BATS_TEST_TMPDIR/f.out" "$BATS_TEST_TMPDIR/f.err" "$SOCKIT" \
