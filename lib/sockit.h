@@ -627,6 +627,14 @@ SK_API void sk_echo_server_free(struct sk_echo_server *srv);
 SK_API ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
     size_t outlen, void *in, size_t inlen, struct sk_error *err);
 
+/* The same through the TLS session t on s's socket (sk_tls_new on s->fd),
+ * its handshake first when it is not done (outlen and inlen 0: only the
+ * handshake).  A TLS failure is SK_ERR_TLS. */
+struct sk_tls;
+SK_API ssize_t sk_tls_exchange(struct sk_socket *s, struct sk_tls *t,
+    const void *out, size_t outlen, void *in, size_t inlen,
+    struct sk_error *err);
+
 /*
  * Access control for servers (acl.c): --allow and --deny rules of
  * addresses and CIDR prefixes.  A peer that matches a deny rule is
