@@ -1194,8 +1194,12 @@ struct sk_tls_info {
 	char verify_error[128];	/* OpenSSL's text; "" when verified */
 	double handshake_ms;
 	struct sk_tls_cert *chain;	/* leaf first */
-	size_t chain_len;
+	size_t chain_len;	/* at most SK_TLS_CHAIN_MAX */
+	size_t chain_total;	/* certificates the peer sent: more than
+				 * chain_len when the list was capped */
 };
+
+#define SK_TLS_CHAIN_MAX	32	/* certificates kept in the chain */
 
 struct sk_tls_ctx;
 struct sk_tls;
