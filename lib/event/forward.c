@@ -8,7 +8,8 @@
  * does not answer in time gets the client reset, and the forwarder goes
  * on.  Either side may be TLS, its handshake driven by the relay engine
  * once upstream is connected: terminated from the clients, originated
- * to upstream (verified as a client verifies).  UDP (RFC 768): one
+ * to upstream (verified as a client verifies), both handshakes bounded
+ * by the handshake timeout.  UDP (RFC 768): one
  * upstream socket per client address, forgotten
  * after the idle timeout; replies go back to the client that sent.
  *
@@ -260,6 +261,9 @@ tls_ends(const struct sk_forward *f, const struct pending *p,
 		return -1;
 	}
 	rc->on_tls = relay_tls;
+	/* A client that never finishes its handshake is dropped. */
+	rc->handshake_timeout = f->cfg.handshake_timeout > 0 ?
+	    f->cfg.handshake_timeout : SK_FORWARD_HANDSHAKE;
 	return 0;
 }
 

@@ -102,6 +102,7 @@ struct sk_relay {
 	bool any_eof;
 	long long start_ms, last_ms;
 	long long kick;		/* the timer that runs a pump, or 0 */
+	long long hs_timer;	/* the handshakes' deadline, or 0 */
 	int busy;		/* inside a pump: close later */
 	bool closing;
 	bool finishing;		/* in relay_finish: no second end */
@@ -639,7 +640,25 @@ tls_step(struct sk_relay *r)
 			(void)shutdown(f->fd, SHUT_WR);
 		}
 	}
+	if (ready == 1 && r->hs_timer != 0) {
+		sk_loop_timer_del(r->g->loop, r->hs_timer);
+		r->hs_timer = 0;
+	}
 	return ready;
+}
+
+/* A handshake still unfinished at the deadline: the relay ends as an
+ * idle one does (SK_CLOSE_TIMEOUT, SK_ERR_TIMEOUT). */
+static long long
+hs_timer_fn(struct sk_loop *loop, long long id, void *data)
+{
+	struct sk_relay *r = data;
+
+	(void)loop;
+	(void)id;
+	r->hs_timer = 0;
+	sk_relay_close(r, SK_CLOSE_TIMEOUT);
+	return -1;
 }
 
 /*
@@ -805,6 +824,8 @@ relay_finish(struct sk_relay *r, enum sk_close_how how, enum sk_relay_who by,
 		r->cfg.on_done(r, &res, r->cfg.arg);
 	if (r->kick != 0)
 		sk_loop_timer_del(g->loop, r->kick);
+	if (r->hs_timer != 0)
+		sk_loop_timer_del(g->loop, r->hs_timer);
 	for (i = 0; i < r->nfds; i++) {
 		struct rfd *f = &r->fds[i];
 
@@ -1094,11 +1115,20 @@ sk_relay_new(struct sk_relay_group *g, const struct sk_relay_config *cfg,
 	r->kick = sk_loop_timer_add(g->loop, 0, kick_timer, r, err);
 	if (r->kick == -1) {
 		r->kick = 0;
-		TAILQ_REMOVE(&g->relays, r, link);
-		g->count--;
-		goto fail;
+		goto unlist;
+	}
+	if (r->has_tls && cfg->handshake_timeout > 0 &&
+	    (r->hs_timer = sk_loop_timer_add(g->loop,
+	    (long long)(cfg->handshake_timeout * 1000 + 0.5), hs_timer_fn, r,
+	    err)) == -1) {
+		r->hs_timer = 0;
+		sk_loop_timer_del(g->loop, r->kick);
+		goto unlist;
 	}
 	return r;
+unlist:
+	TAILQ_REMOVE(&g->relays, r, link);
+	g->count--;
 fail:
 	for (i = 0; i < r->nfds; i++)
 		if (r->fds[i].watched)
