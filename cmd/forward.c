@@ -138,6 +138,7 @@ tls_contexts(struct sk_forward_config *cfg)
 		    "a client certificate needs --cert and --key");
 	if (cli_tls.on) {
 		so.server = true;
+		so.resume = true;	/* browsers resume behind us */
 		so.ca = opt.client_ca;
 		so.sni = NULL;
 		so.insecure = false;

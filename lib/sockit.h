@@ -1160,6 +1160,9 @@ struct sk_tls_opts {
 	const char *sni;	/* client: the name to send and verify */
 	const char *alpn;	/* comma-separated protocols, or NULL */
 	bool insecure;		/* client: go on when verification fails */
+	bool resume;		/* server: issue session tickets, so that
+				 * clients can resume (off: every
+				 * handshake is a full one) */
 };
 
 enum sk_tls_verify {

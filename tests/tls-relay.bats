@@ -250,6 +250,39 @@ assert c[0]["not_after"] == end and 28 <= c[0]["days_left"] <= 30, c[0]
 	grep -q 'TLS with .*TLSv1.3' "$FWD_ERR" || fail "$(cat "$FWD_ERR")"
 }
 
+@test "forward --tls: a client resumes its session with the ticket it was given" {
+	start_server -b 127.0.0.1
+	bg "$BATS_TEST_TMPDIR/fwd.out" "$BATS_TEST_TMPDIR/fwd.err" "$SOCKIT" \
+		forward -b 127.0.0.1 -p 0 --tls --cert "$CERTS/chain.pem" \
+		--key "$CERTS/leaf.key" 127.0.0.1 "$PORT"
+	local fpid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/fwd.err" '^Listening on ' "$fpid"
+	local fport
+	fport=$(sed -n "s/^Listening on ('[^']*', \([0-9]*\).*/\1/p" \
+		"$BATS_TEST_TMPDIR/fwd.err" | head -n 1)
+	run timeout 20 "$PYTHON" - "$fport" "$CERTS/ca.pem" <<'PY'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+sess = None
+for i in range(2):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost",
+                             session=sess) as s:
+            s.sendall(b"ping")
+            got = b""
+            while len(got) < 4:
+                chunk = s.recv(4)
+                if not chunk:
+                    break
+                got += chunk
+            print(i, s.version(), got.decode(), s.session_reused)
+            sess = s.session
+PY
+	[ "$status" -eq 0 ] || fail "status $status: $output"
+	[ "${lines[0]}" = "0 TLSv1.3 ping False" ] || fail "$output"
+	[ "${lines[1]}" = "1 TLSv1.3 ping True" ] || fail "$output"
+}
+
 @test "forward --tls -w: a client that never starts its handshake is dropped; others are served" {
 	start_server -b 127.0.0.1
 	bg "$BATS_TEST_TMPDIR/f.out" "$BATS_TEST_TMPDIR/f.err" "$SOCKIT" \
