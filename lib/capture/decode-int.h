@@ -118,6 +118,7 @@ struct ctx {
 	bool nomem;
 	bool truncated;
 	size_t net_off;		/* where the network layer starts */
+	bool dump_all;		/* the dump starts at the first byte */
 };
 
 /*
@@ -214,6 +215,7 @@ void nd_put_ip(struct ctx *, int, const unsigned char *);
 size_t nd_fmt_mac(const unsigned char *, size_t, char *);
 void nd_put_mac(struct ctx *, const unsigned char *, size_t);
 void nd_trunc(struct ctx *, const char *);
+void nd_trunc_longjmp(struct ctx *, const char *);
 void nd_put_ports(struct ctx *, const struct ipinfo *, unsigned int,
     unsigned int);
 void nd_put_addrs(struct ctx *, const struct ipinfo *);

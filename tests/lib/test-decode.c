@@ -532,6 +532,69 @@ test_cases(void)
 	}
 }
 
+/* Display switches tcpdump words at the link layer: -e on 802.2 LLC and
+ * SNAP headers, and where -x's dump starts. */
+static const struct swc {
+	const char *name;
+	int flags;
+	const char *hex, *want;
+} swcases[] = {
+	{ "-e: an LLC header, then STP", SK_DECODE_LINK_HDR,
+	    "0180c2000000020000000001002642420300000000018001001906000000"
+	    "0000000000008001001906eab8808005000000140002",
+	    "02:00:00:00:00:01 > 01:80:c2:00:00:00, 802.3, length 38: LLC, "
+	    "dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x0"
+	    "3: STP 802.1d, Config, Flags [Topology change], bridge-id 000"
+	    "0.80:01:00:19:06:ea.b880, length 35" },
+	{ "-e: a response bit", SK_DECODE_LINK_HDR,
+	    "02000000000202000000000100264243030000000001800100190600000000",
+	    "02:00:00:00:00:01 > 02:00:00:00:00:02, 802.3, length 17: LLC, "
+	    "dsap STP (0x42) Individual, ssap STP (0x42) Response, ctrl 0x"
+	    "03: STP 802.1d, Config (invalid)" },
+	{ "-e: LLC and SNAP headers, then PVST+", SK_DECODE_LINK_HDR,
+	    "01000ccccccd020000000001002caaaa0300000c010b0000020202800100"
+	    "1906eab880000000008001001906eab880800c0000140002000f0000",
+	    "02:00:00:00:00:01 > 01:00:0c:cc:cc:cd, 802.3, length 44: LLC, "
+	    "dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0"
+	    "x03: oui Cisco (0x00000c), pid PVST (0x010b), length 36: STP 8"
+	    "02.1w, Rapid STP, Flags [Proposal], bridge-id 8001.00:19:06:ea"
+	    ":b8:80.800c, length 36" },
+	{ "-x: the dump starts after the LLC header", SK_DECODE_HEX,
+	    "0180c2000000020000000001002642420300000000018001001906000000"
+	    "0000000000008001001906eab8808005000000140002",
+	    "STP 802.1d, Config, Flags [Topology change], bridge-id 0000.80"
+	    ":01:00:19:06:ea.b880, length 35"
+	    "\n\t0x0000:  0000 0000 0180 0100 1906 0000 0000 0000"
+	    "\n\t0x0010:  0000 0080 0100 1906 eab8 8080 0500 0000"
+	    "\n\t0x0020:  1400 02" },
+	{ "-x: an ARP cut short is dumped from the first byte", SK_DECODE_HEX,
+	    "02000000000202000000000108060001080006040001020000000001c0a8",
+	    " [|arp]"
+	    "\n\t0x0000:  0200 0000 0002 0200 0000 0001 0806 0001"
+	    "\n\t0x0010:  0800 0604 0001 0200 0000 0001 c0a8" },
+};
+
+static void
+test_link_switches(void)
+{
+	unsigned char b[256];
+	size_t i, n;
+
+	diag("print-ether: display switches");
+	for (i = 0; i < nitems(swcases); i++) {
+		const struct swc *t = &swcases[i];
+		struct sk_decoder *d = sk_decoder_new(t->flags, NULL);
+		char want[1024], *got;
+
+		n = unhex(t->hex, b, sizeof(b));
+		got = decode(d, DLT_EN10MB, b, n, 0, 1, 2000);
+		(void)snprintf(want, sizeof(want), "1.000002 %s", t->want);
+		is_str(got, want, "%s", t->name);
+		free(got);
+		sk_decoder_free(d);
+	}
+}
+
 static void
 test_time(void)
 {
@@ -614,6 +677,7 @@ int
 main(void)
 {
 	test_cases();
+	test_link_switches();
 	test_time();
 	test_tcp_relative();
 	test_hex_json();
