@@ -41,6 +41,7 @@
 #define ETHERTYPE_QINQ		0x88a8
 #define ETHERTYPE_LLDP		0x88cc
 #define ETHERTYPE_MACSEC	0x88e5
+#define ETHERTYPE_PTP		0x88f7
 #define ETHERTYPE_QINQ_OLD	0x9100
 #define ETHERTYPE_LEN_MAX	1500	/* at most: an 802.3 length */
 
@@ -263,6 +264,7 @@ void nd_print_domain_tcp(struct ctx *, const struct span *, uint32_t);
 void nd_print_mdns(struct ctx *, const struct span *, uint32_t);
 void nd_print_bootp(struct ctx *, const struct span *, uint32_t);
 void nd_print_stp(struct ctx *, const struct span *, uint32_t);
+void nd_print_ptp(struct ctx *, const struct span *, uint32_t);
 void nd_print_openflow(struct ctx *, const struct span *, uint32_t);
 void nd_print_aoe(struct ctx *, const struct span *, uint32_t);
 void nd_print_lldp(struct ctx *, const struct span *, uint32_t);

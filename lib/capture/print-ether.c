@@ -19,6 +19,7 @@ static const struct {
 	{ ETHERTYPE_IPV6, nd_print_ip6 },
 	{ ETHERTYPE_AOE, nd_print_aoe },
 	{ ETHERTYPE_LLDP, nd_print_lldp },
+	{ ETHERTYPE_PTP, nd_print_ptp },
 };
 
 /* The names -e gives EtherTypes (tcpdump's ethertype_values). */

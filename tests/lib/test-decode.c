@@ -419,6 +419,51 @@ static const struct tc {
 	{ "stp", "cut short", DLT_EN10MB, 52,
 	    "0180c20000000200000000010026424203000000000180010019060000",
 	    "STP 802.1d, Config, Flags [Topology change] [|stp]" },
+	{ "ptp", "sync on Ethernet", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f71002002c000002000000000000000000"
+	    "00000000123456fffe789abc0001002a000000005e0000010000000a",
+	    "PTPv2, v1 compat : yes, msg type : sync msg, length : 44, do"
+	    "main : 0, reserved1 : 0, Flags [two step], NS correction : 0"
+	    ", sub NS correction : 0, reserved2 : 0, clock identity : 0x1"
+	    "23456fffe789abc, port id : 1, seq id : 42, control : 0 (Sync"
+	    "), log message interval : 0, originTimeStamp : 1577058305 se"
+	    "conds, 10 nanoseconds" },
+	{ "ptp", "delay response on UDP", DLT_RAW, 0,
+	    "4500005200010000401100000a000001e000018101400140003e00001902"
+	    "003600000200000000000000000000000000123456fffe789abc0001002a"
+	    "030000005e0000010000000a123456fffe789abc0002",
+	    "IP 10.0.0.1.320 > 224.0.1.129.320: PTPv2, v1 compat : yes, m"
+	    "sg type : delay resp msg, length : 54, domain : 0, reserved1"
+	    " : 0, Flags [two step], NS correction : 0, sub NS correction"
+	    " : 0, reserved2 : 0, clock identity : 0x123456fffe789abc, po"
+	    "rt id : 1, seq id : 42, control : 3 (Delay_Resp), log messag"
+	    "e interval : 0, receiveTimeStamp : 1577058305 seconds, 10 na"
+	    "noseconds, port identity : 0x123456fffe789abc, port id : 2" },
+	{ "ptp", "a reserved type and control", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f715020022007f00000000000000000000"
+	    "0000000000000000000000000001090f0900000000000000000000000000"
+	    "00000000000000",
+	    "PTPv2, v1 compat : yes, msg type : Reserved, length : 34, do"
+	    "main : 0, reserved1 : 127, Flags [none], NS correction : 0, "
+	    "sub NS correction : 0, reserved2 : 0, clock identity : 0x0, "
+	    "port id : 1, seq id : 2319, control : 9 (Reserved), log mess"
+	    "age interval : 0" },
+	{ "ptp", "version 1", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f715010022000000000000000000000000"
+	    "0000000000000000000000000000000000000000000000000000000000",
+	    "PTPv1 (not implemented)" },
+	{ "ptp", "shorter than a header", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f71002002c000002000000000000000000"
+	    "000000001234",
+	    " [length 22 < 34] (invalid)" },
+	{ "ptp", "management, cut short", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f71d02002c000002000000000000000000"
+	    "00000000123456fffe789abc0001002a0400ffff",
+	    "PTPv2, v1 compat : yes, msg type : management msg, length : "
+	    "44, domain : 0, reserved1 : 0, Flags [two step], NS correcti"
+	    "on : 0, sub NS correction : 0, reserved2 : 0, clock identity"
+	    " : 0x123456fffe789abc, port id : 1, seq id : 42, control : 4"
+	    " (Management), log message interval : 0 [|ptp]" },
 	{ "aoe", "version 1", DLT_EN10MB, 0,
 	    "02000000000202000000000188a21000ffffff0100000000000000000000"
 	    "0000",
