@@ -198,7 +198,8 @@ print_v2(struct ctx *c, const struct span *s)
 	type = foct & PTP_MSG_TYPE_MASK;
 	name = nd_tok_str(ptp_msg_types, type);
 	nd_putf(c, ", v1 compat : %s, msg type : %s",
-	    (foct & PTP_V1_COMPAT) ? "yes" : "no", name != NULL ? name : "Reserved");
+	    (foct & PTP_V1_COMPAT) ? "yes" : "no",
+	    name != NULL ? name : "Reserved");
 	if (!get_be16(s, 2, &msglen))
 		return false;
 	nd_putf(c, ", length : %u", msglen);

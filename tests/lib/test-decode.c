@@ -582,21 +582,22 @@ test_cases(void)
 static const struct swc {
 	const char *name;
 	int flags;
+	unsigned int wirelen;	/* 0: as captured */
 	const char *hex, *want;
 } swcases[] = {
-	{ "-e: an LLC header, then STP", SK_DECODE_LINK_HDR,
+	{ "-e: an LLC header, then STP", SK_DECODE_LINK_HDR, 0,
 	    "0180c2000000020000000001002642420300000000018001001906000000"
 	    "0000000000008001001906eab8808005000000140002",
 	    "02:00:00:00:00:01 > 01:80:c2:00:00:00, 802.3, length 38: LLC, "
 	    "dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x0"
 	    "3: STP 802.1d, Config, Flags [Topology change], bridge-id 000"
 	    "0.80:01:00:19:06:ea.b880, length 35" },
-	{ "-e: a response bit", SK_DECODE_LINK_HDR,
+	{ "-e: a response bit", SK_DECODE_LINK_HDR, 0,
 	    "02000000000202000000000100264243030000000001800100190600000000",
 	    "02:00:00:00:00:01 > 02:00:00:00:00:02, 802.3, length 17: LLC, "
 	    "dsap STP (0x42) Individual, ssap STP (0x42) Response, ctrl 0x"
 	    "03: STP 802.1d, Config (invalid)" },
-	{ "-e: LLC and SNAP headers, then PVST+", SK_DECODE_LINK_HDR,
+	{ "-e: LLC and SNAP headers, then PVST+", SK_DECODE_LINK_HDR, 0,
 	    "01000ccccccd020000000001002caaaa0300000c010b0000020202800100"
 	    "1906eab880000000008001001906eab880800c0000140002000f0000",
 	    "02:00:00:00:00:01 > 01:00:0c:cc:cc:cd, 802.3, length 44: LLC, "
@@ -604,7 +605,7 @@ static const struct swc {
 	    "x03: oui Cisco (0x00000c), pid PVST (0x010b), length 36: STP 8"
 	    "02.1w, Rapid STP, Flags [Proposal], bridge-id 8001.00:19:06:ea"
 	    ":b8:80.800c, length 36" },
-	{ "-x: the dump starts after the LLC header", SK_DECODE_HEX,
+	{ "-x: the dump starts after the LLC header", SK_DECODE_HEX, 0,
 	    "0180c2000000020000000001002642420300000000018001001906000000"
 	    "0000000000008001001906eab8808005000000140002",
 	    "STP 802.1d, Config, Flags [Topology change], bridge-id 0000.80"
@@ -612,11 +613,26 @@ static const struct swc {
 	    "\n\t0x0000:  0000 0000 0180 0100 1906 0000 0000 0000"
 	    "\n\t0x0010:  0000 0080 0100 1906 eab8 8080 0500 0000"
 	    "\n\t0x0020:  1400 02" },
-	{ "-x: an ARP cut short is dumped from the first byte", SK_DECODE_HEX,
+	{ "-x: an ARP cut short is dumped from the first byte",
+	    SK_DECODE_HEX, 0,
 	    "02000000000202000000000108060001080006040001020000000001c0a8",
 	    " [|arp]"
 	    "\n\t0x0000:  0200 0000 0002 0200 0000 0001 0806 0001"
 	    "\n\t0x0010:  0800 0604 0001 0200 0000 0001 c0a8" },
+	{ "-x: OpenFlow cut short is dumped from the first byte",
+	    SK_DECODE_HEX, 74,
+	    "02000000000202000000000108004500003c00010000400600000a000001"
+	    "0a00000219fd9c40000003e8000007d0501802000000000001120008000000"
+	    "050401000c0000",
+	    "IP 10.0.0.1.6653 > 10.0.0.2.40000: Flags [P.], seq 1000:1020, "
+	    "ack 2000, win 512, length 20: OpenFlow\n\tversion 1.0, type B"
+	    "ARRIER_REQUEST, length 8, xid 0x00000005\n\tversion 1.3, type "
+	    "ERROR, length 12 [|openflow]"
+	    "\n\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500"
+	    "\n\t0x0010:  003c 0001 0000 4006 0000 0a00 0001 0a00"
+	    "\n\t0x0020:  0002 19fd 9c40 0000 03e8 0000 07d0 5018"
+	    "\n\t0x0030:  0200 0000 0000 0112 0008 0000 0005 0401"
+	    "\n\t0x0040:  000c 0000" },
 };
 
 static void
@@ -632,7 +648,7 @@ test_link_switches(void)
 		char want[1024], *got;
 
 		n = unhex(t->hex, b, sizeof(b));
-		got = decode(d, DLT_EN10MB, b, n, 0, 1, 2000);
+		got = decode(d, DLT_EN10MB, b, n, t->wirelen, 1, 2000);
 		(void)snprintf(want, sizeof(want), "1.000002 %s", t->want);
 		is_str(got, want, "%s", t->name);
 		free(got);
