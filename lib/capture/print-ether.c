@@ -252,6 +252,7 @@ nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 	size_t off = 12, end, tag;
 	uint32_t length;
 	bool e = nd_eflag(c), said_length = false;
+	int ret;
 
 	if (!has(&s, 0, 14) || len < 14) {
 		c->net_off = s.n;
@@ -277,9 +278,11 @@ nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 		}
 		/* The SecTAG, then the frame's own type; s is cut to the
 		 * frame inside. */
-		if (nd_print_macsec(c, &s, off + 2, &length, &end, &tag) >= 0) {
+		ret = nd_print_macsec(c, &s, off + 2, &length, &end, &tag);
+		if (ret >= 0) {
+			/* An encrypted frame's dump starts after the SecTAG. */
 			nd_j_close(c);
-			c->net_off = s.n;
+			c->net_off = ret == 0 ? off + 2 + tag : s.n;
 			return;
 		}
 		if (!get_be16(&s, off + 2 + tag, &type) || length < 2) {

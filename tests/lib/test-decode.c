@@ -633,6 +633,13 @@ static const struct swc {
 	    "\n\t0x0020:  0002 19fd 9c40 0000 03e8 0000 07d0 5018"
 	    "\n\t0x0030:  0200 0000 0000 0112 0008 0000 0005 0401"
 	    "\n\t0x0040:  000c 0000" },
+	{ "-x: an encrypted MACsec frame is dumped after its SecTAG",
+	    SK_DECODE_HEX, 0,
+	    "3e6ff374237c2eb73f3995c388e52c00000000482eb73f3995c3000150c6"
+	    "8aabf6822b69adc7f4bca4d8af67",
+	    "2e:b7:3f:39:95:c3 > 3e:6f:f3:74:23:7c 802.1AE MACsec, an 0, pn"
+	    " 72, flags ECI, sci 2eb73f3995c30001, "
+	    "\n\t0x0000:  50c6 8aab f682 2b69 adc7 f4bc a4d8 af67" },
 };
 
 static void
