@@ -265,6 +265,7 @@ void nd_print_mdns(struct ctx *, const struct span *, uint32_t);
 void nd_print_bootp(struct ctx *, const struct span *, uint32_t);
 void nd_print_stp(struct ctx *, const struct span *, uint32_t);
 void nd_print_ptp(struct ctx *, const struct span *, uint32_t);
+void nd_print_udld(struct ctx *, const struct span *, uint32_t);
 void nd_print_openflow(struct ctx *, const struct span *, uint32_t);
 void nd_print_aoe(struct ctx *, const struct span *, uint32_t);
 void nd_print_lldp(struct ctx *, const struct span *, uint32_t);

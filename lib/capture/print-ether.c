@@ -83,6 +83,7 @@ nd_put_ethertype(struct ctx *c, unsigned int type)
 #define OUI_CISCO	0x00000c
 #define PID_CISCO_PVST	0x010b
 #define PID_CISCO_VLANBRIDGE 0x010c
+#define PID_CISCO_UDLD	0x0111
 
 /* The names -e gives SAPs (tcpdump's llc_values). */
 static const struct nd_tok llc_sap_names[] = {
@@ -101,7 +102,7 @@ static const struct nd_tok oui_names[] = {
 };
 static const struct nd_tok cisco_pids[] = {
 	{ 0x2000, "CDP" }, { 0x2003, "VTP" }, { 0x2004, "DTP" },
-	{ 0x0111, "UDLD" }, { PID_CISCO_PVST, "PVST" },
+	{ PID_CISCO_UDLD, "UDLD" }, { PID_CISCO_PVST, "PVST" },
 	{ PID_CISCO_VLANBRIDGE, "VLAN Bridge" }, { 0, NULL },
 };
 
@@ -160,14 +161,17 @@ print_snap(struct ctx *c, const struct span *s, uint32_t length)
 		    oui == OUI_ETHER ? nd_ethertype_name(pid, "Unknown") :
 		    oui == OUI_CISCO ? tok_or(cisco_pids, pid, "Unknown") :
 		    "Unknown", pid, length - SNAP_HDR_LEN);
-	/* Cisco's PVST+ BPDUs. */
-	if (oui == OUI_CISCO && (pid == PID_CISCO_PVST ||
-	    pid == PID_CISCO_VLANBRIDGE)) {
-		rest = sub(s, SNAP_HDR_LEN, length - SNAP_HDR_LEN);
+	if (oui != OUI_CISCO)
+		return false;
+	rest = sub(s, SNAP_HDR_LEN, length - SNAP_HDR_LEN);
+	/* Cisco's PVST+ BPDUs, and UDLD. */
+	if (pid == PID_CISCO_PVST || pid == PID_CISCO_VLANBRIDGE)
 		nd_print_stp(c, &rest, length - SNAP_HDR_LEN);
-		return true;
-	}
-	return false;
+	else if (pid == PID_CISCO_UDLD)
+		nd_print_udld(c, &rest, length - SNAP_HDR_LEN);
+	else
+		return false;
+	return true;
 }
 
 /*

@@ -464,6 +464,23 @@ static const struct tc {
 	    "on : 0, sub NS correction : 0, reserved2 : 0, clock identity"
 	    " : 0x123456fffe789abc, port id : 1, seq id : 42, control : 4"
 	    " (Management), log message interval : 0 [|ptp]" },
+	{ "udld", "probe", DLT_EN10MB, 0,
+	    "01000ccccccc0200000000010013aaaa0300000c01112101000000000000"
+	    "000000",
+	    "UDLDv1, Code Probe message (1), Flags [RT] (0x01), length 11" },
+	{ "udld", "version 7, every flag", DLT_EN10MB, 0,
+	    "01000ccccccc020000000001000caaaa0300000c0111e1ff0000",
+	    "UDLDv7, Code Probe message (1), Flags [RT, RSY, MBZ-2, MBZ-3"
+	    ", MBZ-4, MBZ-5, MBZ-6, MBZ-7] (0xff), length 4" },
+	{ "udld", "reserved opcode", DLT_EN10MB, 0,
+	    "01000ccccccc020000000001000caaaa0300000c01113f000000",
+	    "UDLDv1, Code Reserved (1f), Flags [none] (0x00), length 4" },
+	{ "udld", "shorter than a header", DLT_EN10MB, 0,
+	    "01000ccccccc020000000001000baaaa0300000c0111210300",
+	    " (invalid)" },
+	{ "udld", "cut short", DLT_EN10MB, 34,
+	    "01000ccccccc0200000000010014aaaa0300000c011121",
+	    " [|udld]" },
 	{ "aoe", "version 1", DLT_EN10MB, 0,
 	    "02000000000202000000000188a21000ffffff0100000000000000000000"
 	    "0000",
