@@ -40,7 +40,8 @@ arp_hrd_name(unsigned int hrd)
 	case 6: return "TokenRing";
 	case 7: return "ArcNet";
 	case 15: return "FrameRelay";
-	case 16: case 19: return "ATM";
+	case 19: return "ATM";
+	case 23: return "Strip";
 	case 24: return "IEEE 1394";
 	case 32: return "InfiniBand";
 	default: return NULL;
@@ -97,21 +98,23 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		}
 		nd_j_close(c);
 	}
+	/* The types and lengths: when the addresses are not IPv4 and
+	 * Ethernet's (and then nothing more), or with -v. */
 	if ((pro != ETHERTYPE_IP && pro != ETHERTYPE_TRAIL) || pln != 4 ||
-	    hln == 0) {
+	    hln == 0 || nd_vflag(c)) {
 		if ((name = arp_hrd_name(hrd)) != NULL)
 			nd_puts(c, name);
 		else
 			nd_putf(c, "Unknown Hardware (%u)", hrd);
 		nd_putf(c, " (len %u), ", hln);
-		if (pro == ETHERTYPE_IP)
-			nd_puts(c, "IPv4");
-		else if (pro == ETHERTYPE_IPV6)
-			nd_puts(c, "IPv6");
+		if ((name = nd_ethertype_name(pro, NULL)) != NULL)
+			nd_puts(c, name);
 		else
 			nd_putf(c, "Unknown Protocol (0x%04x)", pro);
 		nd_putf(c, " (len %u)", pln);
-		goto out;
+		if (!nd_vflag(c))
+			goto out;
+		nd_puts(c, ", ");
 	}
 	if ((name = arp_op_name(op)) != NULL)
 		nd_puts(c, name);

@@ -371,3 +371,63 @@ nd_ascii_print(struct ctx *c, const unsigned char *p, size_t n)
 	}
 	nd_put(c, b, k);
 }
+
+/*
+ * The one's complement sum of n bytes taken as big-endian 16-bit words
+ * (an odd last byte padded with a zero), added to sum.
+ */
+uint64_t
+nd_cksum_add(uint64_t sum, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint64_t)p[i] << 8 | p[i + 1];
+	if (i < n)
+		sum += (uint64_t)p[i] << 8;
+	return sum;
+}
+
+/* The sum folded to 16 bits and complemented: 0 when the bytes summed
+ * held their right checksum. */
+unsigned int
+nd_cksum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (unsigned int)~sum & 0xffff;
+}
+
+/* What the checksum field should have held, from what it held and the
+ * sum that came out (tcpdump's in_cksum_shouldbe). */
+unsigned int
+nd_cksum_shouldbe(unsigned int field, unsigned int sum)
+{
+	uint32_t v = field + sum;
+
+	v = (v & 0xffff) + (v >> 16);
+	v = (v & 0xffff) + (v >> 16);
+	return v & 0xffff;
+}
+
+/*
+ * The checksum of len transport bytes of protocol proto behind the
+ * pseudo-header of IPv4 (RFC 793: addresses, protocol, 16-bit length) or
+ * IPv6 (RFC 8200: addresses, 32-bit length, next header).
+ */
+unsigned int
+nd_ip_cksum(const struct ipinfo *ip, unsigned int proto,
+    const unsigned char *p, size_t len)
+{
+	size_t alen = ip->version == 4 ? 4 : 16;
+	uint64_t sum;
+
+	sum = nd_cksum_add(0, ip->src, alen);
+	sum = nd_cksum_add(sum, ip->phdst != NULL ? ip->phdst : ip->dst,
+	    alen);
+	if (ip->version == 4)
+		sum += proto + (len & 0xffff);
+	else
+		sum += proto + (len >> 16 & 0xffff) + (len & 0xffff);
+	return nd_cksum_fold(nd_cksum_add(sum, p, len));
+}
