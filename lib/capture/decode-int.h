@@ -231,6 +231,8 @@ void nd_put_ports(struct ctx *, const struct ipinfo *, unsigned int,
 void nd_put_addrs(struct ctx *, const struct ipinfo *);
 void nd_default_print(struct ctx *, const unsigned char *, size_t);
 void nd_hex_print(struct ctx *, const unsigned char *, size_t);
+void nd_hex_print_ident(struct ctx *, const char *, const unsigned char *,
+    size_t);
 void nd_hex_ascii_print(struct ctx *, const unsigned char *, size_t);
 void nd_ascii_print(struct ctx *, const unsigned char *, size_t);
 const char *nd_ethertype_name(unsigned int, const char *);

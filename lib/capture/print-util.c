@@ -321,12 +321,21 @@ nd_hex_ascii_print(struct ctx *c, const unsigned char *p, size_t n)
 void
 nd_hex_print(struct ctx *c, const unsigned char *p, size_t n)
 {
+	nd_hex_print_ident(c, "\n\t", p, n);
+}
+
+/* The same, each line begun by ident instead of a newline and a tab. */
+void
+nd_hex_print_ident(struct ctx *c, const char *ident, const unsigned char *p,
+    size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
 	char line[64];
 	size_t i, k;
 
 	for (i = 0; i < n; i += 16) {
-		k = (size_t)snprintf(line, sizeof(line), "\n\t0x%04zx: ", i);
+		nd_puts(c, ident);
+		k = (size_t)snprintf(line, sizeof(line), "0x%04zx: ", i);
 		for (size_t b = i; b < i + 16 && b < n; b += 2) {
 			line[k++] = ' ';
 			line[k++] = hex[p[b] >> 4];
