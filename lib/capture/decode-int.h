@@ -246,6 +246,8 @@ unsigned int nd_cksum_fold(uint64_t);
 unsigned int nd_cksum_shouldbe(unsigned int, unsigned int);
 unsigned int nd_ip_cksum(const struct ipinfo *, unsigned int,
     const unsigned char *, size_t);
+unsigned int nd_ip_cksum_cov(const struct ipinfo *, unsigned int,
+    const unsigned char *, size_t, size_t);
 const char *nd_ipproto_name(unsigned int);
 void nd_put_ethertype(struct ctx *, unsigned int);
 

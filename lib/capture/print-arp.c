@@ -48,6 +48,16 @@ arp_hrd_name(unsigned int hrd)
 	}
 }
 
+/* A hardware address; one of no bytes is "<empty>", as tcpdump says. */
+static void
+arp_hw_addr(struct ctx *c, const unsigned char *a, size_t n)
+{
+	if (n == 0)
+		nd_puts(c, "<empty>");
+	else
+		nd_put_mac(c, a, n);
+}
+
 static void
 arp_proto_addr(struct ctx *c, const struct span *s, size_t off,
     unsigned int pro, unsigned int pln)
@@ -129,7 +139,7 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 			nonzero = nonzero || s->p[tha + i] != 0;
 		if (nonzero) {
 			nd_puts(c, " (");
-			nd_put_mac(c, s->p + tha, hln);
+			arp_hw_addr(c, s->p + tha, hln);
 			nd_puts(c, ")");
 		}
 		nd_puts(c, " tell ");
@@ -138,22 +148,22 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 	case ARPOP_REPLY:
 		arp_proto_addr(c, s, spa, pro, pln);
 		nd_puts(c, " is-at ");
-		nd_put_mac(c, s->p + sha, hln);
+		arp_hw_addr(c, s->p + sha, hln);
 		break;
 	case ARPOP_REVREQUEST:
 	case ARPOP_INVREQUEST:
 		nd_puts(c, "who-is ");
-		nd_put_mac(c, s->p + tha, hln);
+		arp_hw_addr(c, s->p + tha, hln);
 		nd_puts(c, " tell ");
-		nd_put_mac(c, s->p + sha, hln);
+		arp_hw_addr(c, s->p + sha, hln);
 		break;
 	case ARPOP_REVREPLY:
-		nd_put_mac(c, s->p + tha, hln);
+		arp_hw_addr(c, s->p + tha, hln);
 		nd_puts(c, " at ");
 		arp_proto_addr(c, s, tpa, pro, pln);
 		break;
 	case ARPOP_INVREPLY:
-		nd_put_mac(c, s->p + sha, hln);
+		arp_hw_addr(c, s->p + sha, hln);
 		nd_puts(c, " at ");
 		arp_proto_addr(c, s, spa, pro, pln);
 		break;

@@ -130,7 +130,11 @@ icmp_verbose(struct ctx *c, const struct span *s, uint32_t length,
 	if (!ip->fragmented && has(s, 0, length)) {
 		sum = nd_cksum_fold(nd_cksum_add(0, s->p, length));
 		if (sum != 0) {
-			(void)get_be16(s, 2, &field);
+			/* A message too short to hold the field. */
+			if (!get_be16(s, 2, &field)) {
+				nd_trunc(c, "icmp");
+				return;
+			}
 			nd_putf(c, " (wrong icmp cksum %x (->%x)!)", field,
 			    nd_cksum_shouldbe(field, sum));
 		}

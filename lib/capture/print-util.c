@@ -428,6 +428,15 @@ unsigned int
 nd_ip_cksum(const struct ipinfo *ip, unsigned int proto,
     const unsigned char *p, size_t len)
 {
+	return nd_ip_cksum_cov(ip, proto, p, len, len);
+}
+
+/* The same over only the first cov of the len bytes (DCCP's coverage,
+ * RFC 4340 9.2; UDP-Lite's), len still in the pseudo-header. */
+unsigned int
+nd_ip_cksum_cov(const struct ipinfo *ip, unsigned int proto,
+    const unsigned char *p, size_t len, size_t cov)
+{
 	size_t alen = ip->version == 4 ? 4 : 16;
 	uint64_t sum;
 
@@ -438,5 +447,5 @@ nd_ip_cksum(const struct ipinfo *ip, unsigned int proto,
 		sum += proto + (len & 0xffff);
 	else
 		sum += proto + (len >> 16 & 0xffff) + (len & 0xffff);
-	return nd_cksum_fold(nd_cksum_add(sum, p, len));
+	return nd_cksum_fold(nd_cksum_add(sum, p, cov));
 }
