@@ -525,6 +525,6 @@ nd_print_ip_any(struct ctx *c, const struct span *s, uint32_t len)
 	else if (v >> 4 == 4)
 		nd_print_ip(c, s, len);
 	else
-		nd_putf(c, "ip v%u", v >> 4);
+		nd_putf(c, "unknown ip %u", v >> 4);
 }
 
