@@ -25,7 +25,7 @@ struct opts {
 	const char *iface, *wfile, *rfile, *user;
 	long long count, snaplen, buffer_kib, max_flows;
 	double flow_timeout;
-	int ip_proto, hex, hex_ascii, ascii, tflag, precision;
+	int ip_proto, hex, hex_ascii, ascii, tflag, precision, verbose;
 	bool link_hdr, no_promisc, numeric, flows;
 	char *expr;
 };
@@ -61,6 +61,9 @@ static const struct cli_option options[] = {
 	    "each packet as ASCII text (-AA: from the link layer)"),
 	CLI_FLAG('e', "link-header", &opt.link_hdr,
 	    "print the link-level header on each line"),
+	CLI_COUNT('v', "verbose", &opt.verbose,
+	    "the verbose forms of the headers, as tcpdump -v prints them "
+	    "(-vv: and what tcpdump -vv adds)"),
 	CLI_COUNT('t', "time-stamp", &opt.tflag,
 	    "-t: no time stamp; -tt: epoch seconds (default); -ttt: since the "
 	    "packet before; -tttt: date and local time; -ttttt: since the "
@@ -94,7 +97,7 @@ static int main_sniff(int, char **);
 
 const struct cli_command cmd_sniff = {
 	"[-i IFACE] [-c COUNT] [-s SNAPLEN] [-w FILE] [-r FILE] [-n] [-e] "
-	"[-t...] [-x|-X|-A] [--no-promisc] [-Z USER] [--flows "
+	"[-t...] [-v...] [-x|-X|-A] [--no-promisc] [-Z USER] [--flows "
 	"[--flow-timeout SECONDS] [--max-flows COUNT]] [EXPRESSION]",
 	"Capture packets with a raw packet socket (AF_PACKET, a TPACKET_V3\n"
 	"ring), the interface in promiscuous mode while it runs, and print\n"
@@ -211,6 +214,9 @@ decode_flags(const struct opts *o)
 		f |= SK_DECODE_JSON;
 	if (o->link_hdr)
 		f |= SK_DECODE_LINK_HDR;
+	if (o->verbose > 0)
+		f |= SK_DECODE_VERBOSE |
+		    (o->verbose > 1 ? SK_DECODE_VERBOSE_MORE : 0);
 	/* tcpdump counts the t's; past five it prints no time at all. */
 	f |= o->tflag < 6 ? stamps[o->tflag] : SK_DECODE_TIME_NONE;
 	if (o->hex_ascii > 0)

@@ -766,6 +766,11 @@ struct sk_decoder;
 #define SK_DECODE_TIME_DATE	0x300	/* -tttt: date and local time */
 #define SK_DECODE_TIME_FIRST	0x400	/* -ttttt: since the first packet */
 #define SK_DECODE_TIME_MASK	0x700
+/* -v and -vv: the verbose forms of the printers that have them (the
+ * IPv4 and IPv6 header fields, TCP and UDP checksums, ...); with
+ * SK_DECODE_VERBOSE_MORE, what tcpdump adds for -vv. */
+#define SK_DECODE_VERBOSE	0x800	/* -v */
+#define SK_DECODE_VERBOSE_MORE	0x1000	/* -vv, with SK_DECODE_VERBOSE */
 SK_API struct sk_decoder *sk_decoder_new(int flags, struct sk_error *err);
 /* Append the packet's line (or object) and a newline to out; returns 0,
  * or -1 (errno ENOMEM). */

@@ -356,7 +356,7 @@ for line in sys.stdin:
 	# Ethernet with two tags, Linux cooked with nanoseconds, BSD loopback.
 	for f in 802.1ad_QinQ.pcap tcp-handshake-nano.pcap quic_retry.pcap; do
 		for sw in -t -tt -ttt -tttt -ttttt --time-stamp-precision=nano \
-		    -e -x -xx -X -XX -A -AA; do
+		    -e -x -xx -X -XX -A -AA -v -vv; do
 			stamp=-tt
 			[[ $sw == -t* ]] && stamp=
 			echo "$f $sw"
@@ -399,7 +399,7 @@ for line in sys.stdin:
 	[ -z "$problems" ] || bad+=("$problems")
 	# The in-tree ones with every output form.
 	for f in "$PCAPS"/*.pcap*; do
-		for o in -x --json; do
+		for o in -x --json -vv; do
 			timeout 20 "$SOCKIT" sniff -q $o -r "$f" >/dev/null 2>"$T/err"
 			rc=$?
 			if [ "$rc" -gt 1 ] || grep -qE 'AddressSanitizer|runtime error' "$T/err"; then

@@ -110,6 +110,9 @@ struct ipinfo {
 	bool direct;		/* the transport header follows the IP one */
 	bool fragmented;	/* the first fragment of several */
 	unsigned int ttl;	/* TTL or hop limit */
+	/* The destination in the checksum's pseudo-header: the last hop
+	 * of a source route or routing header, else dst. */
+	const unsigned char *phdst;
 };
 
 struct ctx {
@@ -191,6 +194,15 @@ nd_eflag(const struct ctx *c)
 	return c->j == NULL && (c->d->flags & SK_DECODE_LINK_HDR) != 0;
 }
 
+/* -v and -vv: 1 or 2, and 0 without (or in JSON). */
+static inline int
+nd_vflag(const struct ctx *c)
+{
+	if (c->j != NULL || (c->d->flags & SK_DECODE_VERBOSE) == 0)
+		return 0;
+	return (c->d->flags & SK_DECODE_VERBOSE_MORE) ? 2 : 1;
+}
+
 /* A table from number to name (tcpdump's struct tok), ended by a NULL
  * name. */
 struct nd_tok {
@@ -222,9 +234,24 @@ void nd_put_ports(struct ctx *, const struct ipinfo *, unsigned int,
 void nd_put_addrs(struct ctx *, const struct ipinfo *);
 void nd_default_print(struct ctx *, const unsigned char *, size_t);
 void nd_hex_print(struct ctx *, const unsigned char *, size_t);
+void nd_hex_print_ident(struct ctx *, const char *, const unsigned char *,
+    size_t);
 void nd_hex_ascii_print(struct ctx *, const unsigned char *, size_t);
 void nd_ascii_print(struct ctx *, const unsigned char *, size_t);
 const char *nd_ethertype_name(unsigned int, const char *);
+
+/* The Internet checksum (RFC 1071), print-util.c: the sum of bytes, its
+ * complement (0 when the sum checks), the value the field should have
+ * held, and the sum of a transport header behind its IP pseudo-header.
+ * The name of an IP protocol as -v prints it (print-ip.c). */
+uint64_t nd_cksum_add(uint64_t, const unsigned char *, size_t);
+unsigned int nd_cksum_fold(uint64_t);
+unsigned int nd_cksum_shouldbe(unsigned int, unsigned int);
+unsigned int nd_ip_cksum(const struct ipinfo *, unsigned int,
+    const unsigned char *, size_t);
+unsigned int nd_ip_cksum_cov(const struct ipinfo *, unsigned int,
+    const unsigned char *, size_t, size_t);
+const char *nd_ipproto_name(unsigned int);
 void nd_put_ethertype(struct ctx *, unsigned int);
 
 /* JSON fields, only when the output is JSON. */

@@ -40,11 +40,22 @@ arp_hrd_name(unsigned int hrd)
 	case 6: return "TokenRing";
 	case 7: return "ArcNet";
 	case 15: return "FrameRelay";
-	case 16: case 19: return "ATM";
+	case 19: return "ATM";
+	case 23: return "Strip";
 	case 24: return "IEEE 1394";
 	case 32: return "InfiniBand";
 	default: return NULL;
 	}
+}
+
+/* A hardware address; one of no bytes is "<empty>", as tcpdump says. */
+static void
+arp_hw_addr(struct ctx *c, const unsigned char *a, size_t n)
+{
+	if (n == 0)
+		nd_puts(c, "<empty>");
+	else
+		nd_put_mac(c, a, n);
 }
 
 static void
@@ -97,21 +108,23 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 		}
 		nd_j_close(c);
 	}
+	/* The types and lengths: when the addresses are not IPv4 and
+	 * Ethernet's (and then nothing more), or with -v. */
 	if ((pro != ETHERTYPE_IP && pro != ETHERTYPE_TRAIL) || pln != 4 ||
-	    hln == 0) {
+	    hln == 0 || nd_vflag(c)) {
 		if ((name = arp_hrd_name(hrd)) != NULL)
 			nd_puts(c, name);
 		else
 			nd_putf(c, "Unknown Hardware (%u)", hrd);
 		nd_putf(c, " (len %u), ", hln);
-		if (pro == ETHERTYPE_IP)
-			nd_puts(c, "IPv4");
-		else if (pro == ETHERTYPE_IPV6)
-			nd_puts(c, "IPv6");
+		if ((name = nd_ethertype_name(pro, NULL)) != NULL)
+			nd_puts(c, name);
 		else
 			nd_putf(c, "Unknown Protocol (0x%04x)", pro);
 		nd_putf(c, " (len %u)", pln);
-		goto out;
+		if (!nd_vflag(c))
+			goto out;
+		nd_puts(c, ", ");
 	}
 	if ((name = arp_op_name(op)) != NULL)
 		nd_puts(c, name);
@@ -126,7 +139,7 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 			nonzero = nonzero || s->p[tha + i] != 0;
 		if (nonzero) {
 			nd_puts(c, " (");
-			nd_put_mac(c, s->p + tha, hln);
+			arp_hw_addr(c, s->p + tha, hln);
 			nd_puts(c, ")");
 		}
 		nd_puts(c, " tell ");
@@ -135,22 +148,22 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 	case ARPOP_REPLY:
 		arp_proto_addr(c, s, spa, pro, pln);
 		nd_puts(c, " is-at ");
-		nd_put_mac(c, s->p + sha, hln);
+		arp_hw_addr(c, s->p + sha, hln);
 		break;
 	case ARPOP_REVREQUEST:
 	case ARPOP_INVREQUEST:
 		nd_puts(c, "who-is ");
-		nd_put_mac(c, s->p + tha, hln);
+		arp_hw_addr(c, s->p + tha, hln);
 		nd_puts(c, " tell ");
-		nd_put_mac(c, s->p + sha, hln);
+		arp_hw_addr(c, s->p + sha, hln);
 		break;
 	case ARPOP_REVREPLY:
-		nd_put_mac(c, s->p + tha, hln);
+		arp_hw_addr(c, s->p + tha, hln);
 		nd_puts(c, " at ");
 		arp_proto_addr(c, s, tpa, pro, pln);
 		break;
 	case ARPOP_INVREPLY:
-		nd_put_mac(c, s->p + sha, hln);
+		arp_hw_addr(c, s->p + sha, hln);
 		nd_puts(c, " at ");
 		arp_proto_addr(c, s, spa, pro, pln);
 		break;

@@ -36,6 +36,38 @@ static const char *const reset_codes[] = {
 	"aggression_penalty",
 };
 
+/*
+ * -v: the CCVal and checksum coverage fields, and the checksum over what
+ * the coverage says (the whole packet when it is 0).
+ */
+static void
+dccp_verbose(struct ctx *c, const struct span *s, uint32_t len,
+    const struct ipinfo *ip)
+{
+	unsigned int cc, doff, field, sum;
+	size_t cov = len;
+
+	(void)get_u8(s, 4, &doff);
+	(void)get_u8(s, 5, &cc);
+	nd_putf(c, " (CCVal %u, CsCov %u", cc >> 4, cc & 15);
+	if (has(s, 0, len)) {
+		if ((cc & 15) != 0) {
+			cov = ((size_t)doff + (cc & 15) - 1) * 4;
+			if (cov > len)
+				cov = len;
+		}
+		(void)get_be16(s, 6, &field);
+		sum = nd_ip_cksum_cov(ip, ND_IPPROTO_DCCP, s->p, len, cov);
+		nd_putf(c, ", cksum 0x%04x ", field);
+		if (sum != 0)
+			nd_putf(c, "(incorrect -> 0x%04x)",
+			    nd_cksum_shouldbe(field, sum));
+		else
+			nd_puts(c, "(correct)");
+	}
+	nd_put(c, ")", 1);
+}
+
 void
 nd_print_dccp(struct ctx *c, const struct span *s, uint32_t len,
     const struct ipinfo *ip)
@@ -68,7 +100,10 @@ nd_print_dccp(struct ctx *c, const struct span *s, uint32_t len,
 	nd_put_ip(c, ip->version, ip->src);
 	nd_putf(c, ".%u > ", sport);
 	nd_put_ip(c, ip->version, ip->dst);
-	nd_putf(c, ".%u: DCCP ", dport);
+	nd_putf(c, ".%u: DCCP", dport);
+	if (nd_vflag(c))
+		dccp_verbose(c, s, len, ip);
+	nd_put(c, " ", 1);
 	type = xtr >> 1 & 15;
 	if (type >= sizeof(types) / sizeof(types[0])) {
 		nd_putf(c, "unknown-type-%u ", type);

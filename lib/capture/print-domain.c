@@ -311,8 +311,15 @@ put_record(struct ctx *c, const struct span *m, size_t off, bool mdns)
 {
 	unsigned int type, cl, class, len, v, v2, v3;
 	size_t rp;
+	uint32_t w;
 
-	off = name_skip(m, off);
+	/* -v: each record's owner name before its type. */
+	if (nd_vflag(c)) {
+		nd_put(c, " ", 1);
+		if ((off = put_name(c, m, off)) == NO_OFF)
+			return NO_OFF;
+	} else
+		off = name_skip(m, off);
 	if (off == NO_OFF || !has(m, off, 10))
 		return m->n;
 	(void)get_be16(m, off, &type);
@@ -345,6 +352,21 @@ put_record(struct ctx *c, const struct span *m, size_t off, bool mdns)
 		nd_put(c, " ", 1);
 		if (put_name(c, m, off) == NO_OFF)
 			return NO_OFF;
+		break;
+	case T_SOA:
+		/* -v: the names, serial and timers (RFC 1035 3.3.13). */
+		if (!nd_vflag(c))
+			break;
+		nd_put(c, " ", 1);
+		if ((off = put_name(c, m, off)) == NO_OFF)
+			return NO_OFF;
+		nd_put(c, " ", 1);
+		if ((off = put_name(c, m, off)) == NO_OFF || !has(m, off, 20))
+			return NO_OFF;
+		for (v = 0; v < 5; v++) {
+			(void)get_be32(m, off + (size_t)v * 4, &w);
+			nd_putf(c, " %u", w);
+		}
 		break;
 	case T_MX:
 		nd_put(c, " ", 1);

@@ -1,8 +1,8 @@
 /*
  * print-gre.c - GRE version 0 (RFC 2784, 2890): the key and sequence
  * number, the length, then the packet it carries (IPv4, IPv6, or an
- * Ethernet frame: transparent Ethernet bridging), as tcpdump prints them
- * without -v.
+ * Ethernet frame: transparent Ethernet bridging), as tcpdump prints them;
+ * with -v the flags and the checksum too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,9 +13,22 @@
 #define GRE_RP		0x4000	/* routing present */
 #define GRE_KP		0x2000	/* key present */
 #define GRE_SP		0x1000	/* sequence number present */
+#define GRE_SRCRT	0x0800	/* strict source route (RFC 1701) */
+#define GRE_AP		0x0080	/* acknowledgment present (RFC 2637) */
 #define GRE_VERS_MASK	0x0007
 
 #define ETHERTYPE_TEB	0x6558	/* transparent Ethernet bridging */
+
+/* The flags -v names, in tcpdump's words. */
+static const struct nd_tok gre_flags[] = {
+	{ GRE_CP, "checksum present" },
+	{ GRE_RP, "routing present" },
+	{ GRE_KP, "key present" },
+	{ GRE_SP, "sequence# present" },
+	{ GRE_SRCRT, "source routing present" },
+	{ GRE_AP, "ack present" },
+	{ 0, NULL }
+};
 
 void
 nd_print_gre(struct ctx *c, const struct span *s, uint32_t length,
@@ -37,10 +50,19 @@ nd_print_gre(struct ctx *c, const struct span *s, uint32_t length,
 			nd_trunc(c, "gre");
 		return;
 	}
+	if (nd_vflag(c)) {
+		nd_puts(c, ", Flags [");
+		nd_put_bits(c, gre_flags, flags, ", ", "none");
+		nd_put(c, "]", 1);
+	}
 	if (!get_be16(s, 2, &prot) || len < 4)
 		goto trunc;
 	len -= 4;
 	if (flags & (GRE_CP | GRE_RP)) {
+		if (!get_be16(s, off, &v) || len < 2)
+			goto trunc;
+		if (nd_vflag(c))
+			nd_putf(c, ", sum 0x%x", v);
 		if (!get_be16(s, off + 2, &v) || len < 4)
 			goto trunc;
 		nd_putf(c, ", off 0x%x", v);
@@ -66,7 +88,8 @@ nd_print_gre(struct ctx *c, const struct span *s, uint32_t length,
 	if (nd_eflag(c))
 		nd_putf(c, ", proto %s (0x%04x)",
 		    nd_ethertype_name(prot, "unknown"), prot);
-	nd_putf(c, ", length %u: ", length);
+	/* With -v, what it carries goes on a line of its own. */
+	nd_putf(c, ", length %u%s", length, nd_vflag(c) ? "\n\t" : ": ");
 	rest = sub(s, off, SIZE_MAX);
 	switch (prot) {
 	case ETHERTYPE_IP:

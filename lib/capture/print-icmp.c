@@ -32,6 +32,131 @@ icmp_unreach_fmt(unsigned int code)
 	}
 }
 
+/* The types that quote the datagram that caused them (RFC 792), and
+ * those of them that may carry extensions after it (RFC 4884). */
+#define ICMP_ERRTYPE(t)	((t) == 3 || (t) == 4 || (t) == 5 || (t) == 11 || \
+	(t) == 12)
+#define ICMP_EXT_TYPE(t)	((t) == 3 || (t) == 11 || (t) == 12)
+#define ICMP_EXT_OFFSET	136	/* the extension header, after 128 bytes */
+#define ICMP_EXT_VERSION 2
+#define ICMP_EXT_MPLS	1	/* the MPLS label stack object (RFC 4950) */
+
+static const struct nd_tok icmp_ext_objects[] = {
+	{ ICMP_EXT_MPLS, "MPLS Stack Entry" },
+	{ 2, "Interface Identification" },
+	{ 0, NULL }
+};
+
+/*
+ * -v: the extension structure (RFC 4884) after the quoted datagram of
+ * length bytes: its version and checksum, then each object, an MPLS
+ * label stack entry decoded, any other in hex.
+ */
+static void
+icmp_extensions(struct ctx *c, const struct span *s, uint32_t length)
+{
+	unsigned int v, cls, ctype, tlen, sum;
+	size_t hlen = length - ICMP_EXT_OFFSET, o = ICMP_EXT_OFFSET + 4;
+	const char *name;
+	uint32_t label;
+
+	if (!has(s, 0, ICMP_EXT_OFFSET + 5)) {
+		nd_trunc(c, "icmp");
+		return;
+	}
+	(void)get_u8(s, 5, &v);
+	/* With no length said, only a checksum that holds shows them. */
+	if (v == 0 && has(s, ICMP_EXT_OFFSET, hlen) &&
+	    nd_cksum_fold(nd_cksum_add(0, s->p + ICMP_EXT_OFFSET, hlen)) != 0)
+		return;
+	(void)get_u8(s, ICMP_EXT_OFFSET, &v);
+	nd_putf(c, "\n\tICMP Multi-Part extension v%u", v >> 4);
+	if (v >> 4 != ICMP_EXT_VERSION) {
+		nd_puts(c, " packet not supported");
+		return;
+	}
+	if (has(s, ICMP_EXT_OFFSET, hlen)) {
+		(void)get_be16(s, ICMP_EXT_OFFSET + 2, &v);
+		sum = nd_cksum_fold(nd_cksum_add(0, s->p + ICMP_EXT_OFFSET,
+		    hlen));
+		nd_putf(c, ", checksum 0x%04x (%scorrect), length %zu", v,
+		    sum != 0 ? "in" : "", hlen);
+	}
+	hlen -= 4;
+	while (hlen > 4) {
+		if (!get_be16(s, o, &tlen) || !get_u8(s, o + 2, &cls) ||
+		    !get_u8(s, o + 3, &ctype)) {
+			nd_trunc(c, "icmp");
+			return;
+		}
+		name = nd_tok_str(icmp_ext_objects, cls);
+		nd_putf(c, "\n\t  %s Object (%u), Class-Type: %u, length %u",
+		    name != NULL ? name : "unknown", cls, ctype, tlen);
+		o += 4;
+		hlen -= 4;
+		if (cls == 0 || tlen < 4)
+			return;
+		tlen -= 4;
+		if (cls == ICMP_EXT_MPLS && ctype == 1) {
+			if (!get_be32(s, o, &label)) {
+				nd_trunc(c, "icmp");
+				return;
+			}
+			nd_putf(c, "\n\t    label %u, tc %u%s, ttl %u",
+			    label >> 12, label >> 9 & 7,
+			    label & 0x100 ? ", [S]" : "", label & 0xff);
+		} else if (o <= s->n)
+			nd_hex_print_ident(c, "\n\t    ", s->p + o,
+			    s->n - o < tlen ? s->n - o : tlen);
+		if (hlen < tlen)
+			break;
+		hlen -= tlen;
+		o += tlen;
+	}
+}
+
+/*
+ * -v: a checksum that does not hold, and for an error, the datagram it
+ * quotes, printed as a packet of its own on the lines after.
+ */
+static void
+icmp_verbose(struct ctx *c, const struct span *s, uint32_t length,
+    unsigned int type, const struct ipinfo *ip)
+{
+	unsigned int field, sum, ilen;
+	bool cut = c->truncated;
+	struct span inner;
+
+	if (!ip->fragmented && has(s, 0, length)) {
+		sum = nd_cksum_fold(nd_cksum_add(0, s->p, length));
+		if (sum != 0) {
+			/* A message too short to hold the field. */
+			if (!get_be16(s, 2, &field)) {
+				nd_trunc(c, "icmp");
+				return;
+			}
+			nd_putf(c, " (wrong icmp cksum %x (->%x)!)", field,
+			    nd_cksum_shouldbe(field, sum));
+		}
+	}
+	if (ICMP_ERRTYPE(type)) {
+		nd_puts(c, "\n\t");
+		if (!get_be16(s, 8 + 2, &ilen)) {
+			nd_trunc(c, "icmp");
+			return;
+		}
+		inner = sub(s, 8, ilen);
+		/* A quoted datagram cut short ends the packet's print. */
+		c->truncated = false;
+		nd_print_ip(c, &inner, ilen);
+		if (c->truncated)
+			return;
+		c->truncated = cut;
+	}
+	if (length > ICMP_EXT_OFFSET && ICMP_EXT_TYPE(type))
+		icmp_extensions(c, s, length);
+}
+
 void
 nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length,
     const struct ipinfo *ip)
@@ -41,7 +166,6 @@ nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length,
 	const unsigned char *ap;
 	uint32_t v32;
 
-	(void)ip;
 	if (!get_u8(s, 0, &type) || !get_u8(s, 1, &code)) {
 		nd_trunc_longjmp(c, "icmp");
 		return;
@@ -173,6 +297,8 @@ nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length,
 	nd_puts(c, text);
 	nd_puts(c, ", length ");
 	nd_putu(c, length);
+	if (nd_vflag(c))
+		icmp_verbose(c, s, length, type, ip);
 	return;
 trunc:
 	nd_trunc(c, "icmp");

@@ -44,6 +44,7 @@
 #define TCPOPT_EXPERIMENT2	254
 #define TCPOPT_EXP_TFO		0xf989
 #define TCP_SIGLEN		16	/* the MD5 digest (RFC 2385) */
+#define RST_DATA_MAX		30	/* a reset's data -v prints, at most */
 
 /* One direction-independent TCP conversation (tcpdump's tcp_seq_hash). */
 struct seq_entry {
@@ -382,6 +383,43 @@ bad:
 	return OPTS_BAD;
 }
 
+/* -v: the checksum, over the segment and the IP pseudo-header. */
+static void
+tcp_cksum(struct ctx *c, const struct span *s, uint32_t length,
+    const struct ipinfo *ip)
+{
+	unsigned int sum = nd_ip_cksum(ip, ND_IPPROTO_TCP, s->p, length);
+	unsigned int field;
+
+	(void)get_be16(s, 16, &field);
+	nd_putf(c, ", cksum 0x%04x", field);
+	if (sum != 0)
+		nd_putf(c, " (incorrect -> 0x%04x)",
+		    nd_cksum_shouldbe(field, sum));
+	else
+		nd_puts(c, " (correct)");
+}
+
+/*
+ * -v: the data of a reset (RFC 1122 4.2.2.12 lets it explain why), at
+ * most the first 30 bytes ("+" when there is more), "!" when not all of
+ * it was captured.
+ */
+static void
+rst_data(struct ctx *c, const struct span *s, uint32_t length)
+{
+	size_t n = length;
+
+	nd_puts(c, has(s, 0, length) ? " [RST" : " [!RST");
+	if (n > RST_DATA_MAX) {
+		n = RST_DATA_MAX;
+		nd_put(c, "+", 1);
+	}
+	nd_put(c, " ", 1);
+	(void)nd_put_chars(c, s, 0, n < s->n ? n : s->n);
+	nd_put(c, "]", 1);
+}
+
 /* BGP (RFC 4271): tcpdump names it and says more only with -v. */
 static void
 print_bgp(struct ctx *c, const struct span *s, uint32_t length)
@@ -478,8 +516,11 @@ nd_print_tcp(struct ctx *c, const struct span *s, uint32_t length,
 		c->truncated = true;
 		return;
 	}
+	if (nd_vflag(c) && !ip->fragmented && has(s, 0, length))
+		tcp_cksum(c, s, length, ip);
 	length -= hlen;
-	if (length > 0 || (flags & (TH_SYN | TH_FIN | TH_RST))) {
+	if (nd_vflag(c) > 1 || length > 0 ||
+	    (flags & (TH_SYN | TH_FIN | TH_RST))) {
 		nd_puts(c, ", seq ");
 		nd_putu(c, seq);
 		if (length > 0) {
@@ -516,6 +557,11 @@ nd_print_tcp(struct ctx *c, const struct span *s, uint32_t length,
 	if (length > 0 && has(s, 0, hlen)) {
 		struct span payload = sub(s, hlen, SIZE_MAX);
 		size_t k;
+
+		if ((flags & TH_RST) && nd_vflag(c)) {
+			rst_data(c, &payload, length);
+			return;
+		}
 
 		for (k = 0; k < sizeof(tcpports) / sizeof(tcpports[0]); k++)
 			if (tcpports[k].port == sport ||

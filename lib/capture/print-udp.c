@@ -49,6 +49,39 @@ port_matches(size_t i, unsigned int sport, unsigned int dport)
 	}
 }
 
+/*
+ * -v: the checksum over the datagram's n bytes and the IP pseudo-header,
+ * for IPv6 (where it is mandatory), and for IPv4 with -vv.  False when
+ * the checksum field itself was not captured: the line ends there.
+ */
+static bool
+udp_cksum(struct ctx *c, const struct span *s, uint32_t n,
+    const struct ipinfo *ip)
+{
+	unsigned int field, sum;
+
+	if (ip->version == 4 && nd_vflag(c) < 2)
+		return true;
+	if (ip->version == 4 && !get_be16(s, 6, &field)) {
+		nd_trunc(c, "udp");
+		return false;
+	}
+	if (ip->version == 4 && field == 0) {
+		nd_puts(c, "[no cksum] ");
+		return true;
+	}
+	if (!has(s, 0, n))
+		return true;
+	(void)get_be16(s, 6, &field);
+	sum = nd_ip_cksum(ip, ND_IPPROTO_UDP, s->p, n);
+	if (sum != 0)
+		nd_putf(c, "[bad udp cksum 0x%04x -> 0x%04x!] ", field,
+		    nd_cksum_shouldbe(field, sum));
+	else
+		nd_puts(c, "[udp sum ok] ");
+	return true;
+}
+
 void
 nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
     const struct ipinfo *ip)
@@ -80,6 +113,12 @@ nd_print_udp(struct ctx *c, const struct span *s, uint32_t length,
 			    length - 8;
 			struct span payload = sub(s, 8, SIZE_MAX);
 			size_t i;
+
+			if (nd_vflag(c) && !ip->fragmented &&
+			    !udp_cksum(c, s, n + 8, ip)) {
+				nd_j_close(c);
+				return;
+			}
 
 			for (i = 0; i < sizeof(udpports) / sizeof(udpports[0]);
 			    i++)

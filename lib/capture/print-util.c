@@ -333,12 +333,21 @@ nd_hex_ascii_print(struct ctx *c, const unsigned char *p, size_t n)
 void
 nd_hex_print(struct ctx *c, const unsigned char *p, size_t n)
 {
+	nd_hex_print_ident(c, "\n\t", p, n);
+}
+
+/* The same, each line begun by ident instead of a newline and a tab. */
+void
+nd_hex_print_ident(struct ctx *c, const char *ident, const unsigned char *p,
+    size_t n)
+{
 	static const char hex[] = "0123456789abcdef";
 	char line[64];
 	size_t i, k;
 
 	for (i = 0; i < n; i += 16) {
-		k = (size_t)snprintf(line, sizeof(line), "\n\t0x%04zx: ", i);
+		nd_puts(c, ident);
+		k = (size_t)snprintf(line, sizeof(line), "0x%04zx: ", i);
 		for (size_t b = i; b < i + 16 && b < n; b += 2) {
 			line[k++] = ' ';
 			line[k++] = hex[p[b] >> 4];
@@ -382,4 +391,73 @@ nd_ascii_print(struct ctx *c, const unsigned char *p, size_t n)
 		}
 	}
 	nd_put(c, b, k);
+}
+
+/*
+ * The one's complement sum of n bytes taken as big-endian 16-bit words
+ * (an odd last byte padded with a zero), added to sum.
+ */
+uint64_t
+nd_cksum_add(uint64_t sum, const unsigned char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint64_t)p[i] << 8 | p[i + 1];
+	if (i < n)
+		sum += (uint64_t)p[i] << 8;
+	return sum;
+}
+
+/* The sum folded to 16 bits and complemented: 0 when the bytes summed
+ * held their right checksum. */
+unsigned int
+nd_cksum_fold(uint64_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (unsigned int)~sum & 0xffff;
+}
+
+/* What the checksum field should have held, from what it held and the
+ * sum that came out (tcpdump's in_cksum_shouldbe). */
+unsigned int
+nd_cksum_shouldbe(unsigned int field, unsigned int sum)
+{
+	uint32_t v = field + sum;
+
+	v = (v & 0xffff) + (v >> 16);
+	v = (v & 0xffff) + (v >> 16);
+	return v & 0xffff;
+}
+
+/*
+ * The checksum of len transport bytes of protocol proto behind the
+ * pseudo-header of IPv4 (RFC 793: addresses, protocol, 16-bit length) or
+ * IPv6 (RFC 8200: addresses, 32-bit length, next header).
+ */
+unsigned int
+nd_ip_cksum(const struct ipinfo *ip, unsigned int proto,
+    const unsigned char *p, size_t len)
+{
+	return nd_ip_cksum_cov(ip, proto, p, len, len);
+}
+
+/* The same over only the first cov of the len bytes (DCCP's coverage,
+ * RFC 4340 9.2; UDP-Lite's), len still in the pseudo-header. */
+unsigned int
+nd_ip_cksum_cov(const struct ipinfo *ip, unsigned int proto,
+    const unsigned char *p, size_t len, size_t cov)
+{
+	size_t alen = ip->version == 4 ? 4 : 16;
+	uint64_t sum;
+
+	sum = nd_cksum_add(0, ip->src, alen);
+	sum = nd_cksum_add(sum, ip->phdst != NULL ? ip->phdst : ip->dst,
+	    alen);
+	if (ip->version == 4)
+		sum += proto + (len & 0xffff);
+	else
+		sum += proto + (len >> 16 & 0xffff) + (len & 0xffff);
+	return nd_cksum_fold(nd_cksum_add(sum, p, cov));
 }

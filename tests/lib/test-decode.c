@@ -2,7 +2,8 @@
  * test-decode.c - the packet decoder (lib/capture/decode.c and its
  * printers, print-*.c), one section per printer: hand-made packets, each
  * with the line tcpdump 4.99.3 prints for it (`tcpdump -n -tt -r` on a
- * pcap file holding that packet alone), compared byte for byte.  Then the
+ * pcap file holding that packet alone), compared byte for byte, and some
+ * with -v and -vv (tcpdump given the same flag).  Then the
  * time stamp, the relative TCP sequence numbers, -x and JSON.
  */
 #include <stdio.h>
@@ -525,6 +526,126 @@ static const struct tc {
 	    "[Invalid header: len(10) < caplen(28)]" },
 };
 
+/* With -v and -vv: tcpdump -n -tt -v (or -vv) -r on the same packet. */
+static const struct vtc {
+	int flags;
+	struct tc t;
+} vcases[] = {
+	{ SK_DECODE_VERBOSE,
+	    { "ip", "TCP SYN, checksum right", DLT_RAW, 0,
+	    "4500003c00014000400626b90a0000010a0000029c400050000003e8"
+	    "00000000a002020091840000020405b40402080a0000000100000000"
+	    "01030307",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [DF], proto T"
+	    "CP (6), length 60)\n    10.0.0.1.40000 > 10.0.0.2.80: Fl"
+	    "ags [S], cksum 0x9184 (correct), seq 1000, win 512, opti"
+	    "ons [mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7], lengt"
+	    "h 0" } },
+	{ SK_DECODE_VERBOSE,
+	    { "tcp", "checksum wrong", DLT_RAW, 0,
+	    "4502002800014000010665cb0a0000010a0000029c400050000003e8"
+	    "000000005002020012340000",
+	    "IP (tos 0x2,ECT(0), ttl 1, id 1, offset 0, flags [DF], p"
+	    "roto TCP (6), length 40)\n    10.0.0.1.40000 > 10.0.0.2."
+	    "80: Flags [S], cksum 0x1234 (incorrect -> 0xf967), seq 1"
+	    "000, win 512, length 0" } },
+	{ SK_DECODE_VERBOSE,
+	    { "tcp", "a reset with data", DLT_RAW, 0,
+	    "4500004c00010000400666a90a0000010a00000200509c4000000001"
+	    "0000000050040000756f0000636f6e6e656374696f6e207265736574"
+	    "3a206e6f206c697374656e657220686572652121",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto"
+	    " TCP (6), length 76)\n    10.0.0.1.80 > 10.0.0.2.40000: "
+	    "Flags [R], cksum 0x756f (correct), seq 1:37, win 0, leng"
+	    "th 36 [RST+ connection reset: no listener ]" } },
+	{ SK_DECODE_VERBOSE |
+	    SK_DECODE_VERBOSE_MORE,
+	    { "udp", "IPv4, -vv: checksum right", DLT_RAW, 0,
+	    "4500002100010000401166c90a0000010a00000204d2270f000d7c1e"
+	    "68656c6c6f",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto"
+	    " UDP (17), length 33)\n    10.0.0.1.1234 > 10.0.0.2.9999"
+	    ": [udp sum ok] UDP, length 5" } },
+	{ SK_DECODE_VERBOSE |
+	    SK_DECODE_VERBOSE_MORE,
+	    { "udp", "IPv4, -vv: no checksum", DLT_RAW, 0,
+	    "4500002100010000401166c90a0000010a00000204d2270f000d0000"
+	    "68656c6c6f",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto"
+	    " UDP (17), length 33)\n    10.0.0.1.1234 > 10.0.0.2.9999"
+	    ": [no cksum] UDP, length 5" } },
+	{ SK_DECODE_VERBOSE,
+	    { "ip", "record route option, header checksum wrong", DLT_RAW, 0,
+	    "4800002d00012000401129a30a0000010a000002070b040000000000"
+	    "0000000004d2270f000d7c1e68656c6c6f",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [+], proto UD"
+	    "P (17), length 45, options (RR 0.0.0.0 0.0.0.0,EOL), bad"
+	    " cksum 29a3 (->38b2)!)\n    10.0.0.1.1234 > 10.0.0.2.999"
+	    "9: UDP, length 5" } },
+	{ SK_DECODE_VERBOSE,
+	    { "ip6", "class and flow label, UDP checksum right", DLT_RAW, 0,
+	    "6a012345000a114020010db800000000000000000000000120010db8"
+	    "00000000000000000000000204d20035000a36f56869",
+	    "IP6 (class 0xa0, flowlabel 0x12345, hlim 64, next-header"
+	    " UDP (17) payload length: 10) 2001:db8::1.1234 > 2001:db"
+	    "8::2.53: [udp sum ok] domain [length 2 < 12] (invalid)" } },
+	{ SK_DECODE_VERBOSE,
+	    { "arp", "request", DLT_EN10MB, 0,
+	    "02000000000202000000000108060001080006040001020000000001"
+	    "c0a80001000000000000c0a80002",
+	    "ARP, Ethernet (len 6), IPv4 (len 4), Request who-has 192"
+	    ".168.0.2 tell 192.168.0.1, length 28" } },
+	{ SK_DECODE_VERBOSE,
+	    { "icmp", "echo request, checksum wrong", DLT_RAW, 0,
+	    "4500001e00010000400166dc0a0000010a00000208001111002a0001"
+	    "7069",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto"
+	    " ICMP (1), length 30)\n    10.0.0.1 > 10.0.0.2: ICMP ech"
+	    "o request, id 42, seq 1, length 10 (wrong icmp cksum 111"
+	    "1 (->876b)!)" } },
+	{ SK_DECODE_VERBOSE,
+	    { "icmp", "port unreachable, the datagram quoted", DLT_RAW, 0,
+	    "45c0003d00010000400165fd0a0000010a0000020303111e00000000"
+	    "4500002100010000401166c90a0000020a00000104d2270f000d7c1e"
+	    "68656c6c6f",
+	    "IP (tos 0xc0, ttl 64, id 1, offset 0, flags [none], prot"
+	    "o ICMP (1), length 61)\n    10.0.0.1 > 10.0.0.2: ICMP 10"
+	    ".0.0.1 udp port 9999 unreachable, length 41\n\tIP (tos 0"
+	    "x0, ttl 64, id 1, offset 0, flags [none], proto UDP (17)"
+	    ", length 33)\n    10.0.0.2.1234 > 10.0.0.1.9999: UDP, le"
+	    "ngth 5" } },
+	{ SK_DECODE_VERBOSE,
+	    { "icmp6", "neighbor solicitation, link-address option", DLT_RAW, 0,
+	    "6000000000203aff20010db800000000000000000000000120010db8"
+	    "0000000000000000000000028700ec720000000020010db800000000"
+	    "00000000000000020101020000000001",
+	    "IP6 (hlim 255, next-header ICMPv6 (58) payload length: 3"
+	    "2) 2001:db8::1 > 2001:db8::2: [icmp6 sum ok] ICMP6, neig"
+	    "hbor solicitation, length 32, who has 2001:db8::2\n\t  s"
+	    "ource link-address option (1), length 8 (1): 02:00:00:00"
+	    ":00:01" } },
+	{ SK_DECODE_VERBOSE,
+	    { "gre", "key, then IPv4", DLT_RAW, 0,
+	    "4500003d00010000402f668f0a0000010a0000022000080000000007"
+	    "4500002100010000401166c90a0000010a00000204d2270f000d7c1e"
+	    "68656c6c6f",
+	    "IP (tos 0x0, ttl 64, id 1, offset 0, flags [none], proto"
+	    " GRE (47), length 61)\n    10.0.0.1 > 10.0.0.2: GREv0, F"
+	    "lags [key present], key=0x7, length 41\n\tIP (tos 0x0, t"
+	    "tl 64, id 1, offset 0, flags [none], proto UDP (17), len"
+	    "gth 33)\n    10.0.0.1.1234 > 10.0.0.2.9999: UDP, length "
+	    "5" } },
+	{ SK_DECODE_VERBOSE,
+	    { "ip6", "hop-by-hop router alert, MLDv2 report", DLT_RAW, 0,
+	    "600000000024000120010db8000000000000000000000001ff020000"
+	    "0000000000000000000000163a000502000001008f0040bc00000001"
+	    "04000000ff020000000000000000000000000016",
+	    "IP6 (hlim 1, next-header Options (0) payload length: 36)"
+	    " 2001:db8::1 > ff02::16: HBH (rtalert: 0x0000) (padn) [i"
+	    "cmp6 sum ok] ICMP6, multicast listener report v2, 1 grou"
+	    "p record(s) [gaddr ff02::16 to_ex, 0 source(s)]" } },
+};
+
 static size_t
 unhex(const char *h, unsigned char *b, size_t max)
 {
@@ -569,29 +690,39 @@ decode(struct sk_decoder *d, int linktype, const unsigned char *b, size_t n,
 	return s;
 }
 
+/* One case, decoded with flags, against tcpdump's line. */
+static void
+test_case(const struct tc *t, int flags, const char *what)
+{
+	struct sk_decoder *d = sk_decoder_new(flags, NULL);
+	unsigned char b[1024];
+	char want[1024], *got;
+	size_t n;
+
+	n = unhex(t->hex, b, sizeof(b));
+	got = decode(d, t->linktype, b, n, t->wirelen, 1, 2000);
+	(void)snprintf(want, sizeof(want), "%s%s",
+	    t->want[0] == '[' ? "" : "1.000002 ", t->want);
+	is_str(got, want, "%s%s: %s", t->section, what, t->name);
+	free(got);
+	sk_decoder_free(d);
+}
+
 static void
 test_cases(void)
 {
-	unsigned char b[1024];
 	const char *last = "";
-	size_t i, n;
+	size_t i;
 
 	for (i = 0; i < nitems(cases); i++) {
-		const struct tc *t = &cases[i];
-		struct sk_decoder *d = sk_decoder_new(0, NULL);
-		char want[1024], *got;
-
-		if (strcmp(last, t->section) != 0)
-			diag("print-%s", t->section);
-		last = t->section;
-		n = unhex(t->hex, b, sizeof(b));
-		got = decode(d, t->linktype, b, n, t->wirelen, 1, 2000);
-		(void)snprintf(want, sizeof(want), "%s%s",
-		    t->want[0] == '[' ? "" : "1.000002 ", t->want);
-		is_str(got, want, "%s: %s", t->section, t->name);
-		free(got);
-		sk_decoder_free(d);
+		if (strcmp(last, cases[i].section) != 0)
+			diag("print-%s", cases[i].section);
+		last = cases[i].section;
+		test_case(&cases[i], 0, "");
 	}
+	diag("the printers with -v and -vv");
+	for (i = 0; i < nitems(vcases); i++)
+		test_case(&vcases[i].t, vcases[i].flags, ", -v");
 }
 
 /* Display switches tcpdump words at the link layer: -e on 802.2 LLC and
