@@ -151,8 +151,8 @@ check-cli: all
 # those about documentation, completions and the install, which the plain
 # pass runs.  The soak runs on the plain build only: memory is judged
 # there, leaks by LeakSanitizer (here) and valgrind.
-SAN_BATS := dispatcher echo-client echo-server faults hostile inet-convert \
-            connect listen forward tls tls-relay \
+SAN_BATS := dispatcher echo-client echo-server faults faults-relay hostile \
+            inet-convert connect listen forward tls tls-relay \
             resolve sniff udp-listen udp-send
 SAN_JOBS ?= 2
 

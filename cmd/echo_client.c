@@ -5,8 +5,8 @@
  * resolver gives, in order: create_connection), sends 'Hello, world' and
  * prints "Received b'Hello, world'", checking that what came back is what
  * went out (exit 5 if not).  --count makes it a TCP ping, --size sends a
- * generated payload of any size, --stdin is netcat (over TLS with --tls,
- * the server verified as connect --tls verifies it).
+ * generated payload of any size, --stdin is netcat.  --tls makes any of
+ * them TLS, the server verified as connect --tls verifies it.
  */
 #include <errno.h>
 #include <math.h>
@@ -73,7 +73,7 @@ static const struct cli_option options[] = {
 	    "--stdin: write received bytes as they are, even to a terminal"),
 	CLI_PATH(0, "unix", &opt.unix_path, "PATH",
 	    "connect to the stream AF_UNIX socket at PATH instead"),
-	CLI_OPT_TLS("--stdin over TLS: verify the server (HOST, or --sni)"),
+	CLI_OPT_TLS("TLS to the server, verified (HOST, or --sni)"),
 	CLI_OPT_VERBOSE,
 	CLI_OPT_QUIET,
 	CLI_OPT_JSON,
@@ -85,8 +85,8 @@ static int main_echo_client(int, char **);
 const struct cli_command cmd_echo_client = {
 	"[-4|-6] [-m MESSAGE [--literal]] [-w SECONDS] [-s HOST]\n"
 	"    [--source-port PORT] [--count N] [--interval SECONDS]\n"
-	"    [--size BYTES] [--stdin [--raw] [--tls [--ca FILE] [--sni NAME]\n"
-	"    [--alpn LIST] [--cert FILE --key FILE] [--insecure]]]\n"
+	"    [--size BYTES] [--stdin [--raw]] [--tls [--ca FILE] [--sni NAME]\n"
+	"    [--alpn LIST] [--cert FILE --key FILE] [--insecure]]\n"
 	"    [--unix PATH] [HOST [PORT]]",
 	"Connect to HOST and PORT ('localhost' and 50007 by default), trying\n"
 	"every address HOST has in order, send MESSAGE, read until as many\n"
@@ -169,8 +169,6 @@ validate(struct opts *o, int nargs, char **args)
 		return EXIT_USAGE;
 	o->timeout = cli_given(&cli_common.timeout) ? cli_common.timeout :
 	    SK_TIMEOUT_DEFAULT;
-	if (cli_tls.on && !o->use_stdin)
-		return cli_usage("--tls needs --stdin");
 	return cli_tls_context(false, &tls_ctx);
 }
 
@@ -197,6 +195,7 @@ pattern(unsigned char *p, unsigned long long off, size_t n)
 }
 
 struct trip {
+	struct sk_tls *tls;		/* --tls: the session, or NULL */
 	unsigned char *out, *in;	/* the message, or CHUNK buffers */
 	size_t len;			/* the message's length */
 	long long size;			/* --size, or -1 */
@@ -204,6 +203,16 @@ struct trip {
 	unsigned long long differ_at;	/* first differing byte */
 	bool same;
 };
+
+/* Send out while reading as much back, through TLS with --tls. */
+static ssize_t
+exchange(struct sk_socket *s, const struct trip *t, size_t n,
+    struct sk_error *err)
+{
+	if (t->tls != NULL)
+		return sk_tls_exchange(s, t->tls, t->out, n, t->in, n, err);
+	return sk_socket_exchange(s, t->out, n, t->in, n, err);
+}
 
 /* One round trip: send everything, read as much back (or to EOF). */
 static int
@@ -216,8 +225,7 @@ round_trip(struct sk_socket *s, struct trip *t, struct sk_error *err)
 	t->got = 0;
 	t->same = true;
 	if (t->size < 0) {
-		if ((n = sk_socket_exchange(s, t->out, t->len, t->in, t->len,
-		    err)) == -1)
+		if ((n = exchange(s, t, t->len, err)) == -1)
 			return -1;
 		t->got = (unsigned long long)n;
 		t->same = (size_t)n == t->len &&
@@ -232,8 +240,7 @@ round_trip(struct sk_socket *s, struct trip *t, struct sk_error *err)
 	while (off < total) {
 		chunk = total - off < CHUNK ? (size_t)(total - off) : CHUNK;
 		pattern(t->out, off, chunk);
-		if ((n = sk_socket_exchange(s, t->out, chunk, t->in, chunk,
-		    err)) == -1)
+		if ((n = exchange(s, t, chunk, err)) == -1)
 			return -1;
 		t->got += (unsigned long long)n;
 		if (t->same && ((size_t)n < chunk ||
@@ -407,24 +414,62 @@ struct netcat_run {
 	struct sk_relay_result res;
 };
 
-/* --tls: -v's line, and a failed verification --insecure let through. */
+/* --tls: -v's line, a failed verification --insecure let through, and
+ * under --json the tls event. */
 static void
-netcat_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *t,
-    void *arg)
+tls_said(const struct sk_tls *t)
 {
+	struct sk_events ev = { .fd = STDOUT_FILENO };
 	struct sk_tls_info ti;
 
-	(void)r;
-	(void)end;
-	(void)arg;
 	if (sk_tls_get_info(t, &ti, NULL) == -1)
 		return;
+	if (cli_common.json) {
+		(void)fflush(stdout);
+		(void)sk_event_tls(&ev, &ti, NULL);
+	}
 	if (ti.verify != SK_TLS_VERIFY_OK && !cli_common.quiet)
 		cli_warn("%s: certificate verify failed: %s (--insecure: "
 		    "going on)", opt.host, ti.verify_error);
 	if (cli_common.verbose)
 		(void)fprintf(stderr, "TLS: %s %s\n", ti.version, ti.cipher);
 	sk_tls_info_free(&ti);
+}
+
+static void
+netcat_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *t,
+    void *arg)
+{
+	(void)r;
+	(void)end;
+	(void)arg;
+	tls_said(t);
+}
+
+/* --tls without --stdin: the handshake, before the first round trip. */
+static int
+tls_start(struct sk_socket *s, struct trip *t, const char *peer_text)
+{
+	struct sk_error err;
+
+	if ((t->tls = sk_tls_new(tls_ctx, s->fd, opt.host, &err)) == NULL ||
+	    sk_tls_exchange(s, t->tls, NULL, 0, NULL, 0, &err) == -1)
+		return cli_fail(peer_text, &err);
+	tls_said(t->tls);
+	return EXIT_OK;
+}
+
+/* close_notify before the close, as far as it goes without waiting. */
+static void
+tls_end(struct trip *t)
+{
+	int want;
+
+	if (t->tls == NULL)
+		return;
+	(void)sk_tls_shutdown(t->tls, &want, NULL);
+	sk_tls_free(t->tls);
+	t->tls = NULL;
 }
 
 static void
@@ -637,11 +682,15 @@ run(struct opts *o)
 		if (t.out == NULL || t.in == NULL) {
 			(void)sk_error_set(&err, SK_ERR_OS, ENOMEM, NULL);
 			status = cli_fail("payload", &err);
+		} else if (tls_ctx != NULL &&
+		    (status = tls_start(&s, &t, peer_text)) != EXIT_OK) {
+			;
 		} else if (o->count > 0) {
 			status = ping(o, &s, &t, &peer, peer_text);
 		} else {
 			status = once(&s, &t, &peer, peer_text);
 		}
+		tls_end(&t);
 		free(t.out);
 		free(t.in);
 	}

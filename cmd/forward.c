@@ -44,7 +44,8 @@ static const struct cli_option options[] = {
 	CLI_FLAG('u', "udp", &opt.udp,
 	    "forward UDP datagrams instead of TCP connections"),
 	CLI_ENTRY('w', "timeout", CLI_KIND_SECONDS, &cli_common.timeout,
-	    "SECONDS", "give up connecting upstream after SECONDS per address",
+	    "SECONDS", "give up connecting upstream after SECONDS per address "
+	    "(and on a TLS handshake)",
 	    1, 0, NULL, NULL),
 	CLI_INT(0, "max-conns", &opt.max_conns, "N", 1, 1000000,
 	    "forward at most N connections at once; more are reset"),
@@ -137,6 +138,7 @@ tls_contexts(struct sk_forward_config *cfg)
 		    "a client certificate needs --cert and --key");
 	if (cli_tls.on) {
 		so.server = true;
+		so.resume = true;	/* browsers resume behind us */
 		so.ca = opt.client_ca;
 		so.sni = NULL;
 		so.insecure = false;
@@ -189,6 +191,7 @@ validate(int nargs, char **args)
 	cfg->drain = opt.drain;
 	cfg->connect_timeout = cli_given(&cli_common.timeout) ?
 	    cli_common.timeout : 0;
+	cfg->handshake_timeout = cfg->connect_timeout;
 	cfg->acl = cli_acl;
 	return tls_contexts(cfg);
 }

@@ -46,7 +46,6 @@ struct nc_session {
 	struct sk_loop *loop;
 	struct nc_pool *pool;	/* NULL: nc_serve's one session */
 	struct sk_relay *relay;
-	long long hs_timer;	/* -w over the TLS handshake, or 0 */
 	LIST_ENTRY(nc_session) link;
 };
 
@@ -143,29 +142,6 @@ on_eof(struct sk_relay *r, enum sk_relay_dir dir, uint64_t bytes, void *arg)
 
 static void pool_done(struct nc_session *s);
 
-/* -w bounds the TLS handshake as it bounds the connect: a peer that
- * never finishes it ends the session as a timeout (exit 4). */
-static long long
-hs_expired(struct sk_loop *loop, long long id, void *data)
-{
-	struct nc_session *s = data;
-
-	(void)loop;
-	(void)id;
-	s->hs_timer = 0;
-	if (s->relay != NULL)
-		sk_relay_close(s->relay, SK_CLOSE_TIMEOUT);
-	return -1;
-}
-
-static void
-hs_timer_del(struct nc_session *s)
-{
-	if (s->hs_timer > 0)
-		sk_loop_timer_del(s->loop, s->hs_timer);
-	s->hs_timer = 0;
-}
-
 /* The handshake's facts: the tls event, -v's line, and a failed
  * verification that --insecure let through. */
 static void
@@ -179,7 +155,6 @@ on_tls(struct sk_relay *r, enum sk_relay_who end, const struct sk_tls *tls,
 
 	(void)r;
 	(void)end;
-	hs_timer_del(s);
 	if (sk_tls_get_info(tls, &ti, &err) == -1)
 		return;
 	(void)sk_event_tls(&nc_events, &ti, NULL);
@@ -237,7 +212,6 @@ on_done(struct sk_relay *r, const struct sk_relay_result *res, void *arg)
 	struct sk_close_info ci;
 	int fd = sk_relay_fd(r, SK_RELAY_END_A, false);
 
-	hs_timer_del(s);
 	s->relay = NULL;
 	memset(&ci, 0, sizeof(ci));
 	sk_relay_close_info(res, SK_RELAY_END_A,
@@ -315,6 +289,9 @@ session_start(struct nc_session *s, struct sk_relay_group *g,
 	rc.on_done = on_done;
 	rc.on_tls = on_tls;
 	rc.arg = s;
+	/* -w bounds the TLS handshake as it bounds the connect: a peer that
+	 * never finishes it ends the session as a timeout (exit 4). */
+	rc.handshake_timeout = cli_common.timeout;
 	if ((s->relay = sk_relay_new(g, &rc, &err)) == NULL) {
 		sk_tls_free(rc.end[SK_RELAY_END_A].tls);
 		if (s->has_child) {
@@ -327,12 +304,6 @@ session_start(struct nc_session *s, struct sk_relay_group *g,
 		return nc_fail(nc_addr(&s->peer, a, sizeof(a)), &err);
 	}
 	(void)sk_socket_detach(sock);	/* the relay's now */
-	/* (Without memory for the timer, --idle-timeout still bounds it.) */
-	if (nc_tls != NULL && cli_common.timeout >= 0 && !s->done &&
-	    (s->hs_timer = sk_loop_timer_add(s->loop,
-	    (long long)(cli_common.timeout * 1000 + 0.5), hs_expired, s,
-	    &err)) == -1)
-		s->hs_timer = 0;
 	return EXIT_OK;
 }
 

@@ -627,6 +627,14 @@ SK_API void sk_echo_server_free(struct sk_echo_server *srv);
 SK_API ssize_t sk_socket_exchange(struct sk_socket *s, const void *out,
     size_t outlen, void *in, size_t inlen, struct sk_error *err);
 
+/* The same through the TLS session t on s's socket (sk_tls_new on s->fd),
+ * its handshake first when it is not done (outlen and inlen 0: only the
+ * handshake).  A TLS failure is SK_ERR_TLS. */
+struct sk_tls;
+SK_API ssize_t sk_tls_exchange(struct sk_socket *s, struct sk_tls *t,
+    const void *out, size_t outlen, void *in, size_t inlen,
+    struct sk_error *err);
+
 /*
  * Access control for servers (acl.c): --allow and --deny rules of
  * addresses and CIDR prefixes.  A peer that matches a deny rule is
@@ -1152,6 +1160,9 @@ struct sk_tls_opts {
 	const char *sni;	/* client: the name to send and verify */
 	const char *alpn;	/* comma-separated protocols, or NULL */
 	bool insecure;		/* client: go on when verification fails */
+	bool resume;		/* server: issue session tickets, so that
+				 * clients can resume (off: every
+				 * handshake is a full one) */
 };
 
 enum sk_tls_verify {
@@ -1186,8 +1197,12 @@ struct sk_tls_info {
 	char verify_error[128];	/* OpenSSL's text; "" when verified */
 	double handshake_ms;
 	struct sk_tls_cert *chain;	/* leaf first */
-	size_t chain_len;
+	size_t chain_len;	/* at most SK_TLS_CHAIN_MAX */
+	size_t chain_total;	/* certificates the peer sent: more than
+				 * chain_len when the list was capped */
 };
+
+#define SK_TLS_CHAIN_MAX	32	/* certificates kept in the chain */
 
 struct sk_tls_ctx;
 struct sk_tls;
@@ -1562,6 +1577,10 @@ struct sk_relay_config {
 	sk_relay_tls_fn *on_tls;	/* or NULL */
 	void *arg;
 	void *data_arg[2];	/* on_data's arg per direction; NULL: arg */
+	double handshake_timeout;	/* seconds from sk_relay_new for
+					 * every TLS handshake to end; then
+					 * the relay ends as on the idle
+					 * timeout.  <= 0: no bound */
 };
 
 /* A group of relays on loop.  Returns NULL with err on failure. */
@@ -1696,6 +1715,10 @@ struct sk_forward_config {
 					 * clients, terminated; or NULL */
 	struct sk_tls_ctx *to_tls;	/* a client context: TLS to upstream,
 					 * verified against to_host */
+	double handshake_timeout;	/* seconds for a connection's TLS
+					 * handshakes, once upstream is
+					 * connected; <= 0:
+					 * SK_FORWARD_HANDSHAKE */
 	const sigset_t *stop_signals;	/* blocked by the caller, or NULL */
 	sk_forward_event_fn *on_event;
 	void *data;
@@ -1703,6 +1726,7 @@ struct sk_forward_config {
 
 #define SK_FORWARD_MAX_CONNS	16384
 #define SK_FORWARD_UDP_IDLE	60.0
+#define SK_FORWARD_HANDSHAKE	10.0	/* seconds */
 
 struct sk_forward;
 /* Resolve the upstream, bind and listen (SK_FORWARD_LISTENING for each

@@ -39,6 +39,35 @@ conn() {
 	[ "$(cat "$PEER_OUT")" = "$(summary "$IN")" ]
 }
 
+@test "stdin a file read part-way: the rest is sent, from where it stands" {
+	start_peer srv server last 0
+	IN=$BATS_TEST_TMPDIR/in
+	pattern_file "$IN" 300000
+	tail -c +1001 "$IN" >"$BATS_TEST_TMPDIR/rest"
+	run --separate-stderr bash -c '{
+		dd bs=1000 count=1 of=/dev/null status=none
+		timeout 30 "$1" connect 127.0.0.1 "$2"
+	} <"$3" >/dev/null' _ "$SOCKIT" "$PEER_PORT" "$IN"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	wait_exit "$PEER_PID"
+	[ "$(cat "$PEER_OUT")" = "$(summary "$BATS_TEST_TMPDIR/rest")" ]
+}
+
+@test "a MiB into stdout /dev/null: every byte read and counted" {
+	start_peer srv server last 1048576
+	IN=$BATS_TEST_TMPDIR/in
+	printf 'request' >"$IN"
+	run --separate-stderr bash -c 'timeout 30 "$1" connect --events "$4" \
+		127.0.0.1 "$2" <"$3" >/dev/null' _ "$SOCKIT" "$PEER_PORT" "$IN" \
+		"$BATS_TEST_TMPDIR/ev.json"
+	[ "$status" -eq 0 ] || fail "$stderr"
+	json_check "$BATS_TEST_TMPDIR/ev.json" '
+c = [e for e in ev if e["event"] == "closed"]
+assert len(c) == 1 and c[0]["bytes_in"] == 1048576, c
+assert c[0]["bytes_out"] == 7 and c[0]["how"] == "fin", c'
+	wait_exit "$PEER_PID"
+}
+
 # The peer closes first: our stdin is written only once the peer's EOF
 # has arrived (the eof event says so), then it must still be sent.
 peer_first() {

@@ -53,7 +53,7 @@ start_server() {
 # start_sockit SUBCOMMAND ARG...: as start_server, for any subcommand
 # that says where it listens.
 start_sockit() {
-	local i
+	local i end
 	NSERVERS=$((NSERVERS + 1))
 	OUT=$BATS_TEST_TMPDIR/server$NSERVERS.out
 	ERR=$BATS_TEST_TMPDIR/server$NSERVERS.err
@@ -61,7 +61,7 @@ start_sockit() {
 	SRV=$!
 	PIDS+=("$SRV")
 	PORT=
-	for ((i = 0; i < 300; i++)); do
+	for ((i = 0, end = SECONDS + 30; i < 300 && SECONDS < end; i++)); do
 		PORT=$(sed -n -e "s/^Listening on ('[^']*', \([0-9]*\).*/\1/p" \
 			-e 's/^{"event":"listening".*"port":\([0-9]*\)[,}].*/\1/p' \
 			"$ERR" "$OUT" 2>/dev/null | head -1)
@@ -101,8 +101,8 @@ kib() {
 
 # wait_sockets PID N: wait (at most 30 s) until PID holds N sockets.
 wait_sockets() {
-	local i f
-	for ((i = 0; i < 600; i++)); do
+	local i f end
+	for ((i = 0, end = SECONDS + 30; i < 600 && SECONDS < end; i++)); do
 		read -ra f <<<"$(fds "$1")"
 		[ "${f[1]}" -eq "$2" ] && return 0
 		sleep 0.05
@@ -113,8 +113,9 @@ wait_sockets() {
 # wait_exit PID SECONDS: wait for PID (a child) to exit; its status in
 # $rc.  Fails if it is still running after SECONDS.
 wait_exit() {
-	local i
-	for ((i = 0; i < $2 * 20; i++)); do
+	local i end
+	for ((i = 0, end = SECONDS + $2; i < $2 * 20 && SECONDS <= end;
+	    i++)); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -126,11 +127,11 @@ wait_exit() {
 # stream_start: 50 clients streaming from one process (the last of
 # PIDS), once they all are.
 stream_start() {
-	local i
+	local i end
 	"$PYTHON" "$CLIENTS" stream --clients 50 --port "$PORT" --seconds 30 \
 		>"$BATS_TEST_TMPDIR/stream" 3>&- &
 	PIDS+=($!)
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0, end = SECONDS + 30; i < 600 && SECONDS < end; i++)); do
 		grep -q ready "$BATS_TEST_TMPDIR/stream" && break
 		sleep 0.05
 	done

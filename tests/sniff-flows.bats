@@ -110,6 +110,10 @@ scenarios() {
 	run flow 443
 	[[ "$output" == *'"sni":"example.org","alpn":"h2,http/1.1"}' ]] ||
 		fail "$output"
+	# Split over two segments, inside the name, the first sent twice.
+	run flow 8443
+	[[ "$output" == *'"retransmits":1,"out_of_order":0,"sni":"split.example.net","alpn":"h2"}' ]] ||
+		fail "$output"
 	run flow 80
 	[[ "$output" == *'"method":"GET","host":"ex\u001bample.net","path":"/index.html"}' ]] ||
 		fail "$output"
@@ -122,7 +126,7 @@ scenarios() {
 	[[ "$output" == *"1700000008.000000 tcp 10.0.0.1.40080 > 10.0.0.2.80 duration 0.020000 src_packets 3 src_bytes 223 dst_packets 1 dst_bytes 54 close open syn_rtt_ms 12.500 retransmits 0 out_of_order 0 method GET host ex\\x1bample.net path /index.html"* ]] ||
 		fail "$output"
 	[[ "$output" != *$'\e'* ]] || fail "a raw escape byte on the line"
-	[[ "$stderr" == *"10 flows, 0 evicted at --max-flows" ]] ||
+	[[ "$stderr" == *"11 flows, 0 evicted at --max-flows" ]] ||
 		fail "$stderr"
 }
 

@@ -73,6 +73,7 @@ assert sorted(leaf["san"]) == sorted(["localhost", "127.0.0.1", "::1"]), leaf
 assert leaf["days_left"] in (29, 30), leaf
 assert len(tls["chain"]) == 2 and tls["chain"][1]["subject"] == \
     tls["chain"][0]["issuer"], tls["chain"]
+assert tls["chain_len"] == 2 and tls["chain_truncated"] is False, tls
 assert ev[3]["status"] == 0, ev[3]
 PY
 	[ "$status" -eq 0 ] || fail "$output"
@@ -231,7 +232,7 @@ assert s["tls_min_ms"] == tms[0] and s["tls_max_ms"] == tms[-1], s
 		fail "$output"
 }
 
-@test "hostile TLS server: a chain of 100 certificates verifies as openssl says, reported leaf first" {
+@test "hostile TLS server: a chain of 100 certificates verifies as openssl says, reported leaf first, capped and marked" {
 	"$PYTHON" "$TOP/tests/tls/hostile-tls" chain "$BATS_TEST_TMPDIR" 100 \
 		"$CERTS/ca.key" "$CERTS/ca.pem"
 	[ "$(grep -c 'BEGIN CERTIFICATE' "$BATS_TEST_TMPDIR/long.pem")" -eq 100 ]
@@ -252,7 +253,8 @@ assert tls["verify"] == "ok", tls
 assert c[0]["subject"] == "CN=localhost", c[0]
 assert c[0]["issuer"] == "CN=intermediate 1", c[0]
 assert all(c[i]["issuer"] == c[i + 1]["subject"] for i in range(len(c) - 1))
-assert 2 <= len(c) <= 100, len(c)
+assert len(c) == 32, len(c)
+assert tls["chain_len"] == 100 and tls["chain_truncated"] is True, tls
 ' || fail "$output"
 	run --separate-stderr timeout 20 "$SOCKIT" ping -c 1 -w 10 --tls \
 		--ca "$CERTS/ca.pem" localhost "$HPORT"

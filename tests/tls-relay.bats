@@ -5,7 +5,8 @@
 # 1.3 with the late reply, listen --tls with client certificates against
 # openssl s_client and to socat OPENSSL, forward terminating TLS (openssl
 # s_client in front of a plain server) and originating it (a plain client
-# to openssl s_server), echo-client --stdin --tls, and the tls event's
+# to openssl s_server), echo-client --tls (--stdin, --count, --size)
+# against echo-server and Python's ssl module, and the tls event's
 # chain checked against openssl x509.  Certificates from make-certs.
 load netcat_helpers
 
@@ -249,6 +250,78 @@ assert c[0]["not_after"] == end and 28 <= c[0]["days_left"] <= 30, c[0]
 	grep -q 'TLS with .*TLSv1.3' "$FWD_ERR" || fail "$(cat "$FWD_ERR")"
 }
 
+@test "forward --tls: a client resumes its session with the ticket it was given" {
+	start_server -b 127.0.0.1
+	bg "$BATS_TEST_TMPDIR/fwd.out" "$BATS_TEST_TMPDIR/fwd.err" "$SOCKIT" \
+		forward -b 127.0.0.1 -p 0 --tls --cert "$CERTS/chain.pem" \
+		--key "$CERTS/leaf.key" 127.0.0.1 "$PORT"
+	local fpid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/fwd.err" '^Listening on ' "$fpid"
+	local fport
+	fport=$(sed -n "s/^Listening on ('[^']*', \([0-9]*\).*/\1/p" \
+		"$BATS_TEST_TMPDIR/fwd.err" | head -n 1)
+	run timeout 20 "$PYTHON" - "$fport" "$CERTS/ca.pem" <<'PY'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+sess = None
+for i in range(2):
+    with socket.create_connection(("127.0.0.1", int(sys.argv[1]))) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost",
+                             session=sess) as s:
+            s.sendall(b"ping")
+            got = b""
+            while len(got) < 4:
+                chunk = s.recv(4)
+                if not chunk:
+                    break
+                got += chunk
+            print(i, s.version(), got.decode(), s.session_reused)
+            sess = s.session
+PY
+	[ "$status" -eq 0 ] || fail "status $status: $output"
+	[ "${lines[0]}" = "0 TLSv1.3 ping False" ] || fail "$output"
+	[ "${lines[1]}" = "1 TLSv1.3 ping True" ] || fail "$output"
+}
+
+@test "forward --tls -w: a client that never starts its handshake is dropped; others are served" {
+	start_server -b 127.0.0.1
+	bg "$BATS_TEST_TMPDIR/f.out" "$BATS_TEST_TMPDIR/f.err" "$SOCKIT" \
+		forward -b 127.0.0.1 -p 0 --tls --cert "$CERTS/chain.pem" \
+		--key "$CERTS/leaf.key" -w 3 --json 127.0.0.1 "$PORT"
+	local fpid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/f.out" '"event":"listening"' "$fpid"
+	fport=$(sed -n 's/.*"event":"listening".*"port":\([0-9]*\).*/\1/p' \
+		"$BATS_TEST_TMPDIR/f.out" | head -n 1)
+	# Connects, sends nothing, and says how the forwarder ended it.
+	bg "$BATS_TEST_TMPDIR/silent.out" "$BATS_TEST_TMPDIR/silent.err" \
+		"$PYTHON" -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+print("connected", flush=True)
+s.settimeout(20)
+try:
+    print("eof" if s.recv(1) == b"" else "data", flush=True)
+except ConnectionResetError:
+    print("reset", flush=True)
+except socket.timeout:
+    print("still open", flush=True)
+' "$fport"
+	local spid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/silent.out" '^connected' "$spid"
+	run timeout 30 "$PYTHON" "$PEERS/tls_peer.py" client "$fport" \
+		"$CERTS/ca.pem" localhost
+	[ "$status" -eq 0 ] || fail "beside it: status $status: $output"
+	[ "$output" = "ok 1048576" ] || fail "$output"
+	wait_for "$BATS_TEST_TMPDIR/silent.out" '^(eof|reset|data|still)' "$spid"
+	grep -Eq '^(eof|reset)$' "$BATS_TEST_TMPDIR/silent.out" ||
+		fail "$(cat "$BATS_TEST_TMPDIR/silent.out")"
+	wait_for "$BATS_TEST_TMPDIR/f.out" '"event":"closed".*"how":"timeout"' "$fpid"
+	run timeout 30 "$PYTHON" "$PEERS/tls_peer.py" client "$fport" \
+		"$CERTS/ca.pem" localhost
+	[ "$status" -eq 0 ] || fail "after it: status $status: $output"
+	[ "$output" = "ok 1048576" ] || fail "$output"
+}
+
 @test "forward --to-tls: a plain client through it to openssl s_server; a failed verification resets the client" {
 	s_server ss -cert "$CERTS/chain.pem" -key "$CERTS/leaf.key" -rev
 	bg "$BATS_TEST_TMPDIR/f.out" "$BATS_TEST_TMPDIR/f.err" "$SOCKIT" \
@@ -316,6 +389,38 @@ assert c[0]["not_after"] == end and 28 <= c[0]["days_left"] <= 30, c[0]
 	[[ $stderr == *"certificate verify failed"* ]] || fail "$stderr"
 }
 
+@test "echo-client --tls: the message, --count and --size against echo-server --tls and Python's ssl server; a failure is exit 6" {
+	tls_server "$CERTS/chain.pem" "$CERTS/leaf.key"
+	run --separate-stderr timeout 30 "$SOCKIT" echo-client --tls \
+		--ca "$CERTS/ca.pem" localhost "$PORT"
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[ "$output" = "Received b'Hello, world'" ] || fail "$output"
+	run --separate-stderr timeout 30 "$SOCKIT" echo-client --tls \
+		--ca "$CERTS/ca.pem" --count 3 --interval 0 --size 300000 \
+		--json localhost "$PORT"
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[[ ${lines[0]} == '{"event":"tls",'*'"verify":"ok"'* ]] ||
+		fail "${lines[0]}"
+	[ "$(grep -c '^{"event":"rtt","seq":[123],"bytes":300000,' \
+		<<<"$output")" -eq 3 ] || fail "$output"
+	[[ ${lines[4]} == '{"event":"summary",'*'"count":3,'* ]] ||
+		fail "${lines[4]}"
+	tls_peer py info
+	run --separate-stderr timeout 30 "$SOCKIT" echo-client --tls \
+		--ca "$CERTS/ca.pem" --count 2 --interval 0 --size 200000 \
+		localhost "$PEER_PORT"
+	[ "$status" -eq 0 ] || fail "status $status: $stderr"
+	[[ ${lines[0]} == "200000 bytes from ('127.0.0.1', $PEER_PORT): seq=1 "* ]] ||
+		fail "$output"
+	[[ ${lines[2]} == "2 round trips to "* ]] || fail "$output"
+	grep -qx 'sni=localhost alpn=None' "$PEER_OUT" || fail "$(cat "$PEER_OUT")"
+	run --separate-stderr timeout 30 "$SOCKIT" echo-client --tls \
+		--count 2 localhost "$PORT"
+	[ "$status" -eq 6 ] || fail "status $status: $stderr"
+	[ -z "$output" ] || fail "$output"
+	[[ $stderr == *"): certificate verify failed: "* ]] || fail "$stderr"
+}
+
 @test "tls relay options: usage errors exit 2 before anything is opened" {
 	run --separate-stderr "$SOCKIT" connect -u --tls 127.0.0.1 9
 	[ "$status" -eq 2 ] || fail "$stderr"
@@ -334,7 +439,4 @@ assert c[0]["not_after"] == end and 28 <= c[0]["days_left"] <= 30, c[0]
 	run --separate-stderr "$SOCKIT" forward -p 0 --tls 127.0.0.1 9
 	[ "$status" -eq 2 ] || fail "$stderr"
 	[[ $stderr == *"--tls needs --cert and --key"* ]] || fail "$stderr"
-	run --separate-stderr "$SOCKIT" echo-client --tls 127.0.0.1 9
-	[ "$status" -eq 2 ] || fail "$stderr"
-	[[ $stderr == *"--tls needs --stdin"* ]] || fail "$stderr"
 }

@@ -76,41 +76,10 @@ s_client() {
 @test "echo-server --tls: 1 MiB from Python's ssl module, byte for byte, ALPN and the tls event" {
 	start_server -b 127.0.0.1 --json --tls --cert "$CERTS/chain.pem" \
 		--key "$CERTS/leaf.key" --alpn http/1.1
-	run --separate-stderr timeout 30 "$PYTHON" - "$PORT" "$CERTS/ca.pem" <<'PY'
-import hashlib, socket, ssl, sys
-ctx = ssl.create_default_context(cafile=sys.argv[2])
-ctx.set_alpn_protocols(["h2", "http/1.1"])
-raw = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=20)
-s = ctx.wrap_socket(raw, server_hostname="localhost")
-data = bytes((i * 7 + i // 251) & 255 for i in range(1 << 20))
-got = bytearray()
-s.setblocking(False)
-import selectors
-sel = selectors.DefaultSelector()
-sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
-sent = 0
-while len(got) < len(data):
-    for key, ev in sel.select(timeout=20):
-        if ev & selectors.EVENT_WRITE and sent < len(data):
-            try:
-                sent += s.send(data[sent:sent + 65536])
-            except ssl.SSLWantWriteError:
-                pass
-            if sent == len(data):
-                sel.modify(s, selectors.EVENT_READ)
-        if ev & selectors.EVENT_READ:
-            try:
-                b = s.recv(65536)
-            except ssl.SSLWantReadError:
-                continue
-            if not b:
-                sys.exit("EOF after %d bytes" % len(got))
-            got += b
-print(s.version(), s.selected_alpn_protocol(),
-      hashlib.sha256(got).hexdigest() == hashlib.sha256(data).hexdigest())
-PY
+	run --separate-stderr timeout 30 "$PYTHON" "$PEERS/tls_peer.py" client \
+		"$PORT" "$CERTS/ca.pem" localhost h2,http/1.1
 	[ "$status" -eq 0 ] || fail "status $status: $stderr"
-	[ "$output" = "TLSv1.3 http/1.1 True" ] || fail "$output"
+	[ "$output" = "ok 1048576 TLSv1.3 http/1.1" ] || fail "$output"
 	wait_for "$SRV_OUT" '"event":"closed"' "$SRV_PID"
 	grep '"event":"tls"' "$SRV_OUT" | "$PYTHON" -c '
 import json, sys

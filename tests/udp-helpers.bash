@@ -37,8 +37,8 @@ bg() {
 # wait_for FILE PATTERN [N]: wait (up to 30 s) until FILE has N (default
 # 1) lines matching the extended regular expression PATTERN.
 wait_for() {
-	local i n=${3:-1}
-	for ((i = 0; i < 600; i++)); do
+	local i end n=${3:-1}
+	for ((i = 0, end = SECONDS + 30; i < 600 && SECONDS < end; i++)); do
 		[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "$n" ] && return 0
 		sleep 0.05
 	done
@@ -48,8 +48,9 @@ wait_for() {
 # wait_exit PID [SECONDS]: wait (up to SECONDS, default 30) for PID to
 # end; its exit status in $EXIT.
 wait_exit() {
-	local i
-	for ((i = 0; i < ${2:-30} * 20; i++)); do
+	local i end
+	for ((i = 0, end = SECONDS + ${2:-30}; i < ${2:-30} * 20 &&
+	    SECONDS <= end; i++)); do
 		kill -0 "$1" 2>/dev/null || break
 		sleep 0.05
 	done
@@ -97,9 +98,9 @@ print(s.getsockname()[1])'
 
 # wait_bound PORT: wait (up to 30 s) until a UDP socket is bound to PORT.
 wait_bound() {
-	local i hex
+	local i end hex
 	hex=$(printf ':%04X ' "$1")
-	for ((i = 0; i < 600; i++)); do
+	for ((i = 0, end = SECONDS + 30; i < 600 && SECONDS < end; i++)); do
 		grep -q "$hex" /proc/net/udp /proc/net/udp6 2>/dev/null &&
 			return 0
 		sleep 0.05

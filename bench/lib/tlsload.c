@@ -8,7 +8,8 @@
  *   tlsload hs PORT CAFILE SECONDS     full handshakes, a new connection
  *                                      each, no resumption, one after
  *                                      another; prints "handshakes=N
- *                                      seconds=S"
+ *                                      seconds=S cpu=C" (C: the
+ *                                      client's own CPU seconds)
  *   tlsload idle PORT CAFILE N         N connections, each after its
  *                                      handshake and one 1-byte echo;
  *                                      prints "ready", holds them until
@@ -161,10 +162,21 @@ bulk(unsigned long long total)
 	hangup(ssl);
 }
 
+/* This process's CPU seconds so far. */
+static double
+cpu_seconds(void)
+{
+	struct rusage ru;
+
+	(void)getrusage(RUSAGE_SELF, &ru);
+	return (double)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+	    (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
 static void
 handshakes(double seconds)
 {
-	double t0 = now(), t;
+	double t0 = now(), c0 = cpu_seconds(), t;
 	unsigned long n = 0;
 
 	do {
@@ -172,7 +184,8 @@ handshakes(double seconds)
 		n++;
 		t = now();
 	} while (t - t0 < seconds);
-	printf("handshakes=%lu seconds=%.6f\n", n, t - t0);
+	printf("handshakes=%lu seconds=%.6f cpu=%.6f\n", n, t - t0,
+	    cpu_seconds() - c0);
 }
 
 static void

@@ -41,6 +41,7 @@
 #define ETHERTYPE_QINQ		0x88a8
 #define ETHERTYPE_LLDP		0x88cc
 #define ETHERTYPE_MACSEC	0x88e5
+#define ETHERTYPE_PTP		0x88f7
 #define ETHERTYPE_QINQ_OLD	0x9100
 #define ETHERTYPE_LEN_MAX	1500	/* at most: an 802.3 length */
 
@@ -118,6 +119,7 @@ struct ctx {
 	bool nomem;
 	bool truncated;
 	size_t net_off;		/* where the network layer starts */
+	bool dump_all;		/* the dump starts at the first byte */
 };
 
 /*
@@ -214,6 +216,7 @@ void nd_put_ip(struct ctx *, int, const unsigned char *);
 size_t nd_fmt_mac(const unsigned char *, size_t, char *);
 void nd_put_mac(struct ctx *, const unsigned char *, size_t);
 void nd_trunc(struct ctx *, const char *);
+void nd_trunc_longjmp(struct ctx *, const char *);
 void nd_put_ports(struct ctx *, const struct ipinfo *, unsigned int,
     unsigned int);
 void nd_put_addrs(struct ctx *, const struct ipinfo *);
@@ -261,6 +264,8 @@ void nd_print_domain_tcp(struct ctx *, const struct span *, uint32_t);
 void nd_print_mdns(struct ctx *, const struct span *, uint32_t);
 void nd_print_bootp(struct ctx *, const struct span *, uint32_t);
 void nd_print_stp(struct ctx *, const struct span *, uint32_t);
+void nd_print_ptp(struct ctx *, const struct span *, uint32_t);
+void nd_print_udld(struct ctx *, const struct span *, uint32_t);
 void nd_print_openflow(struct ctx *, const struct span *, uint32_t);
 void nd_print_aoe(struct ctx *, const struct span *, uint32_t);
 void nd_print_lldp(struct ctx *, const struct span *, uint32_t);

@@ -160,14 +160,16 @@ put_stamp(struct ctx *c, const struct timespec *ts)
 
 /*
  * The dump after the line (-x, -X, -A), from the network layer on, or
- * from the link layer with SK_DECODE_DUMP_LINK.  -X wins over -x, and -x
- * over -A, as in tcpdump.
+ * from the link layer with SK_DECODE_DUMP_LINK or after a printer cut
+ * short the way tcpdump's longjmp is (nd_trunc_longjmp).  -X wins over
+ * -x, and -x over -A, as in tcpdump.
  */
 static void
 put_dump(struct ctx *c, const struct sk_packet *p)
 {
 	int f = c->d->flags;
-	size_t off = (f & SK_DECODE_DUMP_LINK) ? 0 : c->net_off;
+	size_t off = (f & SK_DECODE_DUMP_LINK) || c->dump_all ? 0 :
+	    c->net_off;
 
 	if (off >= p->caplen)
 		return;

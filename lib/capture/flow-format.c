@@ -4,9 +4,13 @@
  * address.port), the text from the network escaped (\xHH for every byte
  * outside printable ASCII, for a space and for the backslash), or one
  * JSON object {"event":"flow",...} with the same names.  DNS types and
- * response codes by their RFC 1035 / IANA mnemonics.
+ * response codes by their RFC 1035 / IANA mnemonics.  The line is built
+ * without printf: a record per connection costs as much as several of
+ * its packets otherwise.
  */
 #include <errno.h>
+#include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -83,28 +87,117 @@ fmt_addr(const struct sk_flow *f, const unsigned char *a, char *b)
 	return f->family == AF_INET ? nd_fmt_ip4(a, b) : nd_fmt_ip6(a, b);
 }
 
+/* The pieces of a line, written at *W and W moved past them. */
+static void
+cat(char **w, const char *s)
+{
+	size_t n = strlen(s);
+
+	memcpy(*w, s, n);
+	*w += n;
+}
+
+static void
+cat_u(char **w, unsigned long long v)
+{
+	char t[24];
+	size_t i = sizeof(t);
+
+	do {
+		t[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	memcpy(*w, t + i, sizeof(t) - i);
+	*w += sizeof(t) - i;
+}
+
+/* V in exactly DIGITS digits, zeros in front. */
+static void
+cat_digits(char **w, unsigned long long v, int digits)
+{
+	int i;
+
+	for (i = digits; i-- > 0;) {
+		(*w)[i] = (char)('0' + v % 10);
+		v /= 10;
+	}
+	*w += digits;
+}
+
+#define FIXED_MAX	400	/* "%.6f" of the largest double, and more */
+
+/*
+ * V with PREC decimals (at most 6), as printf's "%.*f" writes it: from
+ * V's exact binary value, its mantissa M times 2^E, so that V * 10^PREC
+ * is M * 5^PREC * 2^(E + PREC), rounded to the nearest and a tie to the
+ * even digit.  A negative, huge or not finite V is left to printf.
+ */
+static void
+cat_fixed(char **w, double v, int prec)
+{
+	static const unsigned int pow5[] = { 1, 5, 25, 125, 625, 3125,
+	    15625 };
+	static const unsigned int pow10[] = { 1, 10, 100, 1000, 10000,
+	    100000, 1000000 };
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 p, rem, half;
+	unsigned long long n;
+	int e, sh;
+
+	if (v >= 0 && v < 4294967296.0 && !signbit(v) && prec <= 6) {
+		p = (unsigned __int128)(unsigned long long)ldexp(frexp(v, &e),
+		    53) * pow5[prec];
+		sh = 53 - e - prec;
+		if (sh <= 0)
+			n = (unsigned long long)(p << -sh);
+		else if (sh > 100)	/* p < 2^67: less than a half */
+			n = 0;
+		else {
+			n = (unsigned long long)(p >> sh);
+			rem = p - ((unsigned __int128)n << sh);
+			half = (unsigned __int128)1 << (sh - 1);
+			if (rem > half || (rem == half && (n & 1)))
+				n++;
+		}
+		cat_u(w, n / pow10[prec]);
+		*(*w)++ = '.';
+		cat_digits(w, n % pow10[prec], prec);
+		return;
+	}
+#endif
+	*w += snprintf(*w, FIXED_MAX, "%.*f", prec, v);
+}
+
 /* " NAME " and TEXT, every byte outside printable ASCII as \xHH. */
 static int
 put_text(struct sk_buf *o, const char *name, const char *text, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	char e[4] = { '\\', 'x', 0, 0 };
-	size_t i;
-	int rc;
+	size_t i, len = strlen(name);
+	char *w;
 
-	rc = sk_buf_printf(o, " %s ", name);
-	for (i = 0; i < n && rc != -1; i++) {
+	if (n > (SIZE_MAX - len) / 4 - 2 || sk_buf_reserve(o, len + 2 +
+	    4 * n) == -1)
+		return -1;
+	w = o->data + o->len;
+	*w++ = ' ';
+	cat(&w, name);
+	*w++ = ' ';
+	for (i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)text[i];
 
 		if (ch > ' ' && ch < 0x7f && ch != '\\')
-			rc = sk_buf_putc(o, (char)ch);
+			*w++ = (char)ch;
 		else {
-			e[2] = hex[ch >> 4];
-			e[3] = hex[ch & 15];
-			rc = sk_buf_append(o, e, 4);
+			*w++ = '\\';
+			*w++ = 'x';
+			*w++ = hex[ch >> 4];
+			*w++ = hex[ch & 15];
 		}
 	}
-	return rc;
+	*w = '\0';
+	o->len = (size_t)(w - o->data);
+	return 0;
 }
 
 /* A hint's texts, in pairs of name and field. */
@@ -131,57 +224,93 @@ hint_texts(const struct sk_flow *f, struct hint_text *h)
 	return k;
 }
 
+/* The line up to the hints: numbers and addresses, names from tables. */
+#define LINE_MAX	(8 * 24 + 2 * INET6_ADDRSTRLEN + 2 * FIXED_MAX + 256)
+
 static int
 format_line(const struct sk_flow *f, struct sk_buf *o)
 {
-	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], num[24];
+	char line[LINE_MAX], num[24], *w = line;
 	struct hint_text h[6];
 	size_t i, k;
 	bool icmp = f->proto != IPPROTO_TCP && f->proto != IPPROTO_UDP;
-	int rc;
 
-	a[fmt_addr(f, f->src, a)] = '\0';
-	b[fmt_addr(f, f->dst, b)] = '\0';
-	rc = sk_buf_printf(o, "%lld.%06ld %s ", (long long)f->start.tv_sec,
-	    f->start.tv_nsec / 1000, proto_name(f->proto));
-	if (rc != -1 && icmp)
-		rc = sk_buf_printf(o, "%s > %s id %u", a, b, f->sport);
-	else if (rc != -1)
-		rc = sk_buf_printf(o, "%s.%u > %s.%u", a, f->sport, b,
-		    f->dport);
-	if (rc != -1)
-		rc = sk_buf_printf(o, " duration %.6f src_packets %llu "
-		    "src_bytes %llu dst_packets %llu dst_bytes %llu close %s",
-		    f->duration, f->packets[0], f->bytes[0], f->packets[1],
-		    f->bytes[1], sk_flow_close_name(f->close));
-	if (rc != -1 && f->proto == IPPROTO_TCP) {
-		if (f->syn_rtt_ms >= 0)
-			rc = sk_buf_printf(o, " syn_rtt_ms %.3f",
-			    f->syn_rtt_ms);
-		if (rc != -1)
-			rc = sk_buf_printf(o, " retransmits %llu "
-			    "out_of_order %llu", f->retransmits,
-			    f->out_of_order);
+	if (f->start.tv_sec < 0) {
+		*w++ = '-';
+		cat_u(&w, -(unsigned long long)f->start.tv_sec);
+	} else
+		cat_u(&w, (unsigned long long)f->start.tv_sec);
+	*w++ = '.';
+	cat_digits(&w, (unsigned long long)(f->start.tv_nsec / 1000), 6);
+	*w++ = ' ';
+	cat(&w, proto_name(f->proto));
+	*w++ = ' ';
+	w += fmt_addr(f, f->src, w);
+	if (icmp) {
+		cat(&w, " > ");
+		w += fmt_addr(f, f->dst, w);
+		cat(&w, " id ");
+		cat_u(&w, f->sport);
+	} else {
+		*w++ = '.';
+		cat_u(&w, f->sport);
+		cat(&w, " > ");
+		w += fmt_addr(f, f->dst, w);
+		*w++ = '.';
+		cat_u(&w, f->dport);
 	}
+	cat(&w, " duration ");
+	cat_fixed(&w, f->duration, 6);
+	cat(&w, " src_packets ");
+	cat_u(&w, f->packets[0]);
+	cat(&w, " src_bytes ");
+	cat_u(&w, f->bytes[0]);
+	cat(&w, " dst_packets ");
+	cat_u(&w, f->packets[1]);
+	cat(&w, " dst_bytes ");
+	cat_u(&w, f->bytes[1]);
+	cat(&w, " close ");
+	cat(&w, sk_flow_close_name(f->close));
+	if (f->proto == IPPROTO_TCP) {
+		if (f->syn_rtt_ms >= 0) {
+			cat(&w, " syn_rtt_ms ");
+			cat_fixed(&w, f->syn_rtt_ms, 3);
+		}
+		cat(&w, " retransmits ");
+		cat_u(&w, f->retransmits);
+		cat(&w, " out_of_order ");
+		cat_u(&w, f->out_of_order);
+	}
+	if (sk_buf_append(o, line, (size_t)(w - line)) == -1)
+		return -1;
 	k = hint_texts(f, h);
-	for (i = 0; i < k && rc != -1; i++) {
-		rc = put_text(o, h[i].name, h[i].p, h[i].n);
-		if (rc != -1 && f->qname != NULL && h[i].p == f->qname)
-			rc = sk_buf_printf(o, " qtype %s", lookup(qtypes,
-			    f->qtype, "TYPE", num, sizeof(num)));
+	for (i = 0; i < k; i++) {
+		if (put_text(o, h[i].name, h[i].p, h[i].n) == -1)
+			return -1;
+		if (f->qname != NULL && h[i].p == f->qname) {
+			const char *q = lookup(qtypes, f->qtype, "TYPE", num,
+			    sizeof(num));
+
+			if (sk_buf_append(o, " qtype ", 7) == -1 ||
+			    sk_buf_append(o, q, strlen(q)) == -1)
+				return -1;
+		}
 	}
-	if (rc != -1 && f->qname != NULL) {
-		if (f->rcode >= 0)
-			rc = sk_buf_printf(o, " rcode %s", lookup(rcodes,
-			    f->rcode, "RCODE", num, sizeof(num)));
-		if (rc != -1 && f->dns_ms >= 0)
-			rc = sk_buf_printf(o, " dns_ms %.3f", f->dns_ms);
-		else if (rc != -1 && f->rcode < 0)
-			rc = sk_buf_printf(o, " unanswered");
+	w = line;
+	if (f->qname != NULL) {
+		if (f->rcode >= 0) {
+			cat(&w, " rcode ");
+			cat(&w, lookup(rcodes, f->rcode, "RCODE", num,
+			    sizeof(num)));
+		}
+		if (f->dns_ms >= 0) {
+			cat(&w, " dns_ms ");
+			cat_fixed(&w, f->dns_ms, 3);
+		} else if (f->rcode < 0)
+			cat(&w, " unanswered");
 	}
-	if (rc != -1)
-		rc = sk_buf_putc(o, '\n');
-	return rc;
+	*w++ = '\n';
+	return sk_buf_append(o, line, (size_t)(w - line));
 }
 
 static int

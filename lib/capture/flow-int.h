@@ -52,6 +52,9 @@ struct sk__dns {
 /* A ClientHello at the start of P (a TLS record): 1 and H filled (kind
  * HINT_TLS, empty fields when the extension is absent), else 0. */
 int sk__hint_tls(const unsigned char *p, size_t n, struct sk__hint *h);
+/* The length of the TLS record at the start of P (its header included)
+ * when P begins one that holds a ClientHello (as far as P shows), else 0. */
+size_t sk__hint_tls_need(const unsigned char *p, size_t n);
 /* An HTTP/1 request line at the start of P: 1 and H filled (the Host
  * header when it is within P), else 0. */
 int sk__hint_http(const unsigned char *p, size_t n, struct sk__hint *h);

@@ -11,26 +11,39 @@
  * packets' time stamps, so a capture file gives the records a live
  * capture would have.  Flows live in fixed chunks on a free list and on
  * three lists in order of last activity (UDP and ICMP, open TCP, closing
- * TCP): expiry looks at the lists' heads only, and a packet costs no
- * allocation.  At the cap, the longest idle flow is evicted and counted.
+ * TCP): expiry looks at the lists' heads only, and not at all before the
+ * earliest of their deadlines; a packet costs no allocation.  At the cap,
+ * the longest idle flow is evicted and counted.  The hash of a key is
+ * keyed with random bytes, so that no sender can choose ports and
+ * addresses that all fall into one chain; the bucket array doubles as the
+ * live flows outgrow it.
  *
  * Retransmission and out-of-order (per direction, by sequence number):
  * a segment wholly at or below the highest sequence seen is old data; it
  * is out of order when it fills the gap the highest segment left and
  * comes within the SYN round trip (3 ms when unknown) of that segment,
  * else a retransmission; Wireshark's tcp.analysis judges the same way.
+ *
+ * A ClientHello longer than the client's first segment (post-quantum key
+ * shares make it so) is put together from the segments that follow in
+ * order, up to the record's end or FLOW_REASM_BYTES, in one of at most
+ * FLOW_REASM_LIVE buffers; only then are its server name and ALPN read.
  */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <netinet/in.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 
 #include "decode-int.h"
 #include "flow-int.h"
 
 #define FLOW_MAX_DEFAULT	262144
+#define FLOW_BUCKETS_MIN	1024
+#define FLOW_BUCKETS_MAX	(1u << 24)
 #define FLOW_TIMEOUT_DEFAULT	30.0
 #define FLOW_TCP_IDLE_FACTOR	10	/* TCP without FIN or RST */
 #define FLOW_LINGER_NS		1000000000LL	/* after FIN both ways */
@@ -38,6 +51,8 @@
 #define FLOW_OOO_NS		3000000LL	/* when the RTT is unknown */
 #define FLOW_VLAN_MAX		4
 #define FLOW_IP6_EXT_MAX	8
+#define FLOW_REASM_BYTES	8192	/* of a split ClientHello */
+#define FLOW_REASM_LIVE		256	/* buffers for it, at most */
 #define NS			1000000000LL
 
 #define TH_FIN	0x01
@@ -55,12 +70,25 @@
 /* The lists by last activity, each with its idle time. */
 enum { L_IDLE, L_TCP, L_DONE, L_COUNT };
 
-/* A conversation's identity, its two ends in a fixed order. */
+/* A conversation's identity, its two ends in a fixed order; hashed and
+ * compared as five 64-bit words, so the padding is zero too. */
 struct key {
+	unsigned char addr[2][16];
+	uint16_t port[2];
 	uint8_t family;		/* 4 or 6 */
 	uint8_t proto;
-	uint16_t port[2];
-	unsigned char addr[2][16];
+	uint8_t pad[2];
+};
+#define KEY_WORDS	5
+_Static_assert(sizeof(struct key) == KEY_WORDS * sizeof(uint64_t),
+    "a key is five words");
+
+/* The client's first bytes, while its ClientHello is still coming. */
+struct reasm {
+	uint32_t next;		/* the sequence number past the bytes */
+	uint32_t len, want;
+	struct reasm *free;	/* on the free list */
+	unsigned char b[FLOW_REASM_BYTES];
 };
 
 struct tcpdir {
@@ -76,6 +104,7 @@ struct flow {
 	uint8_t list;
 	uint8_t close;		/* enum sk_flow_close */
 	bool syn, synack, hint_tried[2];
+	uint32_t hash;		/* of k, its low bits the bucket */
 	struct flow *hnext;	/* hash chain, or the free list */
 	struct flow *prev, *next;	/* on lists[list] */
 	int64_t start_ns, last_ns, syn_ns, syn_rtt_ns;
@@ -83,6 +112,7 @@ struct flow {
 	uint32_t retrans, ooo;
 	struct tcpdir td[2];
 	struct sk__hint *hint;
+	struct reasm *ra;	/* while a ClientHello is split */
 };
 
 struct list {
@@ -93,12 +123,19 @@ struct sk_flow_table {
 	sk_flow_fn fn;
 	void *ctx;
 	int64_t idle_ns[L_COUNT];
-	size_t max, nbuckets, chunk;	/* chunk: flows per allocation */
+	int64_t next_expiry;	/* no list's head is idle before this */
+	uint64_t seed[6];	/* the hash's key */
+	size_t max, chunk;	/* chunk: flows per allocation */
+	size_t nbuckets, buckets_max;
 	struct flow **bucket;
 	struct flow *free;
+	struct flow *carve;	/* the newest chunk's flows not yet used */
+	size_t carve_left;
 	struct flow **chunks;
 	size_t nchunks;
 	struct sk__hint *free_hints;
+	struct reasm *free_reasm;
+	size_t nreasm;		/* reassembly buffers allocated */
 	struct list lists[L_COUNT];
 	struct sk_flow_stats st;
 };
@@ -111,6 +148,22 @@ struct pkt {
 	uint32_t seq, seglen;	/* TCP: sequence, payload on the wire */
 	struct span payload;	/* what was captured of it */
 };
+
+/* Random bytes for the hash, or (no entropy yet) the clock's and ASLR's. */
+static void
+seed(uint64_t *s, size_t size)
+{
+	struct timespec ts;
+	size_t i;
+
+	if (getrandom(s, size, GRND_NONBLOCK) == (ssize_t)size)
+		return;
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	s[0] = (uint64_t)ts.tv_nsec << 32 ^ (uint64_t)ts.tv_sec ^
+	    (uint64_t)(uintptr_t)s;
+	for (i = 1; i < size / sizeof(*s); i++)
+		s[i] = s[i - 1] * 0x9e3779b97f4a7c15ULL + i;
+}
 
 struct sk_flow_table *
 sk_flow_table_new(const struct sk_flow_opts *o, sk_flow_fn fn, void *ctx,
@@ -134,12 +187,17 @@ sk_flow_table_new(const struct sk_flow_opts *o, sk_flow_fn fn, void *ctx,
 	t->max = max;
 	t->chunk = max < FLOW_CHUNK ? max : FLOW_CHUNK;
 	t->idle_ns[L_IDLE] = (int64_t)(timeout * 1e9);
-	t->idle_ns[L_TCP] = t->idle_ns[L_IDLE] * FLOW_TCP_IDLE_FACTOR;
+	/* Ten times a billion seconds is past what 64 bits of ns hold. */
+	t->idle_ns[L_TCP] = timeout * FLOW_TCP_IDLE_FACTOR < 9e9 ?
+	    t->idle_ns[L_IDLE] * FLOW_TCP_IDLE_FACTOR : INT64_MAX;
 	t->idle_ns[L_DONE] = t->idle_ns[L_IDLE] < FLOW_LINGER_NS ?
 	    t->idle_ns[L_IDLE] : FLOW_LINGER_NS;
-	for (t->nbuckets = 1024; t->nbuckets < max && t->nbuckets < (1u << 24);
-	    t->nbuckets <<= 1)
+	t->next_expiry = INT64_MAX;
+	seed(t->seed, sizeof(t->seed));
+	for (t->buckets_max = FLOW_BUCKETS_MIN; t->buckets_max < max &&
+	    t->buckets_max < FLOW_BUCKETS_MAX; t->buckets_max <<= 1)
 		;
+	t->nbuckets = FLOW_BUCKETS_MIN;
 	t->bucket = calloc(t->nbuckets, sizeof(struct flow *));
 	t->chunks = calloc(max / t->chunk + 1, sizeof(struct flow *));
 	if (t->bucket != NULL && t->chunks != NULL)
@@ -271,6 +329,7 @@ parse(const struct sk_packet *p, struct pkt *pk)
 {
 	struct span s = { p->data, p->caplen };
 	unsigned int et, v;
+	uint64_t w[4];
 	uint32_t af;
 	size_t off;
 	int i;
@@ -318,10 +377,12 @@ parse(const struct sk_packet *p, struct pkt *pk)
 		;
 	else if (et != ETHERTYPE_IPV6 || !parse_ip6(&s, off, pk))
 		return false;
-	/* The lower end first: one key for both directions. */
+	/* One key for both directions: the ends in a fixed order (by their
+	 * bytes as words: any order will do, as long as it is the same). */
 	pk->from = 0;
-	i = memcmp(pk->k.addr[0], pk->k.addr[1], 16);
-	if (i > 0 || (i == 0 && pk->k.port[0] > pk->k.port[1])) {
+	memcpy(w, pk->k.addr, sizeof(w));
+	if (w[0] != w[2] ? w[0] > w[2] : w[1] != w[3] ? w[1] > w[3] :
+	    pk->k.port[0] > pk->k.port[1]) {
 		unsigned char a[16];
 		uint16_t pt = pk->k.port[0];
 
@@ -335,16 +396,56 @@ parse(const struct sk_packet *p, struct pkt *pk)
 	return true;
 }
 
-static size_t
+/* Two words into one: the high and low halves of their product. */
+static inline uint64_t
+mix(uint64_t a, uint64_t b)
+{
+#ifdef __SIZEOF_INT128__
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+#else
+	uint64_t r = (a ^ a >> 32) * 0xd6e8feb86659fd93ULL ^ b;
+
+	r *= 0x9e3779b97f4a7c15ULL;
+	return r ^ r >> 32;
+#endif
+}
+
+/* The key's five words, mixed with the table's random ones (as wyhash
+ * does): a few multiplications where a byte at a time took forty. */
+static uint32_t
 key_hash(const struct sk_flow_table *t, const struct key *k)
 {
-	const unsigned char *b = (const unsigned char *)k;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t w[KEY_WORDS];
 
-	for (i = 0; i < sizeof(*k); i++)
-		h = (h ^ b[i]) * 0x100000001b3ULL;
-	return (size_t)(h ^ h >> 29) & (t->nbuckets - 1);
+	memcpy(w, k, sizeof(w));
+	return (uint32_t)mix(mix(w[0] ^ t->seed[0], w[1] ^ t->seed[1]) ^
+	    t->seed[4], mix(w[2] ^ t->seed[2], w[3] ^ t->seed[3]) ^
+	    (w[4] ^ t->seed[5]));
+}
+
+static bool
+key_equal(const struct key *a, const struct key *b)
+{
+	uint64_t x[KEY_WORDS], y[KEY_WORDS];
+
+	memcpy(x, a, sizeof(x));
+	memcpy(y, b, sizeof(y));
+	return ((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) |
+	    (x[3] ^ y[3]) | (x[4] ^ y[4])) == 0;
+}
+
+/* When F, at the head of list WHICH, is to be looked at for idleness. */
+static void
+watch(struct sk_flow_table *t, const struct flow *f, int which)
+{
+	int64_t idle = t->idle_ns[which];
+	int64_t at = f->last_ns > INT64_MAX - idle ? INT64_MAX :
+	    f->last_ns + idle;
+
+	if (at < t->next_expiry)
+		t->next_expiry = at;
 }
 
 static void
@@ -354,8 +455,8 @@ list_unlink(struct sk_flow_table *t, struct flow *f)
 
 	if (f->prev != NULL)
 		f->prev->next = f->next;
-	else
-		l->head = f->next;
+	else if ((l->head = f->next) != NULL)
+		watch(t, l->head, f->list);
 	if (f->next != NULL)
 		f->next->prev = f->prev;
 	else
@@ -373,8 +474,10 @@ list_append(struct sk_flow_table *t, struct flow *f, int which)
 	f->prev = l->tail;
 	if (l->tail != NULL)
 		l->tail->next = f;
-	else
+	else {
 		l->head = f;
+		watch(t, f, which);
+	}
 	l->tail = f;
 }
 
@@ -447,12 +550,36 @@ report(struct sk_flow_table *t, const struct flow *f, int close)
 	t->fn(t->ctx, &r);
 }
 
+/* Give back a hint that turned out to hold nothing. */
+static void
+hint_put(struct sk_flow_table *t, struct flow *f)
+{
+	f->hint->next = t->free_hints;
+	t->free_hints = f->hint;
+	f->hint = NULL;
+}
+
+/* The hint from the bytes put together; the buffer back to the list. */
+static void
+reasm_end(struct sk_flow_table *t, struct flow *f)
+{
+	struct reasm *ra = f->ra;
+
+	if (!sk__hint_tls(ra->b, ra->len, f->hint))
+		hint_put(t, f);
+	f->ra = NULL;
+	ra->free = t->free_reasm;
+	t->free_reasm = ra;
+}
+
 /* Report F as CLOSE and give its memory back. */
 static void
 flow_end(struct sk_flow_table *t, struct flow *f, int close)
 {
-	struct flow **pp = &t->bucket[key_hash(t, &f->k)];
+	struct flow **pp = &t->bucket[f->hash & (t->nbuckets - 1)];
 
+	if (f->ra != NULL)
+		reasm_end(t, f);
 	report(t, f, close);
 	while (*pp != NULL && *pp != f)
 		pp = &(*pp)->hnext;
@@ -475,10 +602,16 @@ sk_flow_table_expire(struct sk_flow_table *t, const struct timespec *now)
 	struct flow *f;
 	int i;
 
+	if (ns < t->next_expiry)
+		return;
 	for (i = 0; i < L_COUNT; i++)
 		while ((f = t->lists[i].head) != NULL &&
 		    ns - f->last_ns >= t->idle_ns[i])
 			flow_end(t, f, i == L_DONE ? f->close : SK_FLOW_IDLE);
+	t->next_expiry = INT64_MAX;
+	for (i = 0; i < L_COUNT; i++)
+		if (t->lists[i].head != NULL)
+			watch(t, t->lists[i].head, i);
 }
 
 /* Room for one more: a closing flow goes first, else the longest idle. */
@@ -500,29 +633,53 @@ evict(struct sk_flow_table *t)
 	}
 }
 
+/* A flow from the free list, else the newest chunk's next unused one
+ * (its pages touched only as flows come), else a new chunk. */
 static struct flow *
 flow_alloc(struct sk_flow_table *t)
 {
 	struct flow *c;
-	size_t i;
 
-	if (t->free == NULL) {
+	if ((c = t->free) != NULL) {
+		t->free = c->hnext;
+		return c;
+	}
+	if (t->carve_left == 0) {
 		if (t->nchunks > t->max / t->chunk ||
-		    (c = calloc(t->chunk, sizeof(*c))) == NULL)
+		    (c = malloc(t->chunk * sizeof(*c))) == NULL)
 			return NULL;
 		t->chunks[t->nchunks++] = c;
-		for (i = t->chunk; i-- > 0;) {
-			c[i].hnext = t->free;
-			t->free = &c[i];
-		}
+		t->carve = c;
+		t->carve_left = t->chunk;
 	}
-	c = t->free;
-	t->free = c->hnext;
-	return c;
+	t->carve_left--;
+	return t->carve++;
+}
+
+/* Twice the buckets, once the live flows outnumber them; a failed
+ * allocation leaves the chains longer, nothing worse. */
+static void
+grow(struct sk_flow_table *t)
+{
+	size_t n = t->nbuckets * 2, i;
+	struct flow **b, *f, *next;
+
+	if (t->st.live < t->nbuckets || n > t->buckets_max ||
+	    (b = calloc(n, sizeof(struct flow *))) == NULL)
+		return;
+	for (i = 0; i < t->nbuckets; i++)
+		for (f = t->bucket[i]; f != NULL; f = next) {
+			next = f->hnext;
+			f->hnext = b[f->hash & (n - 1)];
+			b[f->hash & (n - 1)] = f;
+		}
+	free(t->bucket);
+	t->bucket = b;
+	t->nbuckets = n;
 }
 
 static struct flow *
-flow_new(struct sk_flow_table *t, const struct pkt *pk, size_t h,
+flow_new(struct sk_flow_table *t, const struct pkt *pk, uint32_t h,
     int64_t now)
 {
 	struct flow *f;
@@ -531,8 +688,10 @@ flow_new(struct sk_flow_table *t, const struct pkt *pk, size_t h,
 		evict(t);
 	if ((f = flow_alloc(t)) == NULL)
 		return NULL;
+	grow(t);
 	memset(f, 0, sizeof(*f));
 	f->k = pk->k;
+	f->hash = h;
 	f->init = pk->from;
 	/* A SYN-ACK seen first: the other end began it. */
 	if (pk->k.proto == ND_IPPROTO_TCP &&
@@ -540,8 +699,8 @@ flow_new(struct sk_flow_table *t, const struct pkt *pk, size_t h,
 		f->init = !pk->from;
 	f->start_ns = f->last_ns = now;
 	f->close = SK_FLOW_OPEN;
-	f->hnext = t->bucket[h];
-	t->bucket[h] = f;
+	f->hnext = t->bucket[h & (t->nbuckets - 1)];
+	t->bucket[h & (t->nbuckets - 1)] = f;
 	list_append(t, f, pk->k.proto == ND_IPPROTO_TCP ? L_TCP : L_IDLE);
 	t->st.live++;
 	t->st.flows++;
@@ -549,12 +708,12 @@ flow_new(struct sk_flow_table *t, const struct pkt *pk, size_t h,
 }
 
 static struct flow *
-flow_find(struct sk_flow_table *t, const struct key *k, size_t h)
+flow_find(struct sk_flow_table *t, const struct key *k, uint32_t h)
 {
 	struct flow *f;
 
-	for (f = t->bucket[h]; f != NULL; f = f->hnext)
-		if (memcmp(&f->k, k, sizeof(*k)) == 0)
+	for (f = t->bucket[h & (t->nbuckets - 1)]; f != NULL; f = f->hnext)
+		if (f->hash == h && key_equal(&f->k, k))
 			return f;
 	return NULL;
 }
@@ -659,13 +818,61 @@ hint_get(struct sk_flow_table *t, struct flow *f)
 	return f->hint = h;
 }
 
-/* Give back a hint that turned out to hold nothing. */
-static void
-hint_put(struct sk_flow_table *t, struct flow *f)
+/*
+ * The client's first segment begins a ClientHello longer than itself:
+ * keep its bytes (and those to come) instead of reading the hint now.
+ * False when it does not, the capture cut the segment, or every buffer
+ * is in use: then the segment alone gives what it holds.
+ */
+static bool
+reasm_start(struct sk_flow_table *t, struct flow *f, const struct pkt *pk)
 {
-	f->hint->next = t->free_hints;
-	t->free_hints = f->hint;
-	f->hint = NULL;
+	const struct span *s = &pk->payload;
+	size_t want = sk__hint_tls_need(s->p, s->n);
+	struct reasm *ra;
+
+	if (want > FLOW_REASM_BYTES)
+		want = FLOW_REASM_BYTES;
+	if (want <= s->n || s->n != pk->seglen)
+		return false;
+	if ((ra = t->free_reasm) != NULL)
+		t->free_reasm = ra->free;
+	else if (t->nreasm >= FLOW_REASM_LIVE ||
+	    (ra = malloc(sizeof(*ra))) == NULL)
+		return false;
+	else
+		t->nreasm++;
+	memcpy(ra->b, s->p, s->n);
+	ra->len = (uint32_t)s->n;
+	ra->want = (uint32_t)want;
+	ra->next = pk->seq + pk->seglen;
+	f->ra = ra;
+	return true;
+}
+
+/* A later segment from the client: the bytes that follow those held (a
+ * segment past a gap waits for the gap's to come again), then the hint
+ * once the record is whole or the capture cut a segment short. */
+static void
+reasm_add(struct sk_flow_table *t, struct flow *f, const struct pkt *pk)
+{
+	struct reasm *ra = f->ra;
+	const struct span *s = &pk->payload;
+	uint32_t skip = ra->next - pk->seq;	/* bytes already held */
+	size_t n;
+
+	if (seq_diff(pk->seq, ra->next) > 0 || skip >= pk->seglen)
+		return;
+	if (skip < s->n) {
+		n = s->n - skip;
+		if (n > ra->want - ra->len)
+			n = ra->want - ra->len;
+		memcpy(ra->b + ra->len, s->p + skip, n);
+		ra->len += (uint32_t)n;
+		ra->next = pk->seq + pk->seglen;
+	}
+	if (ra->len >= ra->want || s->n < pk->seglen)
+		reasm_end(t, f);
 }
 
 static void
@@ -721,10 +928,15 @@ hints(struct sk_flow_table *t, struct flow *f, int dir, const struct pkt *pk,
 		hint_dns(t, f, &s, now);
 		return;
 	}
+	if (f->ra != NULL) {
+		if (dir == 0)
+			reasm_add(t, f, pk);
+		return;
+	}
 	if (f->k.proto != ND_IPPROTO_TCP || dir != 0 || f->hint_tried[0])
 		return;
 	f->hint_tried[0] = true;
-	if ((h = hint_get(t, f)) == NULL)
+	if ((h = hint_get(t, f)) == NULL || reasm_start(t, f, pk))
 		return;
 	if (!sk__hint_tls(s.p, s.n, h) && !sk__hint_http(s.p, s.n, h))
 		hint_put(t, f);
@@ -736,7 +948,7 @@ sk_flow_table_add(struct sk_flow_table *t, const struct sk_packet *p)
 	int64_t now = (int64_t)p->ts.tv_sec * NS + p->ts.tv_nsec;
 	struct pkt pk;
 	struct flow *f;
-	size_t h;
+	uint32_t h;
 	int dir;
 
 	sk_flow_table_expire(t, &p->ts);
@@ -761,8 +973,11 @@ sk_flow_table_add(struct sk_flow_table *t, const struct sk_packet *p)
 	f->bytes[dir] += p->len > p->caplen ? p->len : p->caplen;
 	if (now > f->last_ns)
 		f->last_ns = now;
-	list_unlink(t, f);
-	list_append(t, f, f->list);
+	/* To the tail of its list, where the latest are (often already). */
+	if (f != t->lists[f->list].tail) {
+		list_unlink(t, f);
+		list_append(t, f, f->list);
+	}
 	if (pk.k.proto == ND_IPPROTO_TCP)
 		tcp_update(t, f, dir, &pk, now);
 	hints(t, f, dir, &pk, now);
@@ -798,17 +1013,24 @@ void
 sk_flow_table_free(struct sk_flow_table *t)
 {
 	struct sk__hint *h;
+	struct reasm *ra;
 	size_t i;
 
 	if (t == NULL)
 		return;
-	/* Hints still held by live flows, then the free ones. */
+	/* Hints and buffers still held by live flows, then the free ones. */
 	for (i = 0; t->bucket != NULL && i < t->nbuckets; i++)
-		for (struct flow *f = t->bucket[i]; f != NULL; f = f->hnext)
+		for (struct flow *f = t->bucket[i]; f != NULL; f = f->hnext) {
 			free(f->hint);
+			free(f->ra);
+		}
 	while ((h = t->free_hints) != NULL) {
 		t->free_hints = h->next;
 		free(h);
+	}
+	while ((ra = t->free_reasm) != NULL) {
+		t->free_reasm = ra->free;
+		free(ra);
 	}
 	for (i = 0; i < t->nchunks; i++)
 		free(t->chunks[i]);

@@ -4,7 +4,8 @@
  * (RFC 8446 4.1.2), the header and first question of a DNS message
  * (RFC 1035 4.1), an HTTP/1 request line and its Host header (RFC 9112
  * 3, 3.2).  Only the bytes given are read, each through a bounds check: a
- * ClientHello cut by the segment's end still gives what it holds.
+ * ClientHello cut short still gives what it holds, and says how long its
+ * record is, so that the flow table can put a split one together.
  */
 #include <string.h>
 #include <strings.h>
@@ -108,10 +109,21 @@ tls_alpn(struct sk__hint *h, struct cur *e)
 	}
 }
 
+#define TLS_RECORD_HEADER	5
 #define TLS_CONTENT_HANDSHAKE	22
 #define TLS_CLIENT_HELLO	1
 #define TLS_EXT_SERVER_NAME	0
 #define TLS_EXT_ALPN		16
+
+size_t
+sk__hint_tls_need(const unsigned char *p, size_t n)
+{
+	if (n < TLS_RECORD_HEADER || p[0] != TLS_CONTENT_HANDSHAKE ||
+	    p[1] != 3 || (n > TLS_RECORD_HEADER &&
+	    p[TLS_RECORD_HEADER] != TLS_CLIENT_HELLO))
+		return 0;
+	return TLS_RECORD_HEADER + (size_t)(p[3] << 8 | p[4]);
+}
 
 int
 sk__hint_tls(const unsigned char *p, size_t n, struct sk__hint *h)

@@ -19,7 +19,7 @@ nd_print_ah(struct ctx *c, const struct span *s, uint32_t length,
 	struct span rest;
 
 	if (!get_u8(s, 0, &nh)) {
-		nd_trunc(c, "ah");
+		nd_trunc_longjmp(c, "ah");
 		return;
 	}
 	nd_puts(c, "AH(");
@@ -46,5 +46,5 @@ nd_print_ah(struct ctx *c, const struct span *s, uint32_t length,
 	nd_print_ipproto(c, nh, &rest, (uint32_t)(length - hlen), ip);
 	return;
 trunc:
-	nd_trunc(c, "ah");
+	nd_trunc_longjmp(c, "ah");
 }

@@ -71,7 +71,7 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 	if (!get_be16(s, 0, &hrd) || !get_be16(s, 2, &pro) ||
 	    !get_u8(s, 4, &hln) || !get_u8(s, 5, &pln) ||
 	    !get_be16(s, 6, &op)) {
-		nd_trunc(c, "arp");
+		nd_trunc_longjmp(c, "arp");
 		return;
 	}
 	sha = 8;
@@ -79,7 +79,7 @@ nd_print_arp(struct ctx *c, const struct span *s, uint32_t length)
 	tha = spa + pln;
 	tpa = tha + hln;
 	if (!has(s, tpa, pln)) {
-		nd_trunc(c, "arp");
+		nd_trunc_longjmp(c, "arp");
 		return;
 	}
 	if (!nd_eflag(c))

@@ -19,6 +19,7 @@ static const struct {
 	{ ETHERTYPE_IPV6, nd_print_ip6 },
 	{ ETHERTYPE_AOE, nd_print_aoe },
 	{ ETHERTYPE_LLDP, nd_print_lldp },
+	{ ETHERTYPE_PTP, nd_print_ptp },
 };
 
 /* The names -e gives EtherTypes (tcpdump's ethertype_values). */
@@ -69,12 +70,41 @@ nd_put_ethertype(struct ctx *c, unsigned int type)
 	    type);
 }
 
-/* 802.2 LLC: the SAPs (both sides the same) of the printers known. */
+/* 802.2 LLC (IEEE 802.2) and SNAP: the SAPs and PIDs of the printers. */
 #define LLCSAP_8021D	0x42	/* spanning tree */
 #define LLCSAP_SNAP	0xaa
+#define LLC_IG		0x01	/* the DSAP's group bit */
+#define LLC_GSAP	0x01	/* the SSAP's response bit */
+#define LLC_U_FMT	0x03	/* an unnumbered frame: one control byte */
 #define LLC_UI		0x03	/* unnumbered information */
-#define PID_CISCO_PVST	0x010b	/* Cisco's OUI 00:00:0c, then this */
-#define OUI_CISCO_PVST_HI (0x00000c00u | PID_CISCO_PVST >> 8)
+#define LLC_HDR_LEN	3
+#define SNAP_HDR_LEN	5	/* an OUI and a protocol id */
+#define OUI_ETHER	0x000000
+#define OUI_CISCO	0x00000c
+#define PID_CISCO_PVST	0x010b
+#define PID_CISCO_VLANBRIDGE 0x010c
+#define PID_CISCO_UDLD	0x0111
+
+/* The names -e gives SAPs (tcpdump's llc_values). */
+static const struct nd_tok llc_sap_names[] = {
+	{ 0x00, "Null" }, { 0xff, "Global" }, { 0x02, "802.1B I" },
+	{ 0x03, "802.1B G" }, { 0x06, "IP" }, { 0x04, "SNA" },
+	{ 0x0e, "ProWay NM" }, { LLCSAP_8021D, "STP" }, { 0x4e, "RS511" },
+	{ 0x7e, "ISO8208" }, { 0x8e, "ProWay" }, { LLCSAP_SNAP, "SNAP" },
+	{ 0xe0, "IPX" }, { 0xf0, "NetBeui" }, { 0xfe, "OSI" }, { 0, NULL },
+};
+
+/* The OUIs and Cisco's protocol ids -e names (tcpdump's oui_values and
+ * cisco_values). */
+static const struct nd_tok oui_names[] = {
+	{ OUI_ETHER, "Ethernet" }, { OUI_CISCO, "Cisco" },
+	{ 0x0080c2, "IEEE 802.1 Private" }, { 0, NULL },
+};
+static const struct nd_tok cisco_pids[] = {
+	{ 0x2000, "CDP" }, { 0x2003, "VTP" }, { 0x2004, "DTP" },
+	{ PID_CISCO_UDLD, "UDLD" }, { PID_CISCO_PVST, "PVST" },
+	{ PID_CISCO_VLANBRIDGE, "VLAN Bridge" }, { 0, NULL },
+};
 
 static const struct {
 	unsigned int sap;
@@ -83,41 +113,109 @@ static const struct {
 	{ LLCSAP_8021D, nd_print_stp },
 };
 
+static const char *
+tok_or(const struct nd_tok *t, unsigned int v, const char *none)
+{
+	const char *name = nd_tok_str(t, v);
+
+	return name != NULL ? name : none;
+}
+
+/*
+ * -e: the LLC header, "LLC, dsap STP (0x42) Individual, ssap STP (0x42)
+ * Command, ctrl 0x03: ", as tcpdump's llc_print words it.
+ */
+static void
+put_llc_hdr(struct ctx *c, unsigned int dsap_f, unsigned int ssap_f,
+    unsigned int control, bool is_u)
+{
+	unsigned int dsap = dsap_f & ~LLC_IG, ssap = ssap_f & ~LLC_GSAP;
+
+	nd_putf(c, "LLC, dsap %s (0x%02x) %s, ssap %s (0x%02x) %s, ",
+	    tok_or(llc_sap_names, dsap, "Unknown"), dsap,
+	    (dsap_f & LLC_IG) ? "Group" : "Individual",
+	    tok_or(llc_sap_names, ssap, "Unknown"), ssap,
+	    (ssap_f & LLC_GSAP) ? "Response" : "Command");
+	nd_putf(c, is_u ? "ctrl 0x%02x: " : "ctrl 0x%04x: ", control);
+}
+
+/*
+ * A SNAP header (an OUI and a protocol id) and what it carries, in the
+ * length bytes of s: true when a printer printed it.
+ */
+static bool
+print_snap(struct ctx *c, const struct span *s, uint32_t length)
+{
+	unsigned int oui_hi, oui_lo, pid;
+	uint32_t oui;
+	struct span rest;
+
+	if (length < SNAP_HDR_LEN || !get_be16(s, 0, &oui_hi) ||
+	    !get_u8(s, 2, &oui_lo) || !get_be16(s, 3, &pid))
+		return false;
+	oui = (uint32_t)oui_hi << 8 | oui_lo;
+	if (nd_eflag(c))
+		nd_putf(c, "oui %s (0x%06x), %s %s (0x%04x), length %u: ",
+		    tok_or(oui_names, oui, "Unknown"), oui,
+		    oui == OUI_ETHER ? "ethertype" : "pid",
+		    oui == OUI_ETHER ? nd_ethertype_name(pid, "Unknown") :
+		    oui == OUI_CISCO ? tok_or(cisco_pids, pid, "Unknown") :
+		    "Unknown", pid, length - SNAP_HDR_LEN);
+	if (oui != OUI_CISCO)
+		return false;
+	rest = sub(s, SNAP_HDR_LEN, length - SNAP_HDR_LEN);
+	/* Cisco's PVST+ BPDUs, and UDLD. */
+	if (pid == PID_CISCO_PVST || pid == PID_CISCO_VLANBRIDGE)
+		nd_print_stp(c, &rest, length - SNAP_HDR_LEN);
+	else if (pid == PID_CISCO_UDLD)
+		nd_print_udld(c, &rest, length - SNAP_HDR_LEN);
+	else
+		return false;
+	return true;
+}
+
 /*
  * An 802.3 frame of length bytes (its length field) in s: true when its
- * LLC header names a printer that printed it.
+ * LLC header names a printer that printed it.  The LLC header (and a SNAP
+ * one) is the link layer's: the dump starts after it, as tcpdump's does.
  */
 static bool
 print_llc(struct ctx *c, const struct span *s, uint32_t length)
 {
-	unsigned int dsap, ssap, control, pid_lo;
-	uint32_t oui_pid;
+	unsigned int dsap_f, ssap_f, control, dsap, ssap;
+	size_t i, hl = LLC_HDR_LEN;
 	struct span rest;
-	size_t i;
+	bool is_u;
 
-	if (length < 3 || !get_u8(s, 0, &dsap) || !get_u8(s, 1, &ssap) ||
-	    !get_u8(s, 2, &control))
+	if (length < LLC_HDR_LEN || !get_u8(s, 0, &dsap_f) ||
+	    !get_u8(s, 1, &ssap_f) || !get_u8(s, 2, &control))
 		return false;
+	is_u = (control & LLC_U_FMT) == LLC_U_FMT;
+	if (!is_u) {
+		/* I and S frames: two control bytes, little-endian. */
+		unsigned int hi;
+
+		if (length < LLC_HDR_LEN + 1 || !get_u8(s, 3, &hi))
+			return false;
+		control |= hi << 8;
+		hl++;
+	}
+	if (nd_eflag(c))
+		put_llc_hdr(c, dsap_f, ssap_f, control, is_u);
+	c->net_off += hl;
 	/* The group and command/response bits are not part of the SAP. */
-	dsap &= ~1u;
-	ssap &= ~1u;
+	dsap = dsap_f & ~LLC_IG;
+	ssap = ssap_f & ~LLC_GSAP;
 	if (dsap != ssap || control != LLC_UI)
 		return false;
+	rest = sub(s, hl, length - hl);
 	if (dsap == LLCSAP_SNAP) {
-		/* SNAP: an OUI and a protocol id; Cisco's PVST+ BPDUs. */
-		if (length >= 8 && get_be32(s, 3, &oui_pid) &&
-		    get_u8(s, 7, &pid_lo) && oui_pid == OUI_CISCO_PVST_HI &&
-		    pid_lo == (PID_CISCO_PVST & 0xff)) {
-			rest = sub(s, 8, length - 8);
-			nd_print_stp(c, &rest, length - 8);
-			return true;
-		}
-		return false;
+		c->net_off += SNAP_HDR_LEN;
+		return print_snap(c, &rest, length - (uint32_t)hl);
 	}
-	rest = sub(s, 3, length - 3);
 	for (i = 0; i < sizeof(llcsaps) / sizeof(llcsaps[0]); i++)
 		if (llcsaps[i].sap == dsap) {
-			llcsaps[i].print(c, &rest, length - 3);
+			llcsaps[i].print(c, &rest, length - (uint32_t)hl);
 			return true;
 		}
 	return false;
@@ -158,6 +256,7 @@ nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 	size_t off = 12, end, tag;
 	uint32_t length;
 	bool e = nd_eflag(c), said_length = false;
+	int ret;
 
 	if (!has(&s, 0, 14) || len < 14) {
 		c->net_off = s.n;
@@ -183,9 +282,11 @@ nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 		}
 		/* The SecTAG, then the frame's own type; s is cut to the
 		 * frame inside. */
-		if (nd_print_macsec(c, &s, off + 2, &length, &end, &tag) >= 0) {
+		ret = nd_print_macsec(c, &s, off + 2, &length, &end, &tag);
+		if (ret >= 0) {
+			/* An encrypted frame's dump starts after the SecTAG. */
 			nd_j_close(c);
-			c->net_off = s.n;
+			c->net_off = ret == 0 ? off + 2 + tag : s.n;
 			return;
 		}
 		if (!get_be16(&s, off + 2 + tag, &type) || length < 2) {
@@ -229,16 +330,16 @@ nd_print_ether(struct ctx *c, const struct span *s0, uint32_t len)
 	off += 2;
 	c->net_off = off;
 	if (type <= ETHERTYPE_LEN_MAX) {
+		/* The length field, if the frame holds that much. */
+		uint32_t llclen = type < length ? type : length;
+
 		if (e) {
 			nd_puts(c, "802.3");
 			if (!said_length)
-				nd_putf(c, ", length %u: ",
-				    type < length ? type : length);
-			nd_puts(c, "LLC");
-			return;
+				nd_putf(c, ", length %u: ", llclen);
 		}
-		rest = sub(&s, off, type);
-		if (print_llc(c, &rest, type))
+		rest = sub(&s, off, llclen);
+		if (print_llc(c, &rest, llclen) || e)
 			return;
 		nd_put_mac(c, s.p + 6, 6);
 		nd_put(c, " > ", 3);

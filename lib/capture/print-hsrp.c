@@ -53,5 +53,5 @@ nd_print_hsrp(struct ctx *c, const struct span *s, uint32_t length)
 	nd_put_ip(c, 4, addr);
 	return;
 trunc:
-	nd_trunc(c, "hsrp");
+	nd_trunc_longjmp(c, "hsrp");
 }

@@ -43,7 +43,7 @@ nd_print_icmp(struct ctx *c, const struct span *s, uint32_t length,
 
 	(void)ip;
 	if (!get_u8(s, 0, &type) || !get_u8(s, 1, &code)) {
-		nd_trunc(c, "icmp");
+		nd_trunc_longjmp(c, "icmp");
 		return;
 	}
 	nd_j_open(c, "icmp");

@@ -114,5 +114,5 @@ partial:
 		goto trunc;
 	return;
 trunc:
-	nd_trunc(c, "openflow");
+	nd_trunc_longjmp(c, "openflow");
 }

@@ -153,5 +153,5 @@ invalid:
 	nd_puts(c, " (invalid)");
 	return;
 trunc:
-	nd_trunc(c, "stp");
+	nd_trunc_longjmp(c, "stp");
 }

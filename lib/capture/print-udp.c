@@ -32,6 +32,8 @@ static const struct {
 	{ 6784, DST, nd_print_bfd_lag },
 	{ 3785, DST, nd_print_bfd_echo },
 	{ 4789, EITHER, nd_print_vxlan },
+	{ 319, EITHER, nd_print_ptp },
+	{ 320, EITHER, nd_print_ptp },
 };
 
 static bool

@@ -199,6 +199,18 @@ nd_trunc(struct ctx *c, const char *proto)
 	nd_puts(c, "]");
 }
 
+/*
+ * The cut-short mark of a printer that tcpdump stops with a longjmp (its
+ * GET_ macros): tcpdump then forgets the link header's length, and -x, -X
+ * and -A dump the packet from its first byte.
+ */
+void
+nd_trunc_longjmp(struct ctx *c, const char *proto)
+{
+	nd_trunc(c, proto);
+	c->dump_all = true;
+}
+
 /* JSON helpers: only when the output is JSON. */
 void
 nd_j_addr(struct ctx *c, const char *key, int version, const unsigned char *a)

@@ -61,5 +61,5 @@ nd_print_vrrp(struct ctx *c, const struct span *s, uint32_t length,
 	}
 	return;
 trunc:
-	nd_trunc(c, "vrrp");
+	nd_trunc_longjmp(c, "vrrp");
 }

@@ -8,7 +8,8 @@
  * does not answer in time gets the client reset, and the forwarder goes
  * on.  Either side may be TLS, its handshake driven by the relay engine
  * once upstream is connected: terminated from the clients, originated
- * to upstream (verified as a client verifies).  UDP (RFC 768): one
+ * to upstream (verified as a client verifies), both handshakes bounded
+ * by the handshake timeout.  UDP (RFC 768): one
  * upstream socket per client address, forgotten
  * after the idle timeout; replies go back to the client that sent.
  *
@@ -32,7 +33,8 @@
 #include "sockit-int.h"
 
 #define MAX_LISTENERS	16
-#define ACCEPT_BATCH	64
+#define ACCEPT_BATCH	1024	/* accepts per readiness: a whole burst */
+#define DGRAM_BATCH	64	/* datagrams per readiness */
 #define PAUSE_MS	100	/* retry accept after EMFILE */
 #define UDP_MAX		65536
 
@@ -260,6 +262,9 @@ tls_ends(const struct sk_forward *f, const struct pending *p,
 		return -1;
 	}
 	rc->on_tls = relay_tls;
+	/* A client that never finishes its handshake is dropped. */
+	rc->handshake_timeout = f->cfg.handshake_timeout > 0 ?
+	    f->cfg.handshake_timeout : SK_FORWARD_HANDSHAKE;
 	return 0;
 }
 
@@ -377,6 +382,24 @@ attempt_failed(struct pending *p, const struct sk_addr *a, int code)
 	emit(p->f, &info);
 }
 
+/*
+ * A non-blocking connect(2): 0 connected, 1 in progress, -1 failed
+ * (errno).  It is asked twice: a peer that answered while the first call
+ * ran (loopback always does) is connected by the second, a loop turn
+ * sooner than its readiness would say so.
+ */
+static int
+connect_now(int fd, const struct sk_addr *a)
+{
+	if (connect(fd, &a->u.sa, a->len) == 0)
+		return 0;
+	if (errno != EINPROGRESS)
+		return -1;
+	if (connect(fd, &a->u.sa, a->len) == 0 || errno == EISCONN)
+		return 0;
+	return errno == EALREADY ? 1 : -1;
+}
+
 /* The next upstream address; none left: the client is reset. */
 static void
 try_next(struct pending *p)
@@ -385,6 +408,7 @@ try_next(struct pending *p)
 	const struct sk_addr *a;
 	struct sk_error err;
 	long long ms;
+	int rc;
 
 	for (; p->next < f->nup; p->next++) {
 		a = &f->up[p->next].addr;
@@ -396,10 +420,13 @@ try_next(struct pending *p)
 			attempt_failed(p, a, errno);
 			continue;
 		}
-		if (connect(p->ufd, &a->u.sa, a->len) == -1 &&
-		    errno != EINPROGRESS) {
+		if ((rc = connect_now(p->ufd, a)) == -1) {
 			attempt_failed(p, a, errno);
 			continue;
+		}
+		if (rc == 0) {
+			attempt_over(p, 0);
+			return;
 		}
 		if (sk_loop_add(f->loop, p->ufd, SK_LOOP_WRITABLE,
 		    connect_event, p, &err) == -1) {
@@ -523,6 +550,9 @@ accept_event(struct sk_loop *loop, int lfd, void *data, int events)
 
 	(void)loop;
 	(void)events;
+	/* The whole burst at once: the listener is served again only after
+	 * every connection ready before it, so a client left in the backlog
+	 * would wait that long once more for each batch. */
 	for (i = 0; i < ACCEPT_BATCH && !f->stopping; i++) {
 		/* A client is taken only when its upstream socket can be
 		 * had too: a descriptor is held for it across accept(2). */
@@ -593,7 +623,7 @@ upstream_event(struct sk_loop *loop, int fd, void *data, int events)
 
 	(void)loop;
 	(void)events;
-	for (i = 0; i < ACCEPT_BATCH; i++) {
+	for (i = 0; i < DGRAM_BATCH; i++) {
 		n = recv(fd, s->f->dgram, UDP_MAX, MSG_DONTWAIT);
 		if (n < 0)
 			return;	/* EAGAIN, or an ICMP error: dropped */
@@ -658,7 +688,7 @@ datagram_event(struct sk_loop *loop, int lfd, void *data, int events)
 
 	(void)loop;
 	(void)events;
-	for (i = 0; i < ACCEPT_BATCH; i++) {
+	for (i = 0; i < DGRAM_BATCH; i++) {
 		len = sizeof(peer.u);
 		n = recvfrom(lfd, f->dgram, UDP_MAX, MSG_DONTWAIT,
 		    &peer.u.sa, &len);

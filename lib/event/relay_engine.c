@@ -22,11 +22,13 @@
  * Between two sockets a direction that moves bulk (a read filled the copy
  * buffer) goes socket -> pipe -> socket with splice(2), the pipe taken
  * from the group's pool while bytes wait in it, and the copy path comes
- * back if splice says EINVAL.  At most `buffer` bytes wait per direction
- * on the copy path, a pipe's worth (1 MiB by default, `buffer` when one
- * is set) on the splice path, and a direction whose bytes cannot be
- * written stops reading its source: the sender's own buffers fill and it
- * waits (backpressure).
+ * back if splice says EINVAL; the same from a socket to a pipe or to
+ * /dev/null (netcat's stdout).  A regular file (netcat's stdin) goes
+ * to a socket with sendfile(2), the copy path again on EINVAL.  At most
+ * `buffer` bytes wait per direction on the copy path, a pipe's worth
+ * (1 MiB by default, `buffer` when one is set) on the splice path, and a
+ * direction whose bytes cannot be written stops reading its source: the
+ * sender's own buffers fill and it waits (backpressure).
  *
  * A socket may carry a TLS session (tls.c): its handshake runs first,
  * driven by the readiness it asks for, and no byte moves either way
@@ -36,8 +38,10 @@
  * then SHUT_WR.
  */
 #include <sys/queue.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -70,6 +74,8 @@ struct rfd {
 	bool rdhup;		/* its EOF is on the way: read to the end */
 	bool shut;		/* write side shut down (or closed) */
 	bool own;
+	bool regular;		/* a regular file: sendfile(2) from it */
+	bool sink;		/* splice(2) into it: a pipe, /dev/null */
 	bool errored;		/* an error or hang-up was reported */
 	enum sk_relay_who end;	/* whose descriptor it is */
 	struct sk_tls *tls;	/* a TLS session on it, or NULL */
@@ -86,6 +92,7 @@ struct direction {
 	int pipe[2];		/* splice path: held while bytes wait */
 	size_t inpipe;
 	bool bulk;		/* a read filled the buffer: splice */
+	bool no_sendfile;	/* sendfile(2) said it cannot */
 	bool eof;		/* the source's EOF was read */
 	bool ended;
 	bool done;		/* ended with EOF, everything written */
@@ -102,6 +109,7 @@ struct sk_relay {
 	bool any_eof;
 	long long start_ms, last_ms;
 	long long kick;		/* the timer that runs a pump, or 0 */
+	long long hs_timer;	/* the handshakes' deadline, or 0 */
 	int busy;		/* inside a pump: close later */
 	bool closing;
 	bool finishing;		/* in relay_finish: no second end */
@@ -468,6 +476,40 @@ pump_splice(struct sk_relay *r, struct direction *d)
 	return progress;
 }
 
+/*
+ * One pass of the sendfile path: a regular file straight into a socket,
+ * no byte copied through user space.  -2 when the file cannot be sent
+ * so (the copy path then).  A short count is not taken for a full
+ * socket: only EAGAIN says so, and only then does an edge follow.
+ */
+static int
+pump_sendfile(struct sk_relay *r, struct direction *d)
+{
+	ssize_t n;
+
+	if (d->eof || !can_write(d->dst))
+		return 0;
+	n = sendfile(d->dst->fd, d->src->fd, NULL, r->g->pipe_size);
+	if (n > 0) {
+		d->read += (uint64_t)n;
+		d->written += (uint64_t)n;
+		return 1;
+	}
+	if (n == 0)
+		return source_eof(r, d);
+	if (errno == EAGAIN) {
+		d->dst->can_write = false;
+		return 0;
+	}
+	if (errno == EINTR)
+		return 0;
+	if (errno == EINVAL || errno == ENOSYS)
+		return -2;
+	if (is_reset(d->dst, errno) || errno == ENOTCONN)
+		return fail(r, d->dst, d->to, errno, true);
+	return fail(r, d->src, d->from, errno, false);
+}
+
 /* Shut down the destination's write side: the half-close goes on. */
 static void
 shut_dst(struct sk_relay *r, struct rfd *f)
@@ -532,9 +574,20 @@ pump_dir(struct sk_relay *r, enum sk_relay_dir which)
 	if (d->src->fd == -1 && !d->eof)
 		(void)source_eof(r, d);
 	for (;;) {
+		if (d->src->regular && !d->no_sendfile && !g->no_splice &&
+		    d->len == 0 && d->dst->kind == FD_SOCKET &&
+		    d->dst->fd != -1 && d->dst->tls == NULL &&
+		    r->cfg.on_data[which] == NULL) {
+			if ((rc = pump_sendfile(r, d)) == -2) {
+				d->no_sendfile = true;
+				continue;
+			}
+			break;
+		}
 		if (d->pipe[0] == -1 && d->len == 0 && d->bulk &&
 		    !g->no_splice && d->src->kind == FD_SOCKET &&
-		    d->dst->kind == FD_SOCKET && d->dst->fd != -1 &&
+		    (d->dst->kind == FD_SOCKET || d->dst->sink) &&
+		    d->dst->fd != -1 &&
 		    d->src->tls == NULL && d->dst->tls == NULL &&
 		    r->cfg.on_data[which] == NULL)
 			(void)sk__pipe_get(&g->pipes, d->pipe);
@@ -639,7 +692,25 @@ tls_step(struct sk_relay *r)
 			(void)shutdown(f->fd, SHUT_WR);
 		}
 	}
+	if (ready == 1 && r->hs_timer != 0) {
+		sk_loop_timer_del(r->g->loop, r->hs_timer);
+		r->hs_timer = 0;
+	}
 	return ready;
+}
+
+/* A handshake still unfinished at the deadline: the relay ends as an
+ * idle one does (SK_CLOSE_TIMEOUT, SK_ERR_TIMEOUT). */
+static long long
+hs_timer_fn(struct sk_loop *loop, long long id, void *data)
+{
+	struct sk_relay *r = data;
+
+	(void)loop;
+	(void)id;
+	r->hs_timer = 0;
+	sk_relay_close(r, SK_CLOSE_TIMEOUT);
+	return -1;
 }
 
 /*
@@ -805,6 +876,8 @@ relay_finish(struct sk_relay *r, enum sk_close_how how, enum sk_relay_who by,
 		r->cfg.on_done(r, &res, r->cfg.arg);
 	if (r->kick != 0)
 		sk_loop_timer_del(g->loop, r->kick);
+	if (r->hs_timer != 0)
+		sk_loop_timer_del(g->loop, r->hs_timer);
 	for (i = 0; i < r->nfds; i++) {
 		struct rfd *f = &r->fds[i];
 
@@ -991,6 +1064,10 @@ fd_watch(struct sk_relay *r, struct rfd *f, struct sk_error *err)
 		return 0;
 	if (fstat(f->fd, &st) == -1)
 		return sk_error_set(err, SK_ERR_OS, errno, NULL);
+	/* splice(2) from a pipe into it works: a pipe, and /dev/null (it
+	 * takes and drops whole pages). */
+	f->sink = S_ISFIFO(st.st_mode) || (S_ISCHR(st.st_mode) &&
+	    st.st_rdev == makedev(1, 3));
 	if (S_ISSOCK(st.st_mode)) {
 		f->kind = FD_SOCKET;
 		if ((fl = fcntl(f->fd, F_GETFL)) == -1 ||
@@ -999,6 +1076,7 @@ fd_watch(struct sk_relay *r, struct rfd *f, struct sk_error *err)
 			return sk_error_set(err, SK_ERR_OS, errno, NULL);
 	} else if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) {
 		f->kind = FD_ALWAYS;
+		f->regular = S_ISREG(st.st_mode);
 		return 0;
 	} else {
 		if ((fl = fcntl(f->fd, F_GETFL)) == -1)
@@ -1094,11 +1172,20 @@ sk_relay_new(struct sk_relay_group *g, const struct sk_relay_config *cfg,
 	r->kick = sk_loop_timer_add(g->loop, 0, kick_timer, r, err);
 	if (r->kick == -1) {
 		r->kick = 0;
-		TAILQ_REMOVE(&g->relays, r, link);
-		g->count--;
-		goto fail;
+		goto unlist;
+	}
+	if (r->has_tls && cfg->handshake_timeout > 0 &&
+	    (r->hs_timer = sk_loop_timer_add(g->loop,
+	    (long long)(cfg->handshake_timeout * 1000 + 0.5), hs_timer_fn, r,
+	    err)) == -1) {
+		r->hs_timer = 0;
+		sk_loop_timer_del(g->loop, r->kick);
+		goto unlist;
 	}
 	return r;
+unlist:
+	TAILQ_REMOVE(&g->relays, r, link);
+	g->count--;
 fail:
 	for (i = 0; i < r->nfds; i++)
 		if (r->fds[i].watched)

@@ -6,7 +6,8 @@
  * flows with a 1 s timeout, so that eviction, expiry, closing and the
  * hints all run.  Every record is checked: its line has no control or
  * non-ASCII byte before the newline, its JSON is one valid object.
- * Seeds: packets of tests/pcaps (corpus/flow/).
+ * Seeds: packets of tests/pcaps (corpus/flow/), and a ClientHello split
+ * over two segments (tls-split), which the table puts together.
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -4,7 +4,9 @@
  * ALPN, an HTTP/1 request line and Host header, a DNS message's first
  * question.  The first byte picks the parser, the rest is the payload; a
  * read outside it is a sanitizer report.  Each field must lie within the
- * hint's text and be no longer than its bound.  Seeds: corpus/hint/.
+ * hint's text and be no longer than its bound; the length a TLS record
+ * claims (what the flow table waits for) is its header's.  Seeds:
+ * corpus/hint/.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -28,6 +30,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sk__hint *h;
 	struct sk__dns d;
 	unsigned char *p;
+	size_t need;
 	int i, kind;
 
 	if (size < 1)
@@ -40,6 +43,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	memcpy(p, data + 1, size - 1);
 	kind = data[0] % 3;
+	if (kind == 0 && (need = sk__hint_tls_need(p, size - 1)) > 0)
+		FUZZ_CHECK(size - 1 >= 5 && p[0] == 22 && p[1] == 3 &&
+		    need == 5 + (size_t)(p[3] << 8 | p[4]));
 	if (kind == 1) {
 		if (sk__dns_parse(p, size - 1, &d)) {
 			FUZZ_CHECK(d.qname_len >= 1 &&

@@ -419,6 +419,68 @@ static const struct tc {
 	{ "stp", "cut short", DLT_EN10MB, 52,
 	    "0180c20000000200000000010026424203000000000180010019060000",
 	    "STP 802.1d, Config, Flags [Topology change] [|stp]" },
+	{ "ptp", "sync on Ethernet", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f71002002c000002000000000000000000"
+	    "00000000123456fffe789abc0001002a000000005e0000010000000a",
+	    "PTPv2, v1 compat : yes, msg type : sync msg, length : 44, do"
+	    "main : 0, reserved1 : 0, Flags [two step], NS correction : 0"
+	    ", sub NS correction : 0, reserved2 : 0, clock identity : 0x1"
+	    "23456fffe789abc, port id : 1, seq id : 42, control : 0 (Sync"
+	    "), log message interval : 0, originTimeStamp : 1577058305 se"
+	    "conds, 10 nanoseconds" },
+	{ "ptp", "delay response on UDP", DLT_RAW, 0,
+	    "4500005200010000401100000a000001e000018101400140003e00001902"
+	    "003600000200000000000000000000000000123456fffe789abc0001002a"
+	    "030000005e0000010000000a123456fffe789abc0002",
+	    "IP 10.0.0.1.320 > 224.0.1.129.320: PTPv2, v1 compat : yes, m"
+	    "sg type : delay resp msg, length : 54, domain : 0, reserved1"
+	    " : 0, Flags [two step], NS correction : 0, sub NS correction"
+	    " : 0, reserved2 : 0, clock identity : 0x123456fffe789abc, po"
+	    "rt id : 1, seq id : 42, control : 3 (Delay_Resp), log messag"
+	    "e interval : 0, receiveTimeStamp : 1577058305 seconds, 10 na"
+	    "noseconds, port identity : 0x123456fffe789abc, port id : 2" },
+	{ "ptp", "a reserved type and control", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f715020022007f00000000000000000000"
+	    "0000000000000000000000000001090f0900000000000000000000000000"
+	    "00000000000000",
+	    "PTPv2, v1 compat : yes, msg type : Reserved, length : 34, do"
+	    "main : 0, reserved1 : 127, Flags [none], NS correction : 0, "
+	    "sub NS correction : 0, reserved2 : 0, clock identity : 0x0, "
+	    "port id : 1, seq id : 2319, control : 9 (Reserved), log mess"
+	    "age interval : 0" },
+	{ "ptp", "version 1", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f715010022000000000000000000000000"
+	    "0000000000000000000000000000000000000000000000000000000000",
+	    "PTPv1 (not implemented)" },
+	{ "ptp", "shorter than a header", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f71002002c000002000000000000000000"
+	    "000000001234",
+	    " [length 22 < 34] (invalid)" },
+	{ "ptp", "management, cut short", DLT_EN10MB, 0,
+	    "011b1900000002000000000188f71d02002c000002000000000000000000"
+	    "00000000123456fffe789abc0001002a0400ffff",
+	    "PTPv2, v1 compat : yes, msg type : management msg, length : "
+	    "44, domain : 0, reserved1 : 0, Flags [two step], NS correcti"
+	    "on : 0, sub NS correction : 0, reserved2 : 0, clock identity"
+	    " : 0x123456fffe789abc, port id : 1, seq id : 42, control : 4"
+	    " (Management), log message interval : 0 [|ptp]" },
+	{ "udld", "probe", DLT_EN10MB, 0,
+	    "01000ccccccc0200000000010013aaaa0300000c01112101000000000000"
+	    "000000",
+	    "UDLDv1, Code Probe message (1), Flags [RT] (0x01), length 11" },
+	{ "udld", "version 7, every flag", DLT_EN10MB, 0,
+	    "01000ccccccc020000000001000caaaa0300000c0111e1ff0000",
+	    "UDLDv7, Code Probe message (1), Flags [RT, RSY, MBZ-2, MBZ-3"
+	    ", MBZ-4, MBZ-5, MBZ-6, MBZ-7] (0xff), length 4" },
+	{ "udld", "reserved opcode", DLT_EN10MB, 0,
+	    "01000ccccccc020000000001000caaaa0300000c01113f000000",
+	    "UDLDv1, Code Reserved (1f), Flags [none] (0x00), length 4" },
+	{ "udld", "shorter than a header", DLT_EN10MB, 0,
+	    "01000ccccccc020000000001000baaaa0300000c0111210300",
+	    " (invalid)" },
+	{ "udld", "cut short", DLT_EN10MB, 34,
+	    "01000ccccccc0200000000010014aaaa0300000c011121",
+	    " [|udld]" },
 	{ "aoe", "version 1", DLT_EN10MB, 0,
 	    "02000000000202000000000188a21000ffffff0100000000000000000000"
 	    "0000",
@@ -532,6 +594,92 @@ test_cases(void)
 	}
 }
 
+/* Display switches tcpdump words at the link layer: -e on 802.2 LLC and
+ * SNAP headers, and where -x's dump starts. */
+static const struct swc {
+	const char *name;
+	int flags;
+	unsigned int wirelen;	/* 0: as captured */
+	const char *hex, *want;
+} swcases[] = {
+	{ "-e: an LLC header, then STP", SK_DECODE_LINK_HDR, 0,
+	    "0180c2000000020000000001002642420300000000018001001906000000"
+	    "0000000000008001001906eab8808005000000140002",
+	    "02:00:00:00:00:01 > 01:80:c2:00:00:00, 802.3, length 38: LLC, "
+	    "dsap STP (0x42) Individual, ssap STP (0x42) Command, ctrl 0x0"
+	    "3: STP 802.1d, Config, Flags [Topology change], bridge-id 000"
+	    "0.80:01:00:19:06:ea.b880, length 35" },
+	{ "-e: a response bit", SK_DECODE_LINK_HDR, 0,
+	    "02000000000202000000000100264243030000000001800100190600000000",
+	    "02:00:00:00:00:01 > 02:00:00:00:00:02, 802.3, length 17: LLC, "
+	    "dsap STP (0x42) Individual, ssap STP (0x42) Response, ctrl 0x"
+	    "03: STP 802.1d, Config (invalid)" },
+	{ "-e: LLC and SNAP headers, then PVST+", SK_DECODE_LINK_HDR, 0,
+	    "01000ccccccd020000000001002caaaa0300000c010b0000020202800100"
+	    "1906eab880000000008001001906eab880800c0000140002000f0000",
+	    "02:00:00:00:00:01 > 01:00:0c:cc:cc:cd, 802.3, length 44: LLC, "
+	    "dsap SNAP (0xaa) Individual, ssap SNAP (0xaa) Command, ctrl 0"
+	    "x03: oui Cisco (0x00000c), pid PVST (0x010b), length 36: STP 8"
+	    "02.1w, Rapid STP, Flags [Proposal], bridge-id 8001.00:19:06:ea"
+	    ":b8:80.800c, length 36" },
+	{ "-x: the dump starts after the LLC header", SK_DECODE_HEX, 0,
+	    "0180c2000000020000000001002642420300000000018001001906000000"
+	    "0000000000008001001906eab8808005000000140002",
+	    "STP 802.1d, Config, Flags [Topology change], bridge-id 0000.80"
+	    ":01:00:19:06:ea.b880, length 35"
+	    "\n\t0x0000:  0000 0000 0180 0100 1906 0000 0000 0000"
+	    "\n\t0x0010:  0000 0080 0100 1906 eab8 8080 0500 0000"
+	    "\n\t0x0020:  1400 02" },
+	{ "-x: an ARP cut short is dumped from the first byte",
+	    SK_DECODE_HEX, 0,
+	    "02000000000202000000000108060001080006040001020000000001c0a8",
+	    " [|arp]"
+	    "\n\t0x0000:  0200 0000 0002 0200 0000 0001 0806 0001"
+	    "\n\t0x0010:  0800 0604 0001 0200 0000 0001 c0a8" },
+	{ "-x: OpenFlow cut short is dumped from the first byte",
+	    SK_DECODE_HEX, 74,
+	    "02000000000202000000000108004500003c00010000400600000a000001"
+	    "0a00000219fd9c40000003e8000007d0501802000000000001120008000000"
+	    "050401000c0000",
+	    "IP 10.0.0.1.6653 > 10.0.0.2.40000: Flags [P.], seq 1000:1020, "
+	    "ack 2000, win 512, length 20: OpenFlow\n\tversion 1.0, type B"
+	    "ARRIER_REQUEST, length 8, xid 0x00000005\n\tversion 1.3, type "
+	    "ERROR, length 12 [|openflow]"
+	    "\n\t0x0000:  0200 0000 0002 0200 0000 0001 0800 4500"
+	    "\n\t0x0010:  003c 0001 0000 4006 0000 0a00 0001 0a00"
+	    "\n\t0x0020:  0002 19fd 9c40 0000 03e8 0000 07d0 5018"
+	    "\n\t0x0030:  0200 0000 0000 0112 0008 0000 0005 0401"
+	    "\n\t0x0040:  000c 0000" },
+	{ "-x: an encrypted MACsec frame is dumped after its SecTAG",
+	    SK_DECODE_HEX, 0,
+	    "3e6ff374237c2eb73f3995c388e52c00000000482eb73f3995c3000150c6"
+	    "8aabf6822b69adc7f4bca4d8af67",
+	    "2e:b7:3f:39:95:c3 > 3e:6f:f3:74:23:7c 802.1AE MACsec, an 0, pn"
+	    " 72, flags ECI, sci 2eb73f3995c30001, "
+	    "\n\t0x0000:  50c6 8aab f682 2b69 adc7 f4bc a4d8 af67" },
+};
+
+static void
+test_link_switches(void)
+{
+	unsigned char b[256];
+	size_t i, n;
+
+	diag("print-ether: display switches");
+	for (i = 0; i < nitems(swcases); i++) {
+		const struct swc *t = &swcases[i];
+		struct sk_decoder *d = sk_decoder_new(t->flags, NULL);
+		char want[1024], *got;
+
+		n = unhex(t->hex, b, sizeof(b));
+		got = decode(d, DLT_EN10MB, b, n, t->wirelen, 1, 2000);
+		(void)snprintf(want, sizeof(want), "1.000002 %s", t->want);
+		is_str(got, want, "%s", t->name);
+		free(got);
+		sk_decoder_free(d);
+	}
+}
+
 static void
 test_time(void)
 {
@@ -614,6 +762,7 @@ int
 main(void)
 {
 	test_cases();
+	test_link_switches();
 	test_time();
 	test_tcp_relative();
 	test_hex_json();

@@ -224,6 +224,7 @@ test_verified(void)
 	is_str(si.sni, "localhost", "SNI reached the server");
 	ok(ci.cipher[0] != '\0', "a cipher (%s)", ci.cipher);
 	is_int((long long)ci.chain_len, 2, "the chain: leaf and CA");
+	is_int((long long)ci.chain_total, 2, "all of it: not capped");
 	if (ci.chain_len == 2) {
 		is_str(ci.chain[0].subject, "CN=localhost", "leaf subject");
 		is_str(ci.chain[0].issuer, "CN=sockit test CA,O=sockit tests",

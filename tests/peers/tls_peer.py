@@ -3,7 +3,7 @@
 sockit connect, listen and forward.
 
     python3 tls_peer.py server PORTFILE CERT KEY MODE [ALPN]
-    python3 tls_peer.py client PORT CAFILE NAME
+    python3 tls_peer.py client PORT CAFILE NAME [ALPN]
 
 server: listens on 127.0.0.1 port 0, writes the port to PORTFILE (a
 temporary file renamed), serves one client and exits.  MODE:
@@ -12,7 +12,9 @@ temporary file renamed), serves one client and exits.  MODE:
   info  print the SNI the client sent and the ALPN protocol chosen (from
         ALPN, comma-separated), then echo until the client's end
 client: connects, verifies against CAFILE and NAME, sends 1 MiB while it
-reads the echo, and prints "ok N" when every byte came back.
+reads the echo, and prints "ok N" when every byte came back; with ALPN
+(comma-separated, offered), "ok N VERSION PROTOCOL" (the TLS version and
+the protocol the server chose).
 
 Every socket has a timeout, so nothing here can hang a test.
 """
@@ -67,8 +69,10 @@ def server(portfile, cert, key, mode, alpn=None):
     s.close()
 
 
-def client(port, cafile, name):
+def client(port, cafile, name, alpn=None):
     ctx = ssl.create_default_context(cafile=cafile)
+    if alpn:
+        ctx.set_alpn_protocols(alpn.split(","))
     raw = socket.create_connection(("127.0.0.1", int(port)), timeout=TIMEOUT)
     s = ctx.wrap_socket(raw, server_hostname=name)
     data = bytes((i * 13 + i // 509) & 255 for i in range(1 << 20))
@@ -98,7 +102,13 @@ def client(port, cafile, name):
                 if not b:
                     sys.exit("EOF after %d bytes" % len(got))
                 got += b
-    print("ok %d" % len(got) if bytes(got) == data else "differs")
+    if bytes(got) != data:
+        print("differs")
+    elif alpn:
+        print("ok %d %s %s" % (len(got), s.version(),
+                               s.selected_alpn_protocol()))
+    else:
+        print("ok %d" % len(got))
 
 
 if __name__ == "__main__":
