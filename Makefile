@@ -123,8 +123,13 @@ check-layers: $(LIB_OBJ)
 	tests/callgraph $(LIB_OBJ)
 
 # The C library tests print TAP; tests/run counts and summarises.  T names
-# a subset (C tests and bats files, as tests/run takes them).
+# a subset (C tests and bats files, as tests/run takes them).  tests/run
+# runs TEST_JOBS test programs and bats files at a time, each in a mount
+# and (as root) a network namespace of its own, the longest first by the
+# times it keeps from the last run (TEST_TIMES: each build its own file).
 T ?=
+TEST_JOBS ?= 2
+export TEST_JOBS
 
 check: all tests check-layers
 	SOCKIT=$(abspath $(BIN)) TESTBIN=$(abspath $(O)/build/tests) \
@@ -158,6 +163,7 @@ check-asan:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:halt_on_error=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	SOCKIT_SANITIZER=asan TESTS_BATS="$(SAN_BATS)" \
+	TEST_TIMES=build/asan/test-times \
 	    SOCKIT=$(abspath build/asan/sockit) \
 	    TESTBIN=$(abspath build/asan/build/tests) tests/run all $(T)
 
@@ -178,6 +184,7 @@ check-tsan:
 	rm -rf build/tsan/report && mkdir -p build/tsan/report
 	TSAN_OPTIONS=halt_on_error=1:exitcode=66:atexit_sleep_ms=0:log_path=$(abspath build/tsan/report)/tsan \
 	SOCKIT_SANITIZER=tsan TESTS_BATS="$(TSAN_BATS)" \
+	TEST_TIMES=build/tsan/test-times \
 	    SOCKIT=$(abspath build/tsan/sockit) \
 	    TESTBIN=$(abspath build/tsan/build/tests) tests/run all $(T)
 	@if ls build/tsan/report/tsan.* >/dev/null 2>&1; then \
@@ -186,10 +193,12 @@ check-tsan:
 
 check-clang:
 	$(MAKE) -j$(SAN_JOBS) O=build/clang CC=clang all tests
-	TESTBIN=$(abspath build/clang/build/tests) tests/run lib $(T)
+	TEST_TIMES=build/clang/test-times \
+	    TESTBIN=$(abspath build/clang/build/tests) tests/run lib $(T)
 
 check-valgrind: tests
 	TESTBIN=$(abspath $(O)/build/tests) \
+	    TEST_TIMES=$(O)/build/test-times-valgrind \
 	    TESTWRAP="valgrind -q --leak-check=full --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=99" \
 	    tests/run lib $(T)
 

@@ -80,16 +80,6 @@ add() {
 	[ -z "$1" ] || problems+="$1"$'\n'
 }
 
-# expect CMD OPTION CLASS: the EXPECT of the first matching table row, 2
-# when none matches.
-expect() {
-	awk -v c="$1" -v o="$2" -v k="$3" '
-		/^[ \t]*(#|$)/ { next }
-		($1 == c || $1 == "*") && ($2 == o || $2 == "*") &&
-		    ($3 == k || $3 == "*") { print $4; found = 1; exit }
-		END { if (!found) print 2 }' "$TABLE"
-}
-
 # Whether a file holds a raw control byte a hostile value could carry:
 # ESC, BEL, C1's CSI (\233) or the invalid UTF-8 bytes \377 and \376.
 has_raw() {
@@ -156,7 +146,9 @@ check() {
 	return 0
 }
 
-# run_one CMD LABEL EXPECT ARG...: run, check, print what is wrong.
+# run_one CMD LABEL EXPECT ARG...: run, check, print what is wrong (call
+# it as it is, not in $(...): a subshell for each of the runs is a fork
+# each).
 run_one() {
 	local cmd=$1 label=$2 want=$3 st=0
 	shift 3
@@ -165,42 +157,60 @@ run_one() {
 }
 
 
-# hostile_runs K CLASS VALUE RUN...: the runs (each "CMD LONG SHORT") at
-# places K, K+2, ... with VALUE: every option as --long=VALUE and, when
-# it has one, as -s VALUE.  Prints what is wrong; the number of runs goes
-# to the file ran.
+# expect_each CLASS: each "CMD LONG SHORT" line on stdin, with the EXPECT
+# of the first table row that matches CMD, LONG and CLASS after it (2
+# when none matches).
+expect_each() {
+	awk -v k="$1" '
+		NR == FNR {
+			if ($0 ~ /^[ \t]*(#|$)/)
+				next
+			c[++rows] = $1; o[rows] = $2; cl[rows] = $3
+			e[rows] = $4
+			next
+		}
+		{
+			want = 2
+			for (r = 1; r <= rows; r++)
+				if ((c[r] == $1 || c[r] == "*") &&
+				    (o[r] == $2 || o[r] == "*") &&
+				    (cl[r] == k || cl[r] == "*")) {
+					want = e[r]
+					break
+				}
+			print $0, want
+		}' "$TABLE" -
+}
+
+# hostile_runs K CLASS VALUE RUN...: the runs (each "CMD LONG SHORT
+# EXPECT") at places K, K+2, ... with VALUE: every option as
+# --long=VALUE and, when it has one, as -s VALUE.  Prints what is wrong;
+# the number of runs goes to the file ran.
 hostile_runs() {
 	local k=$1 class=$2 value=$3 i=-1 n=0 r cmd long short want
-	local problems=""
 	shift 3
 	for r in "$@"; do
 		i=$((i + 1))
 		[ $((i % 2)) -eq "$k" ] || continue
-		read -r cmd long short <<<"$r"
-		want=$(expect "$cmd" "$long" "$class")
+		read -r cmd long short want <<<"$r"
 		[ "$want" != skip ] || continue
-		add "$(run_one "$cmd" "$cmd $long=<$class>" "$want" \
-			"$long=$value")"
+		run_one "$cmd" "$cmd $long=<$class>" "$want" "$long=$value"
 		n=$((n + 1))
 		[ "$short" != - ] || continue
-		add "$(run_one "$cmd" "$cmd $short <$class>" "$want" \
-			"$short" "$value")"
+		run_one "$cmd" "$cmd $short <$class>" "$want" "$short" "$value"
 	done
 	echo "$n" >ran
-	printf '%s' "$problems"
 }
 
 # Every command, every option with an argument (long form, and the short
 # form when there is one), one value class.  The runs are independent:
 # two workers, each in a folder of its own, share them out, one core each.
 hostile_class() {
-	local class=$1 value cmd long short k runs=() pids=() problems=""
+	local class=$1 value cmd k runs=() pids=() problems=""
 	value=$(value_of "$class")
-	for cmd in $(list_commands); do
-		while read -r long short; do
-			runs+=("$cmd $long $short")
-		done < <(arg_options "$cmd")
-	done
+	mapfile -t runs < <(for cmd in $(list_commands); do
+		arg_options "$cmd" | sed "s/^/$cmd /"
+	done | expect_each "$class")
 	for k in 0 1; do
 		mkdir "w$k"
 		(cd "w$k" && hostile_runs "$k" "$class" "$value" "${runs[@]}" \
@@ -254,19 +264,21 @@ hostile_class() {
 }
 
 @test "every command: hostile unknown options and missing arguments" {
-	local cmd long short problems=""
+	local cmd long short problems
 	for cmd in $(list_commands); do
 		for o in "--$ESCAPE" "-$ESCAPE" $'-\377' $'--\377\376' \
 			"--$LONG" "-"$'\a'; do
-			add "$(run_one "$cmd" "$cmd <unknown option>" 2 "$o")"
+			run_one "$cmd" "$cmd <unknown option>" 2 "$o"
 		done
 		# A last option that needs an argument and has none.
 		while read -r long short; do
-			add "$(run_one "$cmd" "$cmd $long<none>" 2 "$long")"
+			run_one "$cmd" "$cmd $long<none>" 2 "$long"
 			[ "$short" != - ] || continue
-			add "$(run_one "$cmd" "$cmd $short<none>" 2 "$short")"
+			run_one "$cmd" "$cmd $short<none>" 2 "$short"
 		done < <(arg_options "$cmd")
-	done
+	done >report
+	problems=$(cat report)
+	[ -z "$problems" ] || problems+=$'\n'
 	# The dispatcher itself.
 	add "$(cd "$BATS_TEST_TMPDIR" &&
 		timeout 10 "$SOCKIT" "$ESCAPE" </dev/null >out 2>err; st=$?

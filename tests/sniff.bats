@@ -224,14 +224,14 @@ export -f wait_for
 @test "sniff: lines reach a pipe as they happen" {
 	export SOCKIT TRAFFIC T
 	run in_netns '
-		"$SOCKIT" sniff -i lo 2>$T/err | while read -r line; do
-			echo "$line" >>$T/seen; done &
+		"$SOCKIT" sniff -i lo 2>$T/err > >(while read -r line; do
+			echo "$line" >>$T/seen; done) &
+		sp=$!
 		wait_for $T/err listening || exit 3
 		"$TRAFFIC" udp 5400
 		# Seen while sniff still runs.
 		wait_for $T/seen "UDP, length 16" || exit 4
-		pkill -INT -f "^$SOCKIT sniff -i lo\$" || true
-		wait'
+		kill -INT $sp; wait $sp'
 	[ "$status" -eq 0 ]
 }
 
@@ -263,7 +263,12 @@ export -f wait_for
 		wait_for $T/err listening || exit 3
 		awk "/^Uid:/ { print \"uid\", \$2, \$3 }" /proc/$sp/status
 		"$TRAFFIC" udp 5600
-		sleep 0.2
+		# A packet in the file before the signal (-w flushes each).
+		for ((i = 0; i < 600; i++)); do
+			[ "$(tcpdump -r $Z/z.pcap 2>/dev/null | wc -l)" -ge 1 ] &&
+				break
+			sleep 0.05
+		done
 		kill -INT $sp; wait $sp'
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -341,6 +341,52 @@ sk_gethostbyname(const char *name, char *buf, size_t size,
 }
 
 /*
+ * The triple of gethostbyname_r(3) for NAME when ADDR is NULL, else of
+ * gethostbyaddr_r(3) for the ALEN bytes at ADDR, into *out with the
+ * addresses of family AF.  The scratch buffer starts at HOST_BUF_START
+ * and grows while the call says ERANGE.  -1 with SK_ERR_HERROR when the
+ * lookup fails, SK_ERR_OS when memory runs out; *out is freed then.
+ */
+static int
+host_lookup(const char *name, const void *addr, socklen_t alen, int af,
+    struct sk_hostent *out, struct sk_error *err)
+{
+	struct hostent he, *h;
+	char *buf;
+	size_t size = HOST_BUF_START;
+	int herr, rc;
+
+	if ((buf = malloc(size)) == NULL)
+		return sk__no_memory(err);
+	for (;;) {
+		h = NULL;
+		herr = 0;
+		if (addr == NULL)
+			rc = gethostbyname_r(name, &he, buf, size, &h, &herr);
+		else
+			rc = gethostbyaddr_r(addr, alen, af, &he, buf, size,
+			    &h, &herr);
+		if (h != NULL)
+			break;
+		if (rc != ERANGE) {
+			sk_error_set(err, SK_ERR_HERROR, herr, NULL);
+			goto fail;
+		}
+		if (sk__grow_buffer(&buf, &size, err) == -1)
+			goto fail;
+	}
+	if (hostent_fill(out, h, af, err) == -1)
+		goto fail;
+	free(buf);
+	return 0;
+
+fail:
+	free(buf);
+	sk_hostent_free(out);
+	return -1;
+}
+
+/*
  * socket.gethostbyname_ex(): NAME must first resolve to an IPv4 address
  * (else -1 with SK_ERR_GAIERROR), then gethostbyname_r(3) gives the
  * triple (else -1 with SK_ERR_HERROR).  SK_ERR_OS when memory runs out.
@@ -351,10 +397,6 @@ sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
     struct sk_error *err)
 {
 	struct sockaddr_storage ss;
-	struct hostent he, *h;
-	char *buf;
-	size_t size;
-	int herr, rc;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -362,33 +404,7 @@ sk_gethostbyname_ex(const char *name, struct sk_hostent *out,
 		return sk__null_argument(err);
 	if (setipaddr(name, &ss, AF_INET, err) == -1)
 		return -1;
-
-	size = HOST_BUF_START;
-	if ((buf = malloc(size)) == NULL)
-		return sk__no_memory(err);
-	for (;;) {
-		h = NULL;
-		herr = 0;
-		rc = gethostbyname_r(name, &he, buf, size, &h, &herr);
-		if (h != NULL)
-			break;
-		if (rc == ERANGE) {
-			if (sk__grow_buffer(&buf, &size, err) == -1)
-				goto fail;
-			continue;
-		}
-		sk_error_set(err, SK_ERR_HERROR, herr, NULL);
-		goto fail;
-	}
-	if (hostent_fill(out, h, ss.ss_family, err) == -1)
-		goto fail;
-	free(buf);
-	return 0;
-
-fail:
-	free(buf);
-	sk_hostent_free(out);
-	return -1;
+	return host_lookup(name, NULL, 0, ss.ss_family, out, err);
 }
 
 /*
@@ -403,12 +419,9 @@ sk_gethostbyaddr(const char *address, struct sk_hostent *out,
     struct sk_error *err)
 {
 	struct sockaddr_storage ss;
-	struct hostent he, *h;
 	const void *ap;
 	socklen_t alen;
-	char *buf;
-	size_t size;
-	int af, herr, rc;
+	int af;
 
 	if (out != NULL)
 		memset(out, 0, sizeof(*out));
@@ -430,33 +443,7 @@ sk_gethostbyaddr(const char *address, struct sk_hostent *out,
 		return sk_error_set(err, SK_ERR_OS, SK__NO_ERRNO,
 		    "unsupported address family");
 	}
-
-	size = HOST_BUF_START;
-	if ((buf = malloc(size)) == NULL)
-		return sk__no_memory(err);
-	for (;;) {
-		h = NULL;
-		herr = 0;
-		rc = gethostbyaddr_r(ap, alen, af, &he, buf, size, &h, &herr);
-		if (h != NULL)
-			break;
-		if (rc == ERANGE) {
-			if (sk__grow_buffer(&buf, &size, err) == -1)
-				goto fail;
-			continue;
-		}
-		sk_error_set(err, SK_ERR_HERROR, herr, NULL);
-		goto fail;
-	}
-	if (hostent_fill(out, h, af, err) == -1)
-		goto fail;
-	free(buf);
-	return 0;
-
-fail:
-	free(buf);
-	sk_hostent_free(out);
-	return -1;
+	return host_lookup(NULL, ap, alen, af, out, err);
 }
 
 /* What Python's str.isspace() says of an ASCII byte. */

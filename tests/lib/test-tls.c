@@ -301,23 +301,35 @@ verify_fails(const char *cert, const char *key, const char *ca,
 	pair_close(&p);
 }
 
+/* Each way a server's certificate fails, and the class it gets. */
+static const struct {
+	const char *cert, *key, *ca, *host, *want, *name;
+} failures[] = {
+	{ "chain.pem", "leaf.key", "ca.pem", "example.com",
+	    "hostname_mismatch", "another name" },
+	{ "chain.pem", "leaf.key", "ca.pem", "10.9.9.9",
+	    "hostname_mismatch", "another address" },
+	{ "expired.pem", "leaf.key", "ca.pem", "localhost",
+	    "expired", "expired" },
+	{ "future.pem", "leaf.key", "ca.pem", "localhost",
+	    "not_yet_valid", "not yet valid" },
+	{ "self.pem", "self.key", "ca.pem", "localhost",
+	    "self_signed", "self-signed" },
+	{ "leaf.pem", "leaf.key", "self.pem", "localhost",
+	    "untrusted", "another CA" },
+	{ "chain.pem", "leaf.key", "self.pem", "localhost",
+	    "self_signed", "a root that is not trusted" },
+};
+
 static void
 test_failures(void)
 {
-	verify_fails("chain.pem", "leaf.key", "ca.pem", "example.com",
-	    "hostname_mismatch", "another name");
-	verify_fails("chain.pem", "leaf.key", "ca.pem", "10.9.9.9",
-	    "hostname_mismatch", "another address");
-	verify_fails("expired.pem", "leaf.key", "ca.pem", "localhost",
-	    "expired", "expired");
-	verify_fails("future.pem", "leaf.key", "ca.pem", "localhost",
-	    "not_yet_valid", "not yet valid");
-	verify_fails("self.pem", "self.key", "ca.pem", "localhost",
-	    "self_signed", "self-signed");
-	verify_fails("leaf.pem", "leaf.key", "self.pem", "localhost",
-	    "untrusted", "another CA");
-	verify_fails("chain.pem", "leaf.key", "self.pem", "localhost",
-	    "self_signed", "a root that is not trusted");
+	size_t i;
+
+	for (i = 0; i < sizeof(failures) / sizeof(failures[0]); i++)
+		verify_fails(failures[i].cert, failures[i].key,
+		    failures[i].ca, failures[i].host, failures[i].want,
+		    failures[i].name);
 }
 
 static void
