@@ -271,6 +271,10 @@ int cli_port(const char *what, const char *arg, const char *proto,
 int cli_port_proto(const char *what, struct cli_port *p, const char *proto);
 /* The callback of CLI_PATH: "--NAME: the path is empty" for ''. */
 int cli_path(const struct cli_option *opt, const char *arg);
+/* Room for WANT descriptors: the soft RLIMIT_NOFILE raised to WANT, or
+ * to the hard limit when that is lower (ULLONG_MAX: to the hard limit).
+ * Never lowered; a failure leaves the limit as it was. */
+void cli_raise_nofile(unsigned long long want);
 /* Quote untrusted text for a message: C-style escapes, cut at 64 bytes. */
 const char *cli_quote(const char *text, size_t len, char *buf, size_t size);
 

@@ -7,9 +7,9 @@
  * the example.  The serving is libsockit's (sk_echo_server, lib/event/echo.c);
  * this file parses options and prints the server's events.
  */
-#include <sys/resource.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -204,18 +204,6 @@ on_event(const struct sk_echo_info *ev, void *data)
 	}
 }
 
-/* Room for many connections: the soft descriptor limit up to the hard. */
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 static int
 main_echo_server(int argc, char **argv)
 {
@@ -253,7 +241,8 @@ main_echo_server(int argc, char **argv)
 		(void)close(null);
 	}
 
-	raise_nofile();
+	/* Room for many connections. */
+	cli_raise_nofile(ULLONG_MAX);
 	(void)fflush(stdout);
 	if ((out = sk_outq_new(STDOUT_FILENO, 0, &err)) == NULL) {
 		sk_acl_free(cli_acl);

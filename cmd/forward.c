@@ -10,9 +10,9 @@
  * TLS from the clients, --to-tls makes TLS to upstream (verified as
  * connect --tls verifies), either or both.
  */
-#include <sys/resource.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -367,18 +367,6 @@ free_opts(void)
 	sk_tls_ctx_free(opt.cfg.to_tls);
 }
 
-/* Room for many connections: the soft descriptor limit up to the hard. */
-static void
-raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-}
-
 static int
 main_forward(int argc, char **argv)
 {
@@ -403,7 +391,8 @@ main_forward(int argc, char **argv)
 		return cli_fail(cli_quote(opt.events_path,
 		    strlen(opt.events_path), q, sizeof(q)), &err);
 	}
-	raise_nofile();
+	/* Room for many connections. */
+	cli_raise_nofile(ULLONG_MAX);
 	(void)sigemptyset(&stop);
 	(void)sigaddset(&stop, SIGINT);
 	(void)sigaddset(&stop, SIGTERM);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <bsd/stdlib.h>
@@ -511,6 +512,18 @@ cli_path(const struct cli_option *o, const char *arg)
 	if (arg[0] == '\0')
 		return cli_usage_fail("--%s: the path is empty", o->name);
 	return 0;
+}
+
+void
+cli_raise_nofile(unsigned long long want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= want ||
+	    rl.rlim_cur >= rl.rlim_max)
+		return;
+	rl.rlim_cur = want < rl.rlim_max ? (rlim_t)want : rl.rlim_max;
+	(void)setrlimit(RLIMIT_NOFILE, &rl);
 }
 
 /* "expected a, b or c" for a choice's words. */

@@ -11,7 +11,6 @@
  * TLS handshake (RFC 8446) on each open port and reports its certificate
  * chain: a certificate-expiry check for scripts.
  */
-#include <sys/resource.h>
 
 #include <errno.h>
 #include <stdint.h>
@@ -494,7 +493,6 @@ static int
 run(struct probe *pr, const char *host)
 {
 	const struct opts *o = pr->o;
-	struct rlimit rl;
 	ssize_t n;
 	double ms;
 
@@ -512,12 +510,7 @@ run(struct probe *pr, const char *host)
 		return cli_fail("results", &pr->err);
 	}
 	/* A descriptor per attempt in flight, and a few besides. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-	    rl.rlim_cur < (rlim_t)o->jobs + 64) {
-		rl.rlim_cur = (rlim_t)o->jobs + 64 < rl.rlim_max ?
-		    (rlim_t)o->jobs + 64 : rl.rlim_max;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
+	cli_raise_nofile((unsigned long long)o->jobs + 64);
 	if ((pr->loop = sk_loop_new(&pr->err)) == NULL ||
 	    (pr->p = sk_prober_new(pr->loop, o->udp ? SOCK_DGRAM :
 	    SOCK_STREAM, (unsigned int)o->jobs, on_report, pr, &pr->err))

@@ -376,16 +376,31 @@ s = socket.socket(socket.AF_UNIX); s.bind(sys.argv[1]); s.close()' "$sock"
 	done
 }
 
-@test "out of descriptors: accept pauses with a warning, and resumes when connections close" {
-	command -v prlimit >/dev/null || skip "no prlimit(1)"
-	# 32 descriptors, soft and hard (the server raises soft to hard).
+# limited_server SOFT:HARD: echo-server on 127.0.0.1 under prlimit(1)'s
+# descriptor limits, in the background; SRV_PID, SRV_OUT, SRV_ERR, PORT.
+limited_server() {
 	SRV_OUT=$BATS_TEST_TMPDIR/server.out
 	SRV_ERR=$BATS_TEST_TMPDIR/server.err
-	bg "$SRV_OUT" "$SRV_ERR" prlimit --nofile=32:32 "$SOCKIT" echo-server \
+	bg "$SRV_OUT" "$SRV_ERR" prlimit --nofile="$1" "$SOCKIT" echo-server \
 		-b 127.0.0.1 -p 0
 	SRV_PID=$BG_PID
 	wait_for "$SRV_ERR" '^Listening on' "$SRV_PID"
 	PORT=$(sed -n "s/^Listening on ('[^']*', \([0-9]*\).*/\1/p" "$SRV_ERR")
+}
+
+@test "the soft descriptor limit is raised to the hard one, for many clients" {
+	command -v prlimit >/dev/null || skip "no prlimit(1)"
+	limited_server 64:512
+	limits=$(grep '^Max open files' "/proc/$SRV_PID/limits")
+	[[ $limits =~ ^Max\ open\ files\ +512\ +512\ +files ]] || fail "$limits"
+	stop_server
+	[ "$STATUS" -eq 0 ]
+}
+
+@test "out of descriptors: accept pauses with a warning, and resumes when connections close" {
+	command -v prlimit >/dev/null || skip "no prlimit(1)"
+	# 32 descriptors, soft and hard (the server raises soft to hard).
+	limited_server 32:32
 	go=$BATS_TEST_TMPDIR/go
 	bg_tool flood flood 127.0.0.1 "$PORT" 40 5 "$go"
 	flood=$BG_PID

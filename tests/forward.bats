@@ -53,6 +53,20 @@ except ConnectionResetError:
 	[ "$(sha256sum <"$BATS_TEST_TMPDIR/out")" = "$(sha256sum <"$BATS_TEST_TMPDIR/in")" ]
 }
 
+@test "forward: the soft descriptor limit is raised to the hard one" {
+	command -v prlimit >/dev/null || skip "no prlimit(1)"
+	bg "$BATS_TEST_TMPDIR/fwd.out" "$BATS_TEST_TMPDIR/fwd.err" \
+		prlimit --nofile=64:512 "$SOCKIT" forward -b 127.0.0.1 -p 0 \
+		127.0.0.1 9
+	pid=$BG_PID
+	wait_for "$BATS_TEST_TMPDIR/fwd.err" '^Listening on ' "$pid"
+	limits=$(grep '^Max open files' "/proc/$pid/limits")
+	[[ $limits =~ ^Max\ open\ files\ +512\ +512\ +files ]] || fail "$limits"
+	kill "$pid"
+	wait_exit "$pid"
+	[ "$STATUS" -eq 0 ]
+}
+
 @test "forward: 200 clients at once" {
 	start_server
 	start_forward 127.0.0.1 "$PORT"
