@@ -36,6 +36,11 @@ int sk__copy_out(char *buf, size_t size, const char *src,
  */
 #define SK__NO_ERRNO 0
 
+/* V in decimal at OUT, no NUL; returns the digits' count (num.c).  A
+ * printf-free path for printers that write millions of numbers. */
+#define SK__UTOA_MAX 20
+size_t sk__utoa(unsigned long long v, char out[SK__UTOA_MAX]);
+
 /* The value of a hex digit, either case, or -1 (bytes.c). */
 int sk__hex_digit(int c);
 

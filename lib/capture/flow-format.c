@@ -100,15 +100,7 @@ cat(char **w, const char *s)
 static void
 cat_u(char **w, unsigned long long v)
 {
-	char t[24];
-	size_t i = sizeof(t);
-
-	do {
-		t[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	memcpy(*w, t + i, sizeof(t) - i);
-	*w += sizeof(t) - i;
+	*w += sk__utoa(v, *w);
 }
 
 /* V in exactly DIGITS digits, zeros in front. */

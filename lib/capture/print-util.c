@@ -103,14 +103,9 @@ nd_puts(struct ctx *c, const char *s)
 void
 nd_putu(struct ctx *c, unsigned long long v)
 {
-	char b[24];
-	size_t i = sizeof(b);
+	char b[SK__UTOA_MAX];
 
-	do {
-		b[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	nd_put(c, b + i, sizeof(b) - i);
+	nd_put(c, b, sk__utoa(v, b));
 }
 
 void
